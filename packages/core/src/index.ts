@@ -1,0 +1,76 @@
+/**
+ * @mcp-verticals/core: define Model Context Protocol extensions once, negotiate them in
+ * both protocol eras (2025 `initialize`, 2026-07-28 per-request capabilities), gate them
+ * by the spec, and serve them over stdio and stateless HTTP with the safety primitives
+ * regulated domains need.
+ *
+ * @packageDocumentation
+ */
+
+// Errors
+export { ExtensionError, isExtensionError } from "./errors.js";
+
+// Defining an extension
+export { VENDOR_PREFIX, verticalExtensionId, extensionIdProblem, assertExtensionId } from "./extension/id.js";
+export { negotiateVersion, compareVersions } from "./extension/versions.js";
+export {
+  defineTool,
+  defineMethod,
+  defineResource,
+  definePrompt,
+  type ProtocolEra,
+  type Principal,
+  type BindingContext,
+  type RequiredToolAnnotations,
+  type ObjectSchema,
+  type ToolDefinition,
+  type MethodDefinition,
+  type ResourceDefinition,
+  type ResourceContent,
+  type ResourceListing,
+  type PromptDefinition,
+} from "./extension/bindings.js";
+export {
+  defineExtension,
+  type ExtensionSpec,
+  type ExtensionDefinition,
+  type AnyExtension,
+  type NegotiationInput,
+} from "./extension/define.js";
+export { extensionJsonSchema, extensionJsonSchemaText, isJsonSchemaFresh } from "./extension/json-schema.js";
+
+// Serving an extension
+export { attachExtension, EXTENSION_ERROR_CODE, type AttachOptions, type AttachedExtension } from "./server/attach.js";
+export { requestClientCapabilities } from "./server/client-capabilities.js";
+export type { PrincipalSource } from "./server/resolve-context.js";
+export { serveHttp, type ServeHttpOptions, type RunningHttpServer } from "./server/serve-http.js";
+export {
+  buildServerCard,
+  buildCatalog,
+  advertisedExtensions,
+  SERVER_CARD_MEDIA_TYPE,
+  CARD_EXTENSIONS_META_KEY,
+  SERVED_PROTOCOL_VERSIONS,
+  type ServerIdentity,
+  type ServerCard,
+} from "./server/server-card.js";
+export {
+  runServerCli,
+  runServerBin,
+  helpText,
+  CliUsageError,
+  type CliFlag,
+  type ServerCliOptions,
+  type RunningCliServer,
+} from "./server/cli.js";
+
+// Using an extension from a client
+export {
+  createExtensionClient,
+  ExtensionNotSupportedError,
+  type ExtensionClient,
+  type BoundExtensionClient,
+} from "./client/extension-client.js";
+
+// Safety primitives
+export * from "./safety/index.js";

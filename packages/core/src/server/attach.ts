@@ -1,0 +1,370 @@
+import {
+  McpServer,
+  MissingRequiredClientCapabilityError,
+  ProtocolError,
+  ProtocolErrorCode,
+  ResourceTemplate,
+  type CallToolRequest,
+  type CallToolResult,
+  type GetPromptResult,
+  type ReadResourceResult,
+  type ServerContext,
+} from "@modelcontextprotocol/server";
+import { z } from "zod";
+import type { AnyExtension } from "../extension/define.js";
+import type {
+  BindingContext,
+  MethodDefinition,
+  PromptDefinition,
+  ResourceContent,
+  ResourceDefinition,
+  ToolDefinition,
+} from "../extension/bindings.js";
+import { ExtensionError, isExtensionError } from "../errors.js";
+import type { AuditTrail } from "../safety/audit-trail.js";
+import { createContextResolver, type PrincipalSource } from "./resolve-context.js";
+import { describeIssues } from "./describe-issues.js";
+
+/**
+ * JSON-RPC error code for a domain refusal raised by a custom method (outside the range
+ * the MCP specification reserves); `data.code` carries the extension's own code.
+ * @category Server
+ */
+export const EXTENSION_ERROR_CODE = -31001;
+
+const DEFAULT_MAX_OUTPUT_BYTES = 512 * 1024;
+
+/**
+ * Options for {@link attachExtension}.
+ * @category Server
+ */
+export interface AttachOptions<Settings, Services> {
+  /** The server's settings; validated (and defaulted) with the extension's `serverSettings` schema. */
+  settings: Settings;
+  /** Backends and helpers handed to every binding as `context.services`. */
+  services: Services;
+  /** Audit trail that receives one record per binding call and denial. */
+  audit?: AuditTrail;
+  /** The caller when the transport carries no authentication (stdio, local HTTP). */
+  principal?: PrincipalSource;
+  /** Where unexpected handler failures are reported; they never reach the client. */
+  onError?: (error: unknown, binding: string) => void;
+}
+
+/**
+ * What {@link attachExtension} returns.
+ * @category Server
+ */
+export interface AttachedExtension<Settings = unknown> {
+  readonly extension: AnyExtension;
+  /** The advertised settings (`capabilities.extensions[id]`), versions included. */
+  readonly advertised: Settings & { versions: string[] };
+  /** Builds the binding context for a request (for handlers the server registers itself). */
+  readonly contextFor: (request: ServerContext) => BindingContext;
+}
+
+type ToolCallHandler = (request: CallToolRequest, context: ServerContext) => Promise<CallToolResult>;
+type RawHandler = (request: unknown, context: ServerContext) => Promise<unknown>;
+
+/** Tools owned by attached extensions, per server, consulted by one `tools/call` interceptor. */
+const extensionTools = new WeakMap<McpServer, Map<string, ToolCallHandler>>();
+
+/**
+ * Attaches an extension to an `McpServer`: advertises its settings in capabilities (both
+ * eras), registers its tools, resources, prompts and `<id>/<verb>` methods, negotiates
+ * per request, and gates bindings that require the client extension with `-32021`.
+ * Must run before the server connects (serving entries build a fresh server per
+ * connection or request, so call it inside the factory).
+ *
+ * @example
+ * ```ts
+ * const server = new McpServer({ name: "weather", version: "1.0.0" });
+ * attachExtension(server, weatherExtension, { settings: { units: ["metric"] }, services: {} });
+ * ```
+ * @category Server
+ */
+export function attachExtension<Ext extends AnyExtension, Services>(
+  server: McpServer,
+  extension: Ext,
+  options: AttachOptions<z.input<Ext["serverSettings"]>, Services>,
+): AttachedExtension<z.output<Ext["serverSettings"]>> {
+  const parsedSettings = extension.serverSettings.safeParse(options.settings);
+  if (!parsedSettings.success) {
+    const { field, message } = describeIssues(parsedSettings.error);
+    throw new TypeError(`Invalid server settings for extension ${extension.id} at ${field || "(root)"}: ${message}`);
+  }
+  const serverSettings = parsedSettings.data;
+  const advertised = { ...serverSettings, versions: [...extension.versions] };
+  server.server.registerCapabilities({ extensions: { [extension.id]: advertised } });
+
+  const contextFor = createContextResolver({
+    server,
+    extension,
+    serverSettings,
+    services: options.services,
+    audit: options.audit,
+    principal: options.principal,
+  });
+  const report = options.onError ?? (() => undefined);
+  const binding = { extension, contextFor, report };
+
+  const owned = toolTable(server);
+  for (const tool of extension.tools) {
+    const call = toolCaller(server, tool, binding);
+    owned.set(tool.name, call);
+    server.registerTool(
+      tool.name,
+      {
+        ...(tool.title === undefined ? {} : { title: tool.title }),
+        description: tool.description,
+        inputSchema: tool.input,
+        outputSchema: tool.output,
+        annotations: tool.annotations,
+        _meta: { [extension.id]: { requiresClientExtension: tool.requiresClientExtension === true, ...tool.meta } },
+      },
+      // Only reached if another layer bypasses the interceptor; keep behaviour identical.
+      async (_args: unknown, context: ServerContext) =>
+        call({ method: "tools/call", params: { name: tool.name, arguments: _args as Record<string, unknown> } } as CallToolRequest, context),
+    );
+  }
+  if (extension.tools.length > 0) installToolInterceptor(server);
+  for (const method of extension.methods) registerMethod(server, method, binding);
+  for (const resource of extension.resources) registerResource(server, resource, binding);
+  for (const prompt of extension.prompts) registerPrompt(server, prompt, binding);
+
+  return { extension, advertised: advertised as never, contextFor: contextFor as (request: ServerContext) => BindingContext };
+}
+
+interface BindingRuntime {
+  extension: AnyExtension;
+  contextFor: (request: ServerContext) => BindingContext;
+  report: (error: unknown, binding: string) => void;
+}
+
+function toolTable(server: McpServer): Map<string, ToolCallHandler> {
+  let table = extensionTools.get(server);
+  if (!table) {
+    table = new Map();
+    extensionTools.set(server, table);
+  }
+  return table;
+}
+
+/**
+ * McpServer turns any throw inside a tool callback into an `isError` result, so the
+ * spec's `-32021` can never come from there. Core takes over `tools/call` once per
+ * server: extension tools are dispatched here, every other tool goes to the handler the
+ * SDK (or an earlier interceptor) installed.
+ */
+function installToolInterceptor(server: McpServer): void {
+  const protocol = server.server as unknown as {
+    _getRequestHandler(method: string): RawHandler | undefined;
+    __mcpVerticalsIntercepted?: boolean;
+  };
+  if (protocol.__mcpVerticalsIntercepted) return;
+  const previous = protocol._getRequestHandler("tools/call");
+  const table = toolTable(server);
+  server.server.removeRequestHandler("tools/call");
+  server.server.setRequestHandler("tools/call", async (request, context) => {
+    const own = table.get(request.params.name);
+    if (own) return own(request, context);
+    if (!previous) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Tool ${request.params.name} not found`);
+    return (await previous({ jsonrpc: "2.0", id: context.mcpReq.id, ...request }, context)) as CallToolResult;
+  });
+  protocol.__mcpVerticalsIntercepted = true;
+}
+
+function missingCapability(extensionId: string): MissingRequiredClientCapabilityError {
+  return new MissingRequiredClientCapabilityError(
+    { requiredCapabilities: { extensions: { [extensionId]: {} } } },
+    `This request requires the client to declare the ${extensionId} extension`,
+  );
+}
+
+function errorResult(error: ExtensionError): CallToolResult {
+  return {
+    isError: true,
+    content: [{ type: "text", text: `${error.code}: ${error.message}` }],
+    structuredContent: { error: error.toJSON() },
+  };
+}
+
+function toolCaller(server: McpServer, tool: ToolDefinition, runtime: BindingRuntime): ToolCallHandler {
+  const bindingName = `tools/call:${tool.name}`;
+  const outputSchemaJson = z.toJSONSchema(tool.output, { io: "output" }) as Record<string, unknown>;
+  const maxBytes = tool.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+  return async (request, sdkContext) => {
+    const context = runtime.contextFor(sdkContext);
+    if (tool.requiresClientExtension && !context.declared) {
+      await context.audit({ binding: bindingName, outcome: "denied", code: "MISSING_CLIENT_EXTENSION" });
+      throw missingCapability(runtime.extension.id);
+    }
+    const input = tool.input.safeParse(request.params.arguments ?? {});
+    if (!input.success) {
+      const { field, message } = describeIssues(input.error);
+      await context.audit({ binding: bindingName, outcome: "denied", code: "INVALID_ARGUMENTS" });
+      return errorResult(new ExtensionError("INVALID_ARGUMENTS", `Invalid arguments for ${tool.name}${field ? ` at ${field}` : ""}: ${message}`, field ? { field } : {}));
+    }
+    let raw: unknown;
+    try {
+      raw = await tool.handler(input.data, context);
+    } catch (error) {
+      if (isExtensionError(error)) {
+        await context.audit({ binding: bindingName, outcome: "denied", code: error.code });
+        return errorResult(error);
+      }
+      if (error instanceof ProtocolError) throw error;
+      runtime.report(error, bindingName);
+      await context.audit({ binding: bindingName, outcome: "error", code: "INTERNAL_ERROR" });
+      return errorResult(new ExtensionError("INTERNAL_ERROR", `${tool.name} failed unexpectedly; the server logged the cause`));
+    }
+    const output = tool.output.safeParse(raw);
+    if (!output.success) {
+      // A server bug: never send data that breaks the advertised contract.
+      const { field } = describeIssues(output.error);
+      runtime.report(output.error, bindingName);
+      await context.audit({ binding: bindingName, outcome: "error", code: "OUTPUT_SCHEMA_VIOLATION" });
+      throw new ProtocolError(ProtocolErrorCode.InternalError, `Tool ${tool.name} produced output that does not match its output schema${field ? ` at ${field}` : ""}`);
+    }
+    const text = tool.render ? tool.render(output.data) : JSON.stringify(output.data);
+    if (Buffer.byteLength(text) > maxBytes) {
+      await context.audit({ binding: bindingName, outcome: "error", code: "OUTPUT_TOO_LARGE" });
+      return errorResult(new ExtensionError("OUTPUT_TOO_LARGE", `${tool.name} output exceeds ${maxBytes} bytes; narrow the query or lower the limit`));
+    }
+    await context.audit({ binding: bindingName, outcome: "ok" });
+    return server.server.projectCallToolResult(
+      { content: [{ type: "text", text }], structuredContent: output.data as Record<string, unknown> },
+      outputSchemaJson,
+    );
+  };
+}
+
+function registerMethod(server: McpServer, method: MethodDefinition, runtime: BindingRuntime): void {
+  const name = runtime.extension.methodName(method.verb);
+  const requires = method.requiresClientExtension ?? true;
+  server.server.setRequestHandler(name, { params: method.params, result: method.result }, async (params, sdkContext) => {
+    const context = runtime.contextFor(sdkContext);
+    if (requires && !context.declared) {
+      await context.audit({ binding: name, outcome: "denied", code: "MISSING_CLIENT_EXTENSION" });
+      throw missingCapability(runtime.extension.id);
+    }
+    const { _meta: _ignored, ...clean } = params as Record<string, unknown>;
+    const parsed = method.params.safeParse(clean);
+    if (!parsed.success) {
+      const { field, message } = describeIssues(parsed.error);
+      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Invalid params for ${name}${field ? ` at ${field}` : ""}: ${message}`, { field });
+    }
+    let raw: unknown;
+    try {
+      raw = await method.handler(parsed.data, context);
+    } catch (error) {
+      if (isExtensionError(error)) {
+        await context.audit({ binding: name, outcome: "denied", code: error.code });
+        throw new ProtocolError(EXTENSION_ERROR_CODE, `${error.code}: ${error.message}`, error.toJSON());
+      }
+      if (error instanceof ProtocolError) throw error;
+      runtime.report(error, name);
+      await context.audit({ binding: name, outcome: "error", code: "INTERNAL_ERROR" });
+      throw new ProtocolError(ProtocolErrorCode.InternalError, `${name} failed unexpectedly; the server logged the cause`);
+    }
+    const result = method.result.safeParse(raw);
+    if (!result.success) {
+      runtime.report(result.error, name);
+      await context.audit({ binding: name, outcome: "error", code: "OUTPUT_SCHEMA_VIOLATION" });
+      throw new ProtocolError(ProtocolErrorCode.InternalError, `${name} produced a result that does not match its schema`);
+    }
+    await context.audit({ binding: name, outcome: "ok" });
+    return result.data as never;
+  });
+}
+
+function toProtocolError(error: unknown, binding: string, runtime: BindingRuntime): never {
+  if (isExtensionError(error)) {
+    throw new ProtocolError(
+      error.code === "NOT_FOUND" || error.code.endsWith("_NOT_FOUND") ? ProtocolErrorCode.InvalidParams : EXTENSION_ERROR_CODE,
+      `${error.code}: ${error.message}`,
+      error.toJSON(),
+    );
+  }
+  if (error instanceof ProtocolError) throw error;
+  runtime.report(error, binding);
+  throw new ProtocolError(ProtocolErrorCode.InternalError, `${binding} failed unexpectedly; the server logged the cause`);
+}
+
+function registerResource(server: McpServer, resource: ResourceDefinition, runtime: BindingRuntime): void {
+  const binding = `resources/read:${resource.name}`;
+  const metadata = {
+    ...(resource.title === undefined ? {} : { title: resource.title }),
+    description: resource.description,
+    mimeType: resource.mimeType,
+    _meta: { [runtime.extension.id]: { requiresClientExtension: resource.requiresClientExtension === true } },
+  };
+  const read = async (uri: URL, variables: Record<string, string | string[]>, sdkContext: ServerContext): Promise<ReadResourceResult> => {
+    const context = runtime.contextFor(sdkContext);
+    if (resource.requiresClientExtension && !context.declared) {
+      await context.audit({ binding, outcome: "denied", code: "MISSING_CLIENT_EXTENSION" });
+      throw missingCapability(runtime.extension.id);
+    }
+    const flat = Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, Array.isArray(value) ? value.join(",") : value]));
+    try {
+      const produced = await resource.read(uri, flat, context);
+      const items = (Array.isArray(produced) ? produced : [produced]) as ResourceContent[];
+      await context.audit({ binding, outcome: "ok" });
+      return { contents: items.map((item) => ({ uri: item.uri ?? uri.href, mimeType: item.mimeType ?? resource.mimeType, ...("text" in item ? { text: item.text } : { blob: item.blob }) })) };
+    } catch (error) {
+      await context.audit({ binding, outcome: isExtensionError(error) ? "denied" : "error", code: isExtensionError(error) ? error.code : "INTERNAL_ERROR" });
+      return toProtocolError(error, binding, runtime);
+    }
+  };
+  if (!resource.uri.includes("{")) {
+    server.registerResource(resource.name, resource.uri, metadata, (uri, sdkContext) => read(uri, {}, sdkContext));
+    return;
+  }
+  const template = new ResourceTemplate(resource.uri, {
+    list: resource.list
+      ? async (sdkContext) => {
+          const context = runtime.contextFor(sdkContext);
+          if (resource.requiresClientExtension && !context.declared) return { resources: [] };
+          const listed = await resource.list!(context);
+          return { resources: listed.map((entry) => ({ mimeType: resource.mimeType, ...entry })) };
+        }
+      : undefined,
+    ...(resource.complete
+      ? {
+          complete: Object.fromEntries(
+            Object.entries(resource.complete).map(([variable, complete]) => [variable, async (value: string) => [...(await complete(value))]]),
+          ),
+        }
+      : {}),
+  });
+  server.registerResource(resource.name, template, metadata, (uri, variables, sdkContext) => read(uri, variables, sdkContext));
+}
+
+function registerPrompt(server: McpServer, prompt: PromptDefinition, runtime: BindingRuntime): void {
+  const binding = `prompts/get:${prompt.name}`;
+  server.registerPrompt(
+    prompt.name,
+    {
+      ...(prompt.title === undefined ? {} : { title: prompt.title }),
+      description: prompt.description,
+      argsSchema: prompt.args,
+      _meta: { [runtime.extension.id]: { requiresClientExtension: prompt.requiresClientExtension === true } },
+    },
+    async (args: unknown, sdkContext: ServerContext): Promise<GetPromptResult> => {
+      const context = runtime.contextFor(sdkContext);
+      if (prompt.requiresClientExtension && !context.declared) {
+        await context.audit({ binding, outcome: "denied", code: "MISSING_CLIENT_EXTENSION" });
+        throw missingCapability(runtime.extension.id);
+      }
+      try {
+        const rendered = await prompt.render(args as never, context);
+        await context.audit({ binding, outcome: "ok" });
+        const messages = typeof rendered === "string" ? [{ role: "user" as const, content: { type: "text" as const, text: rendered } }] : [...rendered];
+        return { description: prompt.description, messages };
+      } catch (error) {
+        await context.audit({ binding, outcome: isExtensionError(error) ? "denied" : "error", code: isExtensionError(error) ? error.code : "INTERNAL_ERROR" });
+        return toProtocolError(error, binding, runtime);
+      }
+    },
+  );
+}

@@ -1,0 +1,206 @@
+import { parseArgs } from "node:util";
+import type { McpServerFactory } from "@modelcontextprotocol/server";
+import { serveStdio } from "@modelcontextprotocol/server/stdio";
+import { serveHttp } from "./serve-http.js";
+import type { ServerIdentity } from "./server-card.js";
+
+/**
+ * A flag a vertical's reference server adds to the shared CLI.
+ * @category Server
+ */
+export interface CliFlag {
+  type: "string" | "boolean";
+  description: string;
+  /** Placeholder shown in `--help`, e.g. `<url>`. */
+  valueName?: string;
+  multiple?: boolean;
+}
+
+/**
+ * What a vertical hands the shared CLI.
+ * @category Server
+ */
+export interface ServerCliOptions {
+  /** Command name, e.g. `mcp-finance`. */
+  command: string;
+  /** One paragraph for `--help`. */
+  summary: string;
+  identity: ServerIdentity;
+  /** The vertical's own flags (e.g. `database`, `fhir-url`). */
+  flags?: Record<string, CliFlag>;
+  /** Environment variables the server reads, name → description (secrets go here, never in flags). */
+  environment?: Record<string, string>;
+  /** Builds the server factory from parsed flags; may return a `close` for its resources. */
+  createFactory: (input: {
+    flags: Record<string, string | boolean | string[] | undefined>;
+    transport: "stdio" | "http";
+    env: NodeJS.ProcessEnv;
+  }) => McpServerFactory | { factory: McpServerFactory; close?: () => Promise<void> } | Promise<McpServerFactory | { factory: McpServerFactory; close?: () => Promise<void> }>;
+  argv?: string[];
+  env?: NodeJS.ProcessEnv;
+  /** Where help and status lines go; stdout is reserved for the protocol under stdio. */
+  log?: (line: string) => void;
+  /** Install SIGINT/SIGTERM handlers that shut down gracefully (default true). */
+  handleSignals?: boolean;
+}
+
+/**
+ * A server started by {@link runServerCli}.
+ * @category Server
+ */
+export interface RunningCliServer {
+  readonly transport: "stdio" | "http";
+  readonly url?: string;
+  close(): Promise<void>;
+}
+
+const BUILT_IN_FLAGS = {
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean" },
+  http: { type: "string" },
+  host: { type: "string" },
+  "allowed-host": { type: "string", multiple: true },
+  "allowed-origin": { type: "string", multiple: true },
+  "max-body-bytes": { type: "string" },
+} as const;
+
+/** Error raised for bad command-line usage; the bin prints it and exits with status 2. */
+export class CliUsageError extends Error {
+  override readonly name = "CliUsageError";
+}
+
+/**
+ * The one CLI every reference server shares: stdio by default, `--http <port>` for
+ * stateless Streamable HTTP on 127.0.0.1, `--help`, and the vertical's own flags.
+ *
+ * @example
+ * ```ts
+ * await runServerCli({
+ *   command: "mcp-template",
+ *   summary: "Reference server of the template vertical.",
+ *   identity: { name: "io.github.mcp-verticals/template", title: "Template", version: "0.1.0", description: "Template vertical" },
+ *   createFactory: () => () => createTemplateServer(),
+ * });
+ * ```
+ * @category Server
+ */
+export async function runServerCli(options: ServerCliOptions): Promise<RunningCliServer | undefined> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const env = options.env ?? process.env;
+  const ownFlags = Object.fromEntries(
+    Object.entries(options.flags ?? {}).map(([name, flag]) => [name, { type: flag.type, ...(flag.multiple ? { multiple: true } : {}) }]),
+  );
+  let parsed;
+  try {
+    parsed = parseArgs({ args: options.argv ?? process.argv.slice(2), options: { ...BUILT_IN_FLAGS, ...ownFlags } as never, strict: true, allowPositionals: false });
+  } catch (error) {
+    throw new CliUsageError(`${(error as Error).message}\nRun ${options.command} --help for usage.`);
+  }
+  const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
+  if (values.help) {
+    log(helpText(options));
+    return undefined;
+  }
+  if (values.version) {
+    log(`${options.command} ${options.identity.version}`);
+    return undefined;
+  }
+  const transport = values.http === undefined ? "stdio" : "http";
+  const built = await options.createFactory({ flags: values, transport, env });
+  const { factory, close: closeResources } = typeof built === "function" ? { factory: built, close: undefined } : built;
+
+  let running: RunningCliServer;
+  if (transport === "http") {
+    const port = Number(values.http);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliUsageError(`--http expects a port number (0-65535).`);
+    const maxBody = values["max-body-bytes"] === undefined ? undefined : Number(values["max-body-bytes"]);
+    if (maxBody !== undefined && (!Number.isInteger(maxBody) || maxBody <= 0)) throw new CliUsageError(`--max-body-bytes expects a positive integer.`);
+    const token = env.MCP_BEARER_TOKEN;
+    const http = await serveHttp(factory, {
+      port,
+      identity: options.identity,
+      ...(typeof values.host === "string" ? { host: values.host } : {}),
+      ...(Array.isArray(values["allowed-host"]) ? { allowedHosts: values["allowed-host"] } : {}),
+      ...(Array.isArray(values["allowed-origin"]) ? { allowedOrigins: values["allowed-origin"] } : {}),
+      ...(maxBody === undefined ? {} : { maxBodyBytes: maxBody }),
+      ...(token ? { auth: { token } } : {}),
+      onError: (error) => log(`[${options.command}] ${error.name}: ${error.message}`),
+    });
+    log(`${options.command} listening on ${http.url} (server card: ${http.cardUrl})${token ? ", bearer token required" : ""}`);
+    running = { transport, url: http.url, close: async () => { await http.close(); await closeResources?.(); } };
+  } else {
+    const stdio = serveStdio(factory, { onerror: (error) => log(`[${options.command}] ${error.name}: ${error.message}`) });
+    log(`${options.command} serving MCP on stdio`);
+    running = { transport, close: async () => { await stdio.close(); await closeResources?.(); } };
+  }
+
+  if (options.handleSignals ?? true) {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log(`${options.command} received ${signal}, shutting down`);
+      running.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    };
+    process.once("SIGINT", () => stop("SIGINT"));
+    process.once("SIGTERM", () => stop("SIGTERM"));
+  }
+  return running;
+}
+
+/**
+ * The `--help` text of a reference server.
+ * @category Server
+ */
+export function helpText(options: Pick<ServerCliOptions, "command" | "summary" | "flags" | "environment">): string {
+  const rows: [string, string][] = [
+    ["--http <port>", "Serve stateless Streamable HTTP on 127.0.0.1:<port> instead of stdio (0 picks a free port)."],
+    ["--host <address>", "Interface to bind with --http (default 127.0.0.1). Exposing it needs --allowed-host."],
+    ["--allowed-host <name>", "Accept this Host header (repeatable; loopback names by default)."],
+    ["--allowed-origin <name>", "Accept this Origin host name (repeatable; loopback names by default)."],
+    ["--max-body-bytes <n>", "Largest HTTP request body accepted (default 1048576)."],
+    ...Object.entries(options.flags ?? {}).map(([name, flag]): [string, string] => [
+      `--${name}${flag.type === "string" ? ` ${flag.valueName ?? "<value>"}` : ""}`,
+      flag.description,
+    ]),
+    ["--version", "Print the version."],
+    ["-h, --help", "Print this help."],
+  ];
+  const width = Math.max(...rows.map(([left]) => left.length)) + 2;
+  const environment = { MCP_BEARER_TOKEN: "With --http, require this bearer token on every MCP request.", ...options.environment };
+  return [
+    `Usage: ${options.command} [options]`,
+    "",
+    options.summary,
+    "",
+    "Options:",
+    ...rows.map(([left, right]) => `  ${left.padEnd(width)}${right}`),
+    "",
+    "Environment:",
+    ...Object.entries(environment).map(([name, description]) => `  ${name.padEnd(width)}${description}`),
+  ].join("\n");
+}
+
+/**
+ * Runs {@link runServerCli} as a process entry point: usage errors print and exit 2,
+ * start-up failures print their message (never a stack with data) and exit 1.
+ *
+ * @example
+ * ```ts
+ * // bin.ts
+ * void runServerBin({ command: "mcp-template", summary: "…", identity, createFactory: () => () => createTemplateServer() });
+ * ```
+ * @category Server
+ */
+export async function runServerBin(options: ServerCliOptions): Promise<void> {
+  try {
+    await runServerCli(options);
+  } catch (error) {
+    const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+    log(`${options.command}: ${(error as Error).message}`);
+    process.exit(error instanceof CliUsageError ? 2 : 1);
+  }
+}

@@ -1,0 +1,216 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { timingSafeEqual, createHash } from "node:crypto";
+import {
+  createMcpHandler,
+  localhostAllowedHostnames,
+  validateHostHeader,
+  validateOriginHeader,
+  type AuthInfo,
+  type McpServerFactory,
+} from "@modelcontextprotocol/server";
+import { advertisedExtensions, buildCatalog, buildServerCard, SERVER_CARD_MEDIA_TYPE, type ServerIdentity } from "./server-card.js";
+
+/**
+ * Options for {@link serveHttp}.
+ * @category Server
+ */
+export interface ServeHttpOptions {
+  /** Port to listen on; `0` picks a free one. */
+  port: number;
+  /** Interface to bind; loopback unless you deliberately expose the server. */
+  host?: string;
+  /** Path of the MCP endpoint. */
+  path?: string;
+  /** Identity for the server card and catalog. */
+  identity: ServerIdentity;
+  /** Host names accepted in the `Host` header (DNS-rebinding protection); loopback names by default. */
+  allowedHosts?: string[];
+  /** Origin host names accepted in the `Origin` header; loopback names by default. */
+  allowedOrigins?: string[];
+  /** Largest request body accepted, in bytes (413 beyond). Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Require `Authorization: Bearer <token>`: a fixed token, or a verifier for real deployments. */
+  auth?: { token: string } | { verify: (token: string) => AuthInfo | undefined | Promise<AuthInfo | undefined> };
+  /** Where serving errors are reported (never to clients). */
+  onError?: (error: Error) => void;
+}
+
+/**
+ * A running HTTP server.
+ * @category Server
+ */
+export interface RunningHttpServer {
+  /** The MCP endpoint URL, e.g. `http://127.0.0.1:3000/mcp`. */
+  readonly url: string;
+  /** The server card URL (`<endpoint>/server-card`). */
+  readonly cardUrl: string;
+  /** Stops accepting connections, lets in-flight requests finish, then tears down. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_MAX_BODY = 1024 * 1024;
+
+/**
+ * Serves a server factory over stateless Streamable HTTP (both protocol eras) with the
+ * protections a local or replicated deployment needs: loopback bind by default, Host and
+ * Origin validation, a body size limit, optional bearer auth, a server card at
+ * `<endpoint>/server-card`, `/.well-known/mcp/catalog.json`, `/healthz`, and graceful close.
+ *
+ * @example
+ * ```ts
+ * const running = await serveHttp(() => createTemplateServer(), {
+ *   port: 3000,
+ *   identity: { name: "io.github.mcp-verticals/template", title: "Template", version: "0.1.0", description: "Template vertical" },
+ * });
+ * console.error(`listening on ${running.url}`);
+ * ```
+ * @category Server
+ */
+export async function serveHttp(factory: McpServerFactory, options: ServeHttpOptions): Promise<RunningHttpServer> {
+  const host = options.host ?? "127.0.0.1";
+  const path = options.path ?? "/mcp";
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const allowedHosts = options.allowedHosts ?? [...localhostAllowedHostnames(), host];
+  const allowedOrigins = options.allowedOrigins ?? [...localhostAllowedHostnames(), host];
+  const report = options.onError ?? (() => undefined);
+  const handler = createMcpHandler(factory, { maxRequestBodySize: maxBodyBytes, onerror: report });
+  const extensions = await advertisedExtensions(factory);
+  let base = "";
+  let card: Record<string, unknown> = {};
+  let catalog: Record<string, unknown> = {};
+
+  const server = createServer((request, response) => {
+    route(request, response).catch((error: unknown) => {
+      report(error instanceof Error ? error : new Error(String(error)));
+      if (!response.headersSent) sendJsonRpcError(response, 500, -32603, "Internal error");
+      else response.end();
+    });
+  });
+
+  async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const hostCheck = validateHostHeader(request.headers.host, allowedHosts);
+    if (!hostCheck.ok) return sendJsonRpcError(response, 403, -32600, `Forbidden: ${hostCheck.message}`);
+    const origin = request.headers.origin;
+    if (origin !== undefined) {
+      const originCheck = validateOriginHeader(origin, allowedOrigins);
+      if (!originCheck.ok) return sendJsonRpcError(response, 403, -32600, "Forbidden: origin not allowed");
+    }
+    const url = new URL(request.url ?? "/", base);
+    if (request.method === "GET" && url.pathname === `${path}/server-card`) {
+      return sendJson(response, 200, card, { "content-type": SERVER_CARD_MEDIA_TYPE, "access-control-allow-origin": "*", "cache-control": "public, max-age=300" });
+    }
+    if (request.method === "GET" && url.pathname === "/.well-known/mcp/catalog.json") {
+      return sendJson(response, 200, catalog, { "access-control-allow-origin": "*", "cache-control": "public, max-age=300" });
+    }
+    if (request.method === "GET" && url.pathname === "/healthz") return sendJson(response, 200, { status: "ok" });
+    if (url.pathname !== path) return sendJson(response, 404, { error: "not found" });
+
+    let authInfo: AuthInfo | undefined;
+    if (options.auth) {
+      authInfo = await authenticate(request.headers.authorization, options.auth);
+      if (!authInfo) {
+        response.setHeader("www-authenticate", 'Bearer realm="mcp"');
+        return sendJsonRpcError(response, 401, -32600, "Unauthorized: a valid bearer token is required");
+      }
+    }
+    const declaredLength = Number(request.headers["content-length"] ?? "0");
+    if (declaredLength > maxBodyBytes) {
+      request.resume();
+      return sendJsonRpcError(response, 413, -32600, `Request body exceeds ${maxBodyBytes} bytes`);
+    }
+    const body = request.method === "POST" ? await readBody(request, maxBodyBytes) : undefined;
+    if (body === "too-large") return sendJsonRpcError(response, 413, -32600, `Request body exceeds ${maxBodyBytes} bytes`);
+
+    const abort = new AbortController();
+    response.on("close", () => abort.abort());
+    const webRequest = new Request(url, {
+      method: request.method ?? "GET",
+      headers: toHeaders(request),
+      ...(body !== undefined ? { body } : {}),
+      signal: abort.signal,
+    });
+    const webResponse = await handler.fetch(webRequest, authInfo ? { authInfo } : undefined);
+    response.writeHead(webResponse.status, Object.fromEntries(webResponse.headers));
+    if (!webResponse.body) return void response.end();
+    const reader = webResponse.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      response.write(value);
+    }
+    response.end();
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : options.port;
+  const hostForUrl = host.includes(":") ? `[${host}]` : host;
+  base = `http://${hostForUrl}:${port}`;
+  const endpoint = `${base}${path}`;
+  const cardUrl = `${endpoint}/server-card`;
+  card = { ...buildServerCard(options.identity, endpoint, extensions) };
+  catalog = buildCatalog(options.identity, cardUrl);
+
+  return {
+    url: endpoint,
+    cardUrl,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const forced = setTimeout(() => server.closeAllConnections(), 5_000);
+      await closed;
+      clearTimeout(forced);
+      await handler.close();
+    },
+  };
+}
+
+async function authenticate(header: string | undefined, auth: NonNullable<ServeHttpOptions["auth"]>): Promise<AuthInfo | undefined> {
+  const match = /^Bearer\s+(\S+)$/i.exec(header ?? "");
+  if (!match) return undefined;
+  const token = match[1]!;
+  if ("verify" in auth) return auth.verify(token);
+  // Compare digests so length differences leak nothing either.
+  const expected = createHash("sha256").update(auth.token).digest();
+  const actual = createHash("sha256").update(token).digest();
+  if (!timingSafeEqual(expected, actual)) return undefined;
+  return { token, clientId: "bearer-client", scopes: [] };
+}
+
+function toHeaders(request: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+    else headers.set(name, value);
+  }
+  return headers;
+}
+
+async function readBody(request: IncomingMessage, limit: number): Promise<ArrayBuffer | "too-large"> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      request.resume();
+      return "too-large";
+    }
+    chunks.push(chunk);
+  }
+  const joined = Buffer.concat(chunks);
+  return joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.byteLength) as ArrayBuffer;
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
+  response.end(text);
+}
+
+function sendJsonRpcError(response: ServerResponse, status: number, code: number, message: string): void {
+  sendJson(response, status, { jsonrpc: "2.0", id: null, error: { code, message } });
+}

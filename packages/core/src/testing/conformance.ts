@@ -1,0 +1,293 @@
+import { readFile } from "node:fs/promises";
+import type { Client } from "@modelcontextprotocol/client";
+import type { McpServerFactory } from "@modelcontextprotocol/server";
+import { z } from "zod";
+import type { AnyExtension } from "../extension/define.js";
+import { extensionIdProblem } from "../extension/id.js";
+import { isJsonSchemaFresh } from "../extension/json-schema.js";
+import type { ProtocolEra } from "../extension/bindings.js";
+import { connectInProcess } from "./connect.js";
+
+/**
+ * The rules {@link runConformance} checks, by id.
+ * @category Testing
+ */
+export const CONFORMANCE_RULES = {
+  "id.valid": "The extension id follows the SEP-2133 grammar and avoids reserved prefixes.",
+  "advertise.legacy": "A 2025 client sees the extension and its versions in the initialize capabilities.",
+  "advertise.modern": "A 2026-07-28 client sees the extension and its versions via server/discover.",
+  "settings.server-valid": "The advertised settings validate against the server settings schema.",
+  "settings.client-invalid-rejected": "Unknown or invalid client settings are refused with -32602 naming the field.",
+  "settings.version-mismatch": "A client that shares no extension version is treated as not having declared it.",
+  "tools.listed": "Every tool of the extension appears in tools/list.",
+  "tools.described": "Every tool has a description, input and output schema, the four annotation hints and _meta[<id>].",
+  "tools.examples-valid": "Every tool example succeeds for a declaring client and its structuredContent validates.",
+  "methods.examples-valid": "Every method example succeeds for a declaring client and its result validates.",
+  "resources.readable": "Every resource example URI reads for a declaring client.",
+  "prompts.renderable": "Every prompt example renders for a declaring client.",
+  "gating.required": "Bindings that require the client extension answer -32021 with data.requiredCapabilities to plain clients.",
+  "fallback.plain-client": "Bindings that do not require the extension serve plain clients in both eras.",
+  "schema.fresh": "The checked-in JSON Schema file equals what the extension exports now.",
+} as const;
+
+/**
+ * Id of a conformance rule.
+ * @category Testing
+ */
+export type ConformanceRuleId = keyof typeof CONFORMANCE_RULES;
+
+/**
+ * The outcome of one rule (in one era where it applies).
+ * @category Testing
+ */
+export interface ConformanceResult {
+  rule: ConformanceRuleId;
+  ok: boolean;
+  message: string;
+}
+
+/**
+ * What {@link runConformance} returns.
+ * @category Testing
+ */
+export interface ConformanceReport {
+  extensionId: string;
+  results: ConformanceResult[];
+  passed: number;
+  /** The failing results; empty when the extension conforms. */
+  failures: ConformanceResult[];
+}
+
+/**
+ * Options for {@link runConformance}.
+ * @category Testing
+ */
+export interface ConformanceOptions {
+  /** Valid client settings a declaring client uses (default `{}`). */
+  clientSettings?: Record<string, unknown>;
+  /** Path of the checked-in JSON Schema file to compare (rule `schema.fresh`). */
+  schemaFile?: string;
+  /** Transports to exercise (default both). */
+  transports?: ("memory" | "http")[];
+}
+
+const ERAS: readonly ProtocolEra[] = ["legacy", "modern"];
+
+/**
+ * Checks an extension served by a factory against {@link CONFORMANCE_RULES} with the
+ * official client, in both protocol eras. Every vertical's tests call it.
+ *
+ * @example
+ * ```ts
+ * const report = await runConformance(templateExtension, () => createTemplateServer(), { schemaFile: "schema.json" });
+ * expect(report.failures).toEqual([]);
+ * ```
+ * @category Testing
+ */
+export async function runConformance(extension: AnyExtension, factory: McpServerFactory, options: ConformanceOptions = {}): Promise<ConformanceReport> {
+  const results: ConformanceResult[] = [];
+  const check = (rule: ConformanceRuleId, ok: boolean, message: string) => results.push({ rule, ok, message });
+  const attempt = async (rule: ConformanceRuleId, label: string, run: () => Promise<string | undefined>) => {
+    try {
+      const problem = await run();
+      check(rule, problem === undefined, problem ?? `${label}: ok`);
+    } catch (error) {
+      check(rule, false, `${label}: ${(error as Error).message}`);
+    }
+  };
+  const declaring = { [extension.id]: { ...options.clientSettings, versions: [...extension.versions] } };
+  const idProblem = extensionIdProblem(extension.id);
+  check("id.valid", idProblem === undefined, idProblem ?? `${extension.id} is a valid extension id`);
+
+  for (const transport of options.transports ?? ["memory", "http"]) {
+    for (const era of ERAS) {
+      const label = `${era}/${transport}`;
+      // 2025 clients over stateless HTTP cannot carry declarations past initialize.
+      const declarationsVisible = !(era === "legacy" && transport === "http");
+      const plain = await connectInProcess(factory, { era, transport });
+      try {
+        await attempt(era === "legacy" ? "advertise.legacy" : "advertise.modern", label, async () => {
+          const advertised = plain.client.getServerCapabilities()?.extensions?.[extension.id] as Record<string, unknown> | undefined;
+          if (!advertised) return `${label}: the extension is missing from the server capabilities`;
+          if (!Array.isArray(advertised.versions)) return `${label}: the advertised settings lack a versions array`;
+          const { versions: _versions, ...rest } = advertised;
+          const parsed = extension.serverSettings.safeParse(rest);
+          check("settings.server-valid", parsed.success, parsed.success ? `${label}: advertised settings validate` : `${label}: ${parsed.error.issues[0]?.message}`);
+          return undefined;
+        });
+        const listed = await plain.client.listTools();
+        await attempt("tools.listed", label, async () => {
+          const names = new Set(listed.tools.map((tool) => tool.name));
+          const missing = extension.tools.filter((tool) => !names.has(tool.name)).map((tool) => tool.name);
+          return missing.length ? `${label}: not listed: ${missing.join(", ")}` : undefined;
+        });
+        if (era === "modern" && transport === (options.transports ?? ["memory"])[0]) {
+          for (const tool of extension.tools) {
+            const entry = listed.tools.find((candidate) => candidate.name === tool.name);
+            await attempt("tools.described", tool.name, async () => {
+              if (!entry) return `${tool.name}: not listed`;
+              const hints = ["readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"] as const;
+              if (!entry.description?.trim()) return `${tool.name}: no description`;
+              if (!entry.inputSchema || !entry.outputSchema) return `${tool.name}: missing input or output schema`;
+              const missingHints = hints.filter((hint) => typeof entry.annotations?.[hint] !== "boolean");
+              if (missingHints.length) return `${tool.name}: annotations lack ${missingHints.join(", ")}`;
+              if (!entry._meta || !(extension.id in entry._meta)) return `${tool.name}: no _meta["${extension.id}"]`;
+              return undefined;
+            });
+          }
+        }
+        await checkGatingAndFallback(extension, plain.client, label, attempt);
+      } finally {
+        await plain.close();
+      }
+
+      const declared = await connectInProcess(factory, { era, transport, extensions: declaring });
+      try {
+        if (declarationsVisible) await checkExamples(extension, declared.client, label, attempt);
+      } finally {
+        await declared.close();
+      }
+
+      if (era === "modern") {
+        const unknownField = await connectInProcess(factory, { era, transport, extensions: { [extension.id]: { ...options.clientSettings, __conformance_unknown__: true } } });
+        try {
+          await attempt("settings.client-invalid-rejected", label, async () => {
+            const outcome = await callAnyBinding(extension, unknownField.client);
+            if (outcome === "no-binding") return undefined;
+            if (outcome.ok) return `${label}: a client with an unknown settings field was served; use z.strictObject for client settings`;
+            if (outcome.code !== -32602) return `${label}: expected -32602, got ${outcome.code}`;
+            if (!outcome.message.includes("__conformance_unknown__") && !outcome.message.includes(`capabilities.extensions["${extension.id}"]`)) {
+              return `${label}: the -32602 message does not name the field`;
+            }
+            return undefined;
+          });
+        } finally {
+          await unknownField.close();
+        }
+        const mismatched = await connectInProcess(factory, { era, transport, extensions: { [extension.id]: { ...options.clientSettings, versions: ["0.0.0-none"] } } });
+        try {
+          await attempt("settings.version-mismatch", label, async () => {
+            const gated = extension.tools.find((tool) => tool.requiresClientExtension && tool.examples?.length);
+            if (!gated) return undefined;
+            const outcome = await captureCall(() => mismatched.client.callTool({ name: gated.name, arguments: gated.examples![0] as Record<string, unknown> }));
+            return !outcome.ok && outcome.code === -32021 ? undefined : `${label}: ${gated.name} served a client with no common version`;
+          });
+        } finally {
+          await mismatched.close();
+        }
+      }
+    }
+  }
+
+  if (options.schemaFile) {
+    await attempt("schema.fresh", options.schemaFile, async () => {
+      const text = await readFile(options.schemaFile!, "utf8");
+      return isJsonSchemaFresh(extension, text) ? undefined : `${options.schemaFile} is stale: regenerate it from the extension`;
+    });
+  }
+  const failures = results.filter((result) => !result.ok);
+  return { extensionId: extension.id, results, passed: results.length - failures.length, failures };
+}
+
+type Attempt = (rule: ConformanceRuleId, label: string, run: () => Promise<string | undefined>) => Promise<void>;
+type CallOutcome = { ok: true; value: unknown } | { ok: false; code: number | undefined; message: string };
+
+async function captureCall(run: () => Promise<unknown>): Promise<CallOutcome> {
+  try {
+    return { ok: true, value: await run() };
+  } catch (error) {
+    const { code, message } = error as { code?: number; message?: string };
+    return { ok: false, code, message: message ?? String(error) };
+  }
+}
+
+async function callAnyBinding(extension: AnyExtension, client: Client): Promise<CallOutcome | "no-binding"> {
+  const tool = extension.tools.find((candidate) => candidate.examples?.length);
+  if (tool) return captureCall(() => client.callTool({ name: tool.name, arguments: tool.examples![0] as Record<string, unknown> }));
+  const method = extension.methods.find((candidate) => candidate.examples?.length);
+  if (method) return captureCall(() => client.request({ method: extension.methodName(method.verb), params: method.examples![0] } as never, z.looseObject({})));
+  return "no-binding";
+}
+
+async function checkGatingAndFallback(extension: AnyExtension, client: Client, label: string, attempt: Attempt): Promise<void> {
+  for (const tool of extension.tools) {
+    const example = tool.examples?.[0];
+    if (example === undefined) continue;
+    if (tool.requiresClientExtension) {
+      await attempt("gating.required", `${label} ${tool.name}`, async () => {
+        const outcome = await captureCall(() => client.callTool({ name: tool.name, arguments: example as Record<string, unknown> }));
+        return requiredCapabilityProblem(extension.id, outcome, `${label} ${tool.name}`);
+      });
+    } else {
+      await attempt("fallback.plain-client", `${label} ${tool.name}`, async () => {
+        const result = await client.callTool({ name: tool.name, arguments: example as Record<string, unknown> });
+        if (result.isError) return `${label} ${tool.name}: failed for a plain client: ${JSON.stringify(result.content).slice(0, 200)}`;
+        const parsed = tool.output.safeParse(result.structuredContent);
+        return parsed.success ? undefined : `${label} ${tool.name}: output does not validate`;
+      });
+    }
+  }
+  for (const method of extension.methods) {
+    const example = method.examples?.[0];
+    if (example === undefined) continue;
+    if (method.requiresClientExtension ?? true) {
+      await attempt("gating.required", `${label} ${method.verb}`, async () => {
+        const outcome = await captureCall(() => client.request({ method: extension.methodName(method.verb), params: example } as never, z.looseObject({})));
+        return requiredCapabilityProblem(extension.id, outcome, `${label} ${method.verb}`);
+      });
+    }
+  }
+  for (const prompt of extension.prompts) {
+    const example = prompt.examples?.[0];
+    if (example === undefined || prompt.requiresClientExtension) continue;
+    await attempt("fallback.plain-client", `${label} prompt ${prompt.name}`, async () => {
+      await client.getPrompt({ name: prompt.name, arguments: example as Record<string, string> });
+      return undefined;
+    });
+  }
+}
+
+function requiredCapabilityProblem(extensionId: string, outcome: CallOutcome, label: string): string | undefined {
+  if (outcome.ok) return `${label}: served a client that did not declare the extension`;
+  if (outcome.code !== -32021) return `${label}: expected -32021, got ${outcome.code} (${outcome.message})`;
+  return undefined;
+}
+
+async function checkExamples(extension: AnyExtension, client: Client, label: string, attempt: Attempt): Promise<void> {
+  for (const tool of extension.tools) {
+    for (const [index, example] of (tool.examples ?? []).entries()) {
+      await attempt("tools.examples-valid", `${label} ${tool.name}#${index}`, async () => {
+        const result = await client.callTool({ name: tool.name, arguments: example as Record<string, unknown> });
+        if (result.isError) return `${label} ${tool.name}#${index}: ${JSON.stringify(result.structuredContent ?? result.content).slice(0, 300)}`;
+        const parsed = tool.output.safeParse(result.structuredContent);
+        return parsed.success ? undefined : `${label} ${tool.name}#${index}: structuredContent does not validate (${parsed.error.issues[0]?.message})`;
+      });
+    }
+  }
+  for (const method of extension.methods) {
+    for (const [index, example] of (method.examples ?? []).entries()) {
+      await attempt("methods.examples-valid", `${label} ${method.verb}#${index}`, async () => {
+        const result = (await client.request({ method: extension.methodName(method.verb), params: example } as never, z.looseObject({}))) as Record<string, unknown>;
+        const { _meta: _drop, resultType: _type, ...clean } = result;
+        const parsed = method.result.safeParse(clean);
+        return parsed.success ? undefined : `${label} ${method.verb}#${index}: result does not validate`;
+      });
+    }
+  }
+  for (const resource of extension.resources) {
+    const uri = resource.example ?? (resource.uri.includes("{") ? undefined : resource.uri);
+    if (!uri) continue;
+    await attempt("resources.readable", `${label} ${uri}`, async () => {
+      const read = await client.readResource({ uri });
+      return read.contents.length > 0 ? undefined : `${label} ${uri}: no contents`;
+    });
+  }
+  for (const prompt of extension.prompts) {
+    for (const [index, example] of (prompt.examples ?? []).entries()) {
+      await attempt("prompts.renderable", `${label} ${prompt.name}#${index}`, async () => {
+        const rendered = await client.getPrompt({ name: prompt.name, arguments: example as Record<string, string> });
+        return rendered.messages.length > 0 ? undefined : `${label} ${prompt.name}#${index}: no messages`;
+      });
+    }
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * @mcp-verticals/core/testing: connect the official client to a server factory in either
+ * protocol era, and check an extension against the conformance rules.
+ *
+ * @packageDocumentation
+ */
+export { connectInProcess, MODERN_PROTOCOL_VERSION, type ConnectInProcessOptions, type InProcessConnection } from "./connect.js";
+export {
+  runConformance,
+  CONFORMANCE_RULES,
+  type ConformanceRuleId,
+  type ConformanceResult,
+  type ConformanceReport,
+  type ConformanceOptions,
+} from "./conformance.js";

@@ -1,0 +1,37 @@
+import { attachExtension, type AuditTrail } from "@mcp-verticals/core";
+import { McpServer } from "@modelcontextprotocol/server";
+import type { z } from "zod";
+import { createEmbeddedGlossary } from "./backend/embedded-glossary.js";
+import type { GlossaryBackend } from "./backend/glossary-backend.js";
+import { templateExtension } from "./extension.js";
+import type { TemplateServerSettings } from "./schemas/settings.js";
+
+/** Options for {@link createTemplateServer}. */
+export interface TemplateServerOptions {
+  settings?: z.input<typeof TemplateServerSettings>;
+  glossary?: GlossaryBackend;
+  audit?: AuditTrail;
+}
+
+/** The server's name and version, shared by the server and its card. */
+export const TEMPLATE_SERVER_INFO = { name: "mcp-verticals-template", version: "0.1.0" } as const;
+
+/**
+ * Builds an `McpServer` with the template extension attached: the factory the serving entries call.
+ *
+ * @example
+ * ```ts
+ * const server = createTemplateServer({ settings: { languages: ["en"] } });
+ * ```
+ */
+export function createTemplateServer(options: TemplateServerOptions = {}): McpServer {
+  const server = new McpServer(TEMPLATE_SERVER_INFO, {
+    instructions: "A glossary of MCP terms. Call template_lookup_term for definitions.",
+  });
+  attachExtension(server, templateExtension, {
+    settings: options.settings ?? {},
+    services: { glossary: options.glossary ?? createEmbeddedGlossary() },
+    ...(options.audit ? { audit: options.audit } : {}),
+  });
+  return server;
+}
