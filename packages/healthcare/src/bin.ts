@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+import { createHmac, randomBytes } from "node:crypto";
+import { createAuditTrail, fileAuditSink, memoryAuditSink, runServerBin, CliUsageError, type Principal } from "@mcp-verticals/core";
+import { createHealthcareServer, createHealthcareServices, HEALTHCARE_SERVER_INFO } from "./server.js";
+import { HEALTHCARE_EXTENSION_ID } from "./extension.js";
+import { createEmbeddedFhirStore } from "./backend/embedded-store.js";
+import { serveFhirRest } from "./backend/fhir-rest-server.js";
+import { createRemoteFhirBackend, type RemoteFhirAuth } from "./backend/remote-fhir.js";
+
+void runServerBin({
+  command: "mcp-healthcare",
+  summary:
+    "Reference server of the healthcare vertical: FHIR R4 tools with negotiated PHI handling over an embedded synthetic FHIR store (60 patients) or a remote FHIR server.",
+  identity: {
+    name: HEALTHCARE_EXTENSION_ID,
+    title: "mcp-verticals healthcare",
+    version: HEALTHCARE_SERVER_INFO.version,
+    description: "FHIR R4 read, search, terminology, validation and confirmed writes with Safe Harbor de-identification.",
+  },
+  flags: {
+    "fhir-url": { type: "string", valueName: "<url>", description: "Use this FHIR R4 server instead of the embedded store." },
+    "serve-fhir": { type: "string", valueName: "<port>", description: "Also serve the embedded store as FHIR REST on 127.0.0.1:<port> (0 = any)." },
+    "phi-mode": { type: "string", valueName: "<identified|limited|safe-harbor>", description: "Most revealing PHI mode offered (default identified; clients may ask for stricter)." },
+    access: { type: "string", valueName: "<read|read-write>", description: "Allow confirmed writes with read-write (default read)." },
+    patient: { type: "string", valueName: "<id>", description: "Fix the patient context to this patient (stdio principal)." },
+    scope: { type: "string", multiple: true, valueName: "<scope>", description: "SMART scope granted to the stdio caller (repeatable; default patient/*.rs)." },
+    "audit-file": { type: "string", valueName: "<path>", description: "Append the hash-chained audit trail to this JSONL file." },
+  },
+  environment: {
+    HEALTHCARE_SECRET: "Deployment secret (≥32 bytes) for pseudonyms, cursors and approvals; random per process when unset.",
+    FHIR_BEARER_TOKEN: "Bearer token for --fhir-url.",
+    FHIR_CLIENT_ID: "SMART Backend Services client id for --fhir-url (with FHIR_PRIVATE_KEY).",
+    FHIR_PRIVATE_KEY: "PEM private key (RS384 or ES384) for SMART Backend Services.",
+    FHIR_SCOPE: "Scopes to request with SMART Backend Services (default system/*.rs).",
+  },
+  createFactory: async ({ flags, env }) => {
+    const secret = env.HEALTHCARE_SECRET ?? randomBytes(32).toString("hex");
+    if (Buffer.byteLength(secret) < 32) throw new CliUsageError("HEALTHCARE_SECRET must be at least 32 bytes.");
+    const phiMode = flags["phi-mode"];
+    if (phiMode !== undefined && !["identified", "limited", "safe-harbor"].includes(String(phiMode))) throw new CliUsageError("--phi-mode expects identified, limited or safe-harbor.");
+    const access = flags.access;
+    if (access !== undefined && access !== "read" && access !== "read-write") throw new CliUsageError("--access expects read or read-write.");
+    const closers: (() => Promise<void>)[] = [];
+    let fhir;
+    if (typeof flags["fhir-url"] === "string") {
+      const auth: RemoteFhirAuth = env.FHIR_CLIENT_ID && env.FHIR_PRIVATE_KEY
+        ? { type: "smart-backend", clientId: env.FHIR_CLIENT_ID, privateKey: env.FHIR_PRIVATE_KEY, scope: env.FHIR_SCOPE ?? "system/*.rs", algorithm: env.FHIR_PRIVATE_KEY.includes("EC PRIVATE") ? "ES384" : "RS384" }
+        : env.FHIR_BEARER_TOKEN ? { type: "bearer", token: env.FHIR_BEARER_TOKEN } : { type: "none" };
+      fhir = createRemoteFhirBackend({ baseUrl: flags["fhir-url"], auth });
+    } else {
+      const store = createEmbeddedFhirStore();
+      fhir = store;
+      if (typeof flags["serve-fhir"] === "string") {
+        const port = Number(flags["serve-fhir"]);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliUsageError("--serve-fhir expects a port number (0-65535).");
+        const rest = await serveFhirRest(store, { port, ...(env.FHIR_BEARER_TOKEN ? { bearerTokens: [env.FHIR_BEARER_TOKEN] } : {}) });
+        process.stderr.write(`mcp-healthcare FHIR REST listening on ${rest.url}\n`);
+        closers.push(rest.close);
+      }
+    }
+    const services = createHealthcareServices({ fhir, secret });
+    const auditKey = createHmac("sha256", secret).update("audit").digest("hex");
+    const sink = typeof flags["audit-file"] === "string" ? fileAuditSink(flags["audit-file"]) : memoryAuditSink();
+    if ("close" in sink) closers.push(() => (sink as { close(): Promise<void> }).close());
+    const audit = createAuditTrail({ sink, key: auditKey });
+    const patient = typeof flags.patient === "string" ? flags.patient.replace(/^Patient\//, "") : undefined;
+    const scopes = Array.isArray(flags.scope) ? flags.scope : ["patient/*.rs"];
+    const principal: Principal = { id: "stdio-user", scopes, ...(patient ? { attributes: { patient } } : {}) };
+    const settings = {
+      ...(phiMode ? { phi: { mode: phiMode as "identified" } } : {}),
+      ...(access ? { access: access as "read" } : {}),
+      ...(patient ? { patientContext: { mode: "principal" as const } } : {}),
+    };
+    return {
+      factory: () => createHealthcareServer({ services, settings, audit, principal }),
+      close: async () => {
+        for (const close of closers) await close();
+      },
+    };
+  },
+});

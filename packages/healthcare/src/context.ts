@@ -1,0 +1,19 @@
+import type { Approvals, BindingContext, CursorCodec } from "@mcp-verticals/core";
+import type { FhirBackend } from "./backend/fhir-backend.js";
+import type { TerminologyService } from "./backend/terminology.js";
+import type { PseudonymRegistry } from "./phi/deidentify.js";
+import type { HealthcareClientSettings, HealthcareEffectiveSettings, HealthcareServerSettings } from "./schemas/settings.js";
+
+/** Services every healthcare binding receives. */
+export interface HealthcareServices {
+  fhir: FhirBackend;
+  terminology: TerminologyService;
+  pseudonyms: PseudonymRegistry;
+  cursors: CursorCodec;
+  approvals: Approvals;
+  /** Lower-cased person names known to the deployment, scrubbed from free text. */
+  knownNames: Set<string>;
+}
+
+/** The binding context of the healthcare extension. */
+export type HealthcareContext = BindingContext<HealthcareServerSettings, HealthcareClientSettings, HealthcareEffectiveSettings, HealthcareServices>;

@@ -1,0 +1,50 @@
+import { defineExtension, verticalExtensionId } from "@mcp-verticals/core";
+import {
+  HealthcareClientSettings,
+  HealthcareServerSettings,
+  negotiateHealthcare,
+  type HealthcareEffectiveSettings,
+} from "./schemas/settings.js";
+import { fhirCapabilitiesTool } from "./tools/fhir-capabilities.js";
+import { fhirReadTool } from "./tools/fhir-read.js";
+import { fhirSearchTool } from "./tools/fhir-search.js";
+import { patientFindTool } from "./tools/patient-find.js";
+import { patientEverythingTool } from "./tools/patient-everything.js";
+import { terminologyLookupTool, terminologySearchTool, terminologyValidateTool } from "./tools/terminology.js";
+import { fhirValidateTool } from "./tools/fhir-validate.js";
+import { fhirWriteTool } from "./tools/fhir-write.js";
+import { fhirResourceTemplate, metadataResource, patientSummaryResource, policyResource, terminologyResource } from "./resources/fhir-resources.js";
+import { careGapsPrompt, labTrendPrompt, medicationReviewPrompt, patientSummaryPrompt, visitPrepPrompt } from "./prompts/clinical-prompts.js";
+
+/** The id of the healthcare extension. */
+export const HEALTHCARE_EXTENSION_ID = verticalExtensionId("healthcare");
+
+/**
+ * The healthcare extension: FHIR R4 tools with negotiated PHI handling.
+ *
+ * Negotiation: the stricter PHI mode of server and client wins; a client that did not declare
+ * the extension gets safe-harbor and read-only, and every read tool still works.
+ */
+export const healthcareExtension = defineExtension({
+  id: HEALTHCARE_EXTENSION_ID,
+  title: "Healthcare (FHIR R4)",
+  description: "FHIR R4 read, search, terminology, validation and confirmed writes, with negotiated PHI handling (identified, limited, Safe Harbor), patient context and SMART v2 scopes.",
+  versions: ["2026-11-24"],
+  serverSettings: HealthcareServerSettings,
+  clientSettings: HealthcareClientSettings,
+  negotiate: ({ server, client }): HealthcareEffectiveSettings => negotiateHealthcare(server, client),
+  tools: [
+    fhirCapabilitiesTool,
+    fhirReadTool,
+    fhirSearchTool,
+    patientFindTool,
+    patientEverythingTool,
+    terminologyLookupTool,
+    terminologyValidateTool,
+    terminologySearchTool,
+    fhirValidateTool,
+    fhirWriteTool,
+  ],
+  resources: [metadataResource, fhirResourceTemplate, patientSummaryResource, terminologyResource, policyResource],
+  prompts: [patientSummaryPrompt, medicationReviewPrompt, labTrendPrompt, careGapsPrompt, visitPrepPrompt],
+});

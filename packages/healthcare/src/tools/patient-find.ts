@@ -1,0 +1,58 @@
+import { defineTool, ExtensionError, resolveLimit } from "@mcp-verticals/core";
+import { z } from "zod";
+import type { HealthcareContext } from "../context.js";
+import { CompactResource } from "../schemas/fhir.js";
+import { guarded, requireScope, withinAccess } from "../phi/gateway.js";
+import type { SearchParams } from "../backend/search-engine.js";
+import { renderItems } from "./shared.js";
+
+/** `patient_find`: candidate patients with minimal demographics. */
+export const patientFindTool = defineTool({
+  name: "patient_find",
+  title: "Find patients",
+  description:
+    "Finds candidate patients by name, birth date, gender or identifier and returns minimal demographics (masked per the PHI mode: in safe-harbor mode names are *** and only the birth year is shown, so use gender/birthDate filters and the returned ref). Use the returned ref (Patient/<id>) with patient_everything or fhir_search. At most 10 per page.",
+  input: z.object({
+    name: z.string().min(1).max(100).optional().describe("Any part of a given or family name (prefix match)."),
+    birthDate: z.string().regex(/^(eq|ge|le|gt|lt)?\d{4}(-\d{2}(-\d{2})?)?$/).optional().describe("YYYY[-MM[-DD]], optionally with ge/le prefix."),
+    gender: z.enum(["male", "female", "other", "unknown"]).optional(),
+    identifier: z.string().min(1).max(100).optional().describe("system|value or value, e.g. an MRN."),
+    count: z.number().int().min(1).max(10).optional(),
+    cursor: z.string().max(4096).optional(),
+  }),
+  output: z.object({ patients: z.array(CompactResource), total: z.number().int().optional(), truncated: z.boolean(), nextCursor: z.string().optional() }),
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  examples: [{ gender: "female", birthDate: "ge1960", count: 5 }],
+  render: (output) => output.patients.map((patient) => `${patient.ref}: ${patient.display ?? "?"} (${patient.value ?? ""})`).join("\n") || "No matching patients.",
+  handler: async (input, context: HealthcareContext) =>
+    guarded(context, "patient_find", "E", "Patient", async (access) => {
+      requireScope(access.scopes, "Patient", "s");
+      if (context.settings.phiMode !== "identified" && (input.name || input.identifier)) {
+        throw new ExtensionError("PHI_FILTER_NOT_ALLOWED", "searching by name or identifier is not allowed in de-identified modes", { field: input.name ? "name" : "identifier" });
+      }
+      if (context.settings.phiMode === "safe-harbor" && input.birthDate && /\d{4}-/.test(input.birthDate)) {
+        throw new ExtensionError("PHI_FILTER_NOT_ALLOWED", "in safe-harbor mode birth dates can be filtered by year only", { field: "birthDate" });
+      }
+      const count = resolveLimit(input.count, { defaultLimit: 10, maxLimit: 10 });
+      const params: SearchParams = {};
+      if (input.name) params.name = input.name;
+      if (input.birthDate) params.birthdate = input.birthDate;
+      if (input.gender) params.gender = input.gender;
+      if (input.identifier) params.identifier = input.identifier;
+      if (access.patient) params._id = access.patient;
+      const query = { binding: "patient_find", params, count, principal: context.principal?.id ?? null, phi: context.settings.phiMode };
+      const page = input.cursor ? String(context.services.cursors.decode(input.cursor, query).page) : undefined;
+      const result = await context.services.fhir.search("Patient", params, { count, ...(page ? { page } : {}) });
+      const { kept } = withinAccess(access, result.resources, "s");
+      const { items, truncated } = renderItems(context, kept, "compact", undefined, { bytes: context.settings.limits.maxBytes });
+      return {
+        value: {
+          patients: items as never,
+          ...(result.total !== undefined ? { total: result.total } : {}),
+          truncated,
+          ...(result.next ? { nextCursor: context.services.cursors.encode({ offset: 0, page: result.next }, query) } : {}),
+        },
+        count: items.length,
+      };
+    }),
+});
