@@ -113,7 +113,7 @@ export function createEmbeddedFhirStore(options: SyntheticCorpusOptions & { reso
     },
     async create(resource) {
       sequence += 1;
-      const created = { ...structuredClone(resource), id: `${resource.resourceType.toLowerCase()}-new-${sequence}`, meta: { versionId: "1", lastUpdated: new Date().toISOString() } } as Resource;
+      const created = { ...structuredClone(resource), id: `${resource.resourceType.toLowerCase()}-new-${sequence}`, meta: { ...resource.meta, versionId: "1", lastUpdated: new Date().toISOString() } } as Resource;
       put(created);
       return structuredClone(created);
     },
