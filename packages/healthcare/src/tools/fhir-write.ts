@@ -5,6 +5,7 @@ import type { HealthcareContext } from "../context.js";
 import { FhirResourceJson } from "../schemas/fhir.js";
 import { citeOf, guarded, inPatientContext, realReference, requireScope } from "../phi/gateway.js";
 import { groupIssues, validateResource } from "../validation/validate.js";
+import { scrubFreeText } from "../phi/deidentify.js";
 import { GroupedIssueSchema } from "./fhir-validate.js";
 import { requireServedType } from "./shared.js";
 
@@ -73,7 +74,9 @@ export const fhirWriteTool = defineTool({
       const hasErrors = issues.some((issue) => issue.severity === "error");
       const resource = mapReferences(context, input.resource);
       const args = { action: input.action, resource: input.resource, reason: input.reason };
-      const preview = `${input.action} ${input.resource.resourceType}${input.resource.id ? `/${input.resource.id}` : ""} — reason: ${input.reason}`;
+      // The preview goes back to the client, so it passes the same PHI filter as every other output.
+      const reasonShown = context.settings.phiMode === "identified" ? input.reason : scrubFreeText(input.reason, context.services.knownNames);
+      const preview = `${input.action} ${input.resource.resourceType}${input.resource.id ? `/${input.resource.id}` : ""} — reason: ${reasonShown}`;
       const check = () => {
         if (!context.settings.writesEnabled) throw new ExtensionError("WRITE_NOT_ALLOWED", "writes need a read-write server and a client that declared it can confirm writes");
         requireServedType(context, input.resource.resourceType, "resource.resourceType");

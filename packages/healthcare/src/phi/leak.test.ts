@@ -1,0 +1,84 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { call, createHarness } from "../__fixtures__/harness.js";
+import { generateSyntheticCorpus } from "../backend/synthetic-data.js";
+import { SUPPORTED_RESOURCE_TYPES } from "../schemas/settings.js";
+
+/**
+ * Runs every tool, resource and prompt of a safe-harbor session over the whole synthetic corpus,
+ * keeps every byte the client received (content text, structuredContent, resource text, errors),
+ * and scans it for every direct identifier in the corpus.
+ */
+describe.each(["legacy", "modern"] as const)("Safe Harbor leak scan (%s)", (era) => {
+  const harness = createHarness();
+  afterAll(() => harness.close());
+  const { identifiers } = generateSyntheticCorpus();
+
+  it("finds no name, identifier, phone, email, address line, city, ZIP or exact date in any output", async () => {
+    const client = await harness.connect(era, { acceptPhi: "safe-harbor" });
+    const outputs: string[] = [];
+    const record = (value: unknown) => outputs.push(typeof value === "string" ? value : JSON.stringify(value));
+    const tool = async (name: string, args: Record<string, unknown>) => {
+      const result = await client.callTool({ name, arguments: args });
+      record(result);
+      return result.structuredContent as any;
+    };
+
+    const patientRefs: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await tool("patient_find", { count: 10, ...(cursor ? { cursor } : {}) });
+      patientRefs.push(...page.patients.map((patient: any) => patient.ref));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(patientRefs.length).toBe(60);
+
+    for (const ref of patientRefs) {
+      let page: string | undefined;
+      do {
+        const result = await tool("patient_everything", { patientId: ref, count: 100, format: "fhir", ...(page ? { cursor: page } : {}) });
+        page = result.nextCursor;
+      } while (page);
+      const summary = await client.readResource({ uri: `fhir://${ref}/$summary` });
+      record(summary);
+    }
+    for (const type of SUPPORTED_RESOURCE_TYPES) {
+      const result = await tool("fhir_search", { resourceType: type, params: {}, count: 100, format: "fhir", ...(type === "Observation" ? { include: ["Observation:encounter", "Observation:patient"] } : {}), ...(type === "Patient" ? { revinclude: ["Condition:patient"] } : {}) });
+      for (const item of (result.items ?? []).slice(0, 5)) {
+        const [resourceType, id] = String(item.id ? `${item.resourceType}/${item.id}` : item.ref).split("/");
+        await tool("fhir_read", { resourceType, id, format: "fhir" });
+        record(await client.readResource({ uri: `fhir://${resourceType}/${id}` }));
+      }
+    }
+    await tool("fhir_capabilities", {});
+    record(await client.readResource({ uri: "healthcare://policy" }));
+    for (const prompt of ["patient_summary", "medication_review", "lab_trend", "care_gaps", "visit_prep"]) {
+      record(await client.getPrompt({ name: prompt, arguments: prompt === "lab_trend" ? { patientId: patientRefs[0]!, code: "4548-4" } : { patientId: patientRefs[0]! } }));
+    }
+    // Error paths must not echo identifiers either.
+    await tool("patient_find", { name: identifiers.names[7]! });
+    await tool("patient_find", { birthDate: identifiers.exactDates[3]! });
+    await tool("fhir_search", { resourceType: "Patient", params: { identifier: identifiers.identifierValues[6]! } });
+    await tool("fhir_read", { resourceType: "Patient", id: "does-not-exist" });
+    await tool("fhir_write", { action: "create", reason: `for ${identifiers.names[9]}`, resource: { resourceType: "Patient", name: [{ family: identifiers.names[9]! }], telecom: [{ system: "phone", value: identifiers.phones[2]! }] } });
+
+    const haystack = outputs.join("\n");
+    expect(haystack.length).toBeGreaterThan(500_000);
+    const leaks: string[] = [];
+    const scan = (kind: string, values: string[]) => {
+      for (const value of new Set(values)) {
+        const pattern = new RegExp(`(?<![0-9A-Za-z])${value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![0-9A-Za-z])`);
+        if (pattern.test(haystack)) leaks.push(`${kind}: ${value}`);
+      }
+    };
+    scan("name", identifiers.names);
+    scan("identifier", identifiers.identifierValues);
+    scan("phone", identifiers.phones);
+    scan("email", identifiers.emails);
+    scan("address line", identifiers.addressLines);
+    scan("city", identifiers.cities);
+    scan("postal code", identifiers.postalCodes);
+    scan("exact date", identifiers.exactDates);
+    expect(leaks).toEqual([]);
+    expect(haystack).not.toMatch(/\b(19|20)\d{2}-\d{2}-\d{2}\b/);
+  }, 60_000);
+});
