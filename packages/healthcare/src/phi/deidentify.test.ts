@@ -25,7 +25,8 @@ describe("Safe Harbor de-identification", () => {
     expect(text).not.toContain(patient.birthDate);
     expect(text).not.toContain(patient._birthDate.extension[0].valueDateTime);
     expect(out.extension[0].valueAddress).toEqual({ state: "MA", country: "US" });
-    expect(out.extension[1].valueString).toBe("***");
+    expect(out.extension).toHaveLength(1);
+    expect(text).not.toContain(patient.extension[1].valueString);
   });
 
   it("aggregates ages over 89", () => {
@@ -62,6 +63,11 @@ describe("Safe Harbor de-identification", () => {
 
   it("leaves identified data unchanged", () => {
     expect(deidentifyResource(patient, { mode: "identified", freeText: "keep", registry })).toBe(patient);
+  });
+
+  it("scrubs names found in the resource itself even when the deployment does not know them", () => {
+    const alone = deidentifyResource(patient, { mode: "safe-harbor", freeText: "scrub", registry }) as any;
+    for (const name of [...patient.name[0].given, patient.name[0].family]) expect(alone.text.div).not.toContain(name);
   });
 
   it("scrubs identifier patterns from any text", () => {

@@ -43,6 +43,38 @@ export interface DeidentifyOptions {
   currentYear?: number;
 }
 
+/** Extensions that carry a person's name or another direct identifier; removed whole outside identified mode. */
+const IDENTIFYING_EXTENSIONS = new Set([
+  "http://hl7.org/fhir/StructureDefinition/patient-mothersMaidenName",
+  "http://hl7.org/fhir/StructureDefinition/humanname-own-name",
+  "http://hl7.org/fhir/StructureDefinition/humanname-own-prefix",
+  "http://hl7.org/fhir/StructureDefinition/humanname-partner-name",
+  "http://hl7.org/fhir/StructureDefinition/humanname-partner-prefix",
+  "http://hl7.org/fhir/StructureDefinition/humanname-mothers-family",
+  "http://hl7.org/fhir/StructureDefinition/humanname-fathers-family",
+]);
+
+/**
+ * Every name part in a resource's HumanName elements (including contained resources and extensions), lower-cased.
+ *
+ * @example
+ * ```ts
+ * namesIn(patient); // Set { "peter", "james", "chalmers" }
+ * ```
+ */
+export function namesIn(value: unknown, into: Set<string> = new Set()): Set<string> {
+  if (Array.isArray(value)) for (const item of value) namesIn(item, into);
+  else if (isObject(value)) {
+    if (looksLikeHumanName(value)) {
+      for (const part of [...(Array.isArray(value.given) ? value.given : []), value.family, ...(typeof value.text === "string" ? value.text.split(/\s+/) : [])]) {
+        if (typeof part === "string") for (const word of part.split(/[\s,]+/)) if (word.length > 1) into.add(word.toLowerCase());
+      }
+    }
+    for (const child of Object.values(value)) if (typeof child === "object") namesIn(child, into);
+  }
+  return into;
+}
+
 const DATE_VALUE = /^(\d{4})-\d{2}(-\d{2})?(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/;
 const FREE_TEXT_KEYS = new Set(["div", "comment", "valueString", "valueMarkdown", "description", "note"]);
 const PATTERNS: [RegExp, string][] = [
@@ -103,7 +135,9 @@ export function deidentifyResource<T extends Resource>(resource: T, options: Dei
     if (match) return `${match[1]}/${options.registry.pseudonym(match[1]!, match[2]!)}`;
     return reference.startsWith("#") ? reference : "[reference]";
   };
-  const text = (value: string): string => (options.freeText === "keep" && !safeHarbor ? value : scrubFreeText(value, options.knownNames));
+  // Names in the resource itself are scrubbed from its free text even when the deployment does not know them.
+  const names = namesIn(resource, new Set(options.knownNames ?? []));
+  const text = (value: string): string => (options.freeText === "keep" && !safeHarbor ? value : scrubFreeText(value, names));
 
   const walk = (value: unknown, key: string, parent: Record<string, any> | undefined): unknown => {
     if (Array.isArray(value)) {
@@ -112,6 +146,7 @@ export function deidentifyResource<T extends Resource>(resource: T, options: Dei
     }
     if (isObject(value)) {
       if (looksLikeHumanName(value)) return { text: "***" };
+      if (typeof value.url === "string" && IDENTIFYING_EXTENSIONS.has(value.url) && Object.keys(value).some((k) => k.startsWith("value"))) return undefined;
       if (looksLikeContactPoint(value)) return undefined;
       if (looksLikeAttachment(value)) return { contentType: value.contentType, title: "[removed]" };
       if (looksLikeAddress(value)) {

@@ -2,7 +2,7 @@ import type { Resource } from "@medplum/fhirtypes";
 import { ExtensionError, fenceUntrustedText } from "@mcp-verticals/core";
 import type { HealthcareContext } from "../context.js";
 import { patientParameterOf, patientReferencesOf, type SearchParams } from "../backend/search-engine.js";
-import { deidentifyResource } from "./deidentify.js";
+import { deidentifyResource, namesIn } from "./deidentify.js";
 import { parseSmartScopes, requireScope, resourceWithinScopes, type SmartScope } from "./smart-scopes.js";
 
 /** The access decision for one call: who, which patient, which scopes. */
@@ -133,6 +133,10 @@ export function constrainSearch(context: HealthcareContext, access: AccessDecisi
 
 /** Applies the negotiated PHI mode to a resource and fences its narrative as untrusted. */
 export function present(context: HealthcareContext, resource: Resource): Resource {
+  // Learn names as records pass by, so notes in later resources (e.g. from a remote server) are scrubbed too.
+  if (context.settings.phiMode !== "identified" && (resource.resourceType === "Patient" || resource.resourceType === "Practitioner" || resource.resourceType === "RelatedPerson")) {
+    namesIn(resource, context.services.knownNames);
+  }
   const filtered = deidentifyResource(resource, {
     mode: context.settings.phiMode,
     freeText: context.settings.freeText,
