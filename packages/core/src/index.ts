@@ -37,7 +37,7 @@ export {
   type AnyExtension,
   type NegotiationInput,
 } from "./extension/define.js";
-export { extensionJsonSchema, extensionJsonSchemaText, isJsonSchemaFresh } from "./extension/json-schema.js";
+export { extensionJsonSchema, extensionJsonSchemaText, isJsonSchemaFresh, type JsonSchema } from "./extension/json-schema.js";
 
 // Serving an extension
 export { attachExtension, EXTENSION_ERROR_CODE, type AttachOptions, type AttachedExtension } from "./server/attach.js";
@@ -70,6 +70,14 @@ export {
   ExtensionNotSupportedError,
   type ExtensionClient,
   type BoundExtensionClient,
+  type ToolsOf,
+  type ToolNamed,
+  type MethodsOf,
+  type MethodNamed,
+  type InputOf,
+  type OutputOf,
+  type ParamsOf,
+  type ResultOf,
 } from "./client/extension-client.js";
 
 // Safety primitives

@@ -1,4 +1,4 @@
-import type { Client } from "@modelcontextprotocol/client";
+import type { Client, ClientCapabilities } from "@modelcontextprotocol/client";
 import { z } from "zod";
 import type { AnyExtension } from "../extension/define.js";
 import type { MethodDefinition, ToolDefinition } from "../extension/bindings.js";
@@ -6,14 +6,22 @@ import { negotiateVersion } from "../extension/versions.js";
 import { ExtensionError } from "../errors.js";
 import { describeIssues } from "../server/describe-issues.js";
 
-type ToolsOf<Ext extends AnyExtension> = Ext["tools"][number];
-type ToolNamed<Ext extends AnyExtension, Name extends string> = Extract<ToolsOf<Ext>, { name: Name }>;
-type MethodsOf<Ext extends AnyExtension> = Ext["methods"][number];
-type MethodNamed<Ext extends AnyExtension, Verb extends string> = Extract<MethodsOf<Ext>, { verb: Verb }>;
-type InputOf<T> = T extends ToolDefinition<string, infer I, any, any> ? z.input<I> : never;
-type OutputOf<T> = T extends ToolDefinition<string, any, infer O, any> ? z.output<O> : never;
-type ParamsOf<T> = T extends MethodDefinition<string, infer P, any, any> ? z.input<P> : never;
-type ResultOf<T> = T extends MethodDefinition<string, any, infer R, any> ? z.output<R> : never;
+/** Type helper for typed client calls. @category Client */
+export type ToolsOf<Ext extends AnyExtension> = Ext["tools"][number];
+/** Type helper for typed client calls. @category Client */
+export type ToolNamed<Ext extends AnyExtension, Name extends string> = Extract<ToolsOf<Ext>, { name: Name }>;
+/** Type helper for typed client calls. @category Client */
+export type MethodsOf<Ext extends AnyExtension> = Ext["methods"][number];
+/** Type helper for typed client calls. @category Client */
+export type MethodNamed<Ext extends AnyExtension, Verb extends string> = Extract<MethodsOf<Ext>, { verb: Verb }>;
+/** Type helper for typed client calls. @category Client */
+export type InputOf<T> = T extends ToolDefinition<string, infer I, any, any> ? z.input<I> : never;
+/** Type helper for typed client calls. @category Client */
+export type OutputOf<T> = T extends ToolDefinition<string, any, infer O, any> ? z.output<O> : never;
+/** Type helper for typed client calls. @category Client */
+export type ParamsOf<T> = T extends MethodDefinition<string, infer P, any, any> ? z.input<P> : never;
+/** Type helper for typed client calls. @category Client */
+export type ResultOf<T> = T extends MethodDefinition<string, any, infer R, any> ? z.output<R> : never;
 
 /**
  * Raised when the connected server does not advertise the extension (or shares no version).
@@ -51,7 +59,7 @@ export interface BoundExtensionClient<Ext extends AnyExtension> {
 export interface ExtensionClient<Ext extends AnyExtension> {
   readonly extension: Ext;
   /** Spread into the `Client` options' `capabilities.extensions`. */
-  readonly declaration: Record<string, Record<string, unknown>>;
+  readonly declaration: NonNullable<ClientCapabilities["extensions"]>;
   /** Reads and validates the server's settings from a connected client (either era) and binds typed calls. */
   bind(client: Client): BoundExtensionClient<Ext>;
 }
@@ -88,7 +96,7 @@ export function createExtensionClient<Ext extends AnyExtension>(
 
   return {
     extension,
-    declaration: { [extension.id]: declaredSettings },
+    declaration: { [extension.id]: declaredSettings } as NonNullable<ClientCapabilities["extensions"]>,
     bind(client) {
       const advertised = client.getServerCapabilities()?.extensions?.[extension.id] as Record<string, unknown> | undefined;
       if (!advertised) throw new ExtensionNotSupportedError(extension.id, "it is not in the server's capabilities");

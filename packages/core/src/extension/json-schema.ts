@@ -1,7 +1,11 @@
 import { z } from "zod";
 import type { AnyExtension } from "./define.js";
 
-type JsonSchema = Record<string, unknown>;
+/**
+ * A JSON Schema document.
+ * @category Extension
+ */
+export type JsonSchema = Record<string, unknown>;
 
 /**
  * The JSON Schema document of an extension: settings on both sides, every tool's input

@@ -7,6 +7,8 @@ import {
   validateOriginHeader,
   type AuthInfo,
   type McpServerFactory,
+  type ServerEventBus,
+  type ServerNotifier,
 } from "@modelcontextprotocol/server";
 import { advertisedExtensions, buildCatalog, buildServerCard, SERVER_CARD_MEDIA_TYPE, type ServerIdentity } from "./server-card.js";
 
@@ -33,6 +35,8 @@ export interface ServeHttpOptions {
   auth?: { token: string } | { verify: (token: string) => AuthInfo | undefined | Promise<AuthInfo | undefined> };
   /** Where serving errors are reported (never to clients). */
   onError?: (error: Error) => void;
+  /** Change-event bus for `subscriptions/listen` streams; share one across replicas' pub/sub. */
+  bus?: ServerEventBus;
 }
 
 /**
@@ -44,6 +48,8 @@ export interface RunningHttpServer {
   readonly url: string;
   /** The server card URL (`<endpoint>/server-card`). */
   readonly cardUrl: string;
+  /** Publishes list-changed and resource-updated events to open `subscriptions/listen` streams. */
+  readonly notify: ServerNotifier;
   /** Stops accepting connections, lets in-flight requests finish, then tears down. */
   close(): Promise<void>;
 }
@@ -73,7 +79,8 @@ export async function serveHttp(factory: McpServerFactory, options: ServeHttpOpt
   const allowedHosts = options.allowedHosts ?? [...localhostAllowedHostnames(), host];
   const allowedOrigins = options.allowedOrigins ?? [...localhostAllowedHostnames(), host];
   const report = options.onError ?? (() => undefined);
-  const handler = createMcpHandler(factory, { maxRequestBodySize: maxBodyBytes, onerror: report });
+  // Each request runs on a fresh server instance, so change events travel through the handler's bus.
+  const handler = createMcpHandler(factory, { maxRequestBodySize: maxBodyBytes, onerror: report, ...(options.bus ? { bus: options.bus } : {}) });
   const extensions = await advertisedExtensions(factory);
   let base = "";
   let card: Record<string, unknown> = {};
@@ -157,6 +164,7 @@ export async function serveHttp(factory: McpServerFactory, options: ServeHttpOpt
   return {
     url: endpoint,
     cardUrl,
+    notify: handler.notify,
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

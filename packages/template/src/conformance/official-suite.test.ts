@@ -19,7 +19,7 @@ import { serveHttp, type RunningHttpServer } from "@mcp-verticals/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEMPLATE_EXTENSION_ID } from "../extension.js";
 import { TEMPLATE_SERVER_INFO } from "../server.js";
-import { createConformanceFixture } from "./fixture-server.js";
+import { createConformanceFixture, createFixtureState } from "./fixture-server.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const conformanceDir = resolve(here, "../../conformance");
@@ -122,7 +122,8 @@ describe.skipIf(!supported)("official MCP conformance suite (server, --requireme
     const { stdout } = await promisify(execFile)(process.execPath, [installer, "--quiet"], { timeout: 170_000, maxBuffer: 16 * 1024 * 1024 });
     tools = JSON.parse(stdout.trim().split("\n").at(-1)!) as typeof tools;
 
-    running = await serveHttp(createConformanceFixture(), {
+    const state = createFixtureState();
+    running = await serveHttp(createConformanceFixture({}, state), {
       port: 0,
       identity: {
         name: TEMPLATE_EXTENSION_ID,
@@ -131,6 +132,7 @@ describe.skipIf(!supported)("official MCP conformance suite (server, --requireme
         description: "Template reference server with the conformance diagnostics.",
       },
     });
+    state.notify = running.notify;
 
     rmSync(resultsRoot, { recursive: true, force: true });
     outDir = join(resultsRoot, `run-${Date.now()}`);

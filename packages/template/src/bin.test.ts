@@ -1,0 +1,121 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { templateClient } from "./client.js";
+import { TEMPLATE_EXTENSION_ID } from "./extension.js";
+
+const bin = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
+const eras = { legacy: "legacy", modern: { pin: "2026-07-28" } } as const;
+
+function newClient(era: keyof typeof eras, declare: boolean) {
+  const template = templateClient({ language: "nb" });
+  const client = new Client(
+    { name: "template-e2e", version: "0.0.0" },
+    { versionNegotiation: { mode: eras[era] }, capabilities: declare ? { extensions: template.declaration } : {} },
+  );
+  return { client, template };
+}
+
+describe("mcp-template over stdio (spawned bin)", () => {
+  for (const era of ["legacy", "modern"] as const) {
+    it(`negotiates and serves typed calls (${era})`, async () => {
+      const { client, template } = newClient(era, true);
+      await client.connect(new StdioClientTransport({ command: process.execPath, args: [bin], stderr: "pipe" }));
+      expect(client.getProtocolEra()).toBe(era);
+      const bound = template.bind(client);
+      expect(bound.settings).toEqual({ language: "nb", maxResults: 20, statsAvailable: true });
+      const { entry } = await bound.callTool("template_lookup_term", { term: "capability" });
+      expect(entry.language).toBe("nb");
+      expect(await bound.request("stats", {})).toEqual({ entries: 7, version: "2026-11-24" });
+      await client.close();
+    });
+
+    it(`gates the stats method for a plain client with -32021 (${era})`, async () => {
+      const { client } = newClient(era, false);
+      await client.connect(new StdioClientTransport({ command: process.execPath, args: [bin], stderr: "pipe" }));
+      const z = (await import("zod")).z;
+      await expect(client.request({ method: `${TEMPLATE_EXTENSION_ID}/stats`, params: {} } as never, z.any())).rejects.toMatchObject({
+        code: -32021,
+        data: { requiredCapabilities: { extensions: { [TEMPLATE_EXTENSION_ID]: {} } } },
+      });
+      const fallback = await client.callTool({ name: "template_lookup_term", arguments: { term: "extension" } });
+      expect(fallback.structuredContent).toMatchObject({ entry: { language: "en" } });
+      await client.close();
+    });
+  }
+});
+
+describe("mcp-template over HTTP (spawned bin)", () => {
+  let child: ChildProcess;
+  let url: string;
+  beforeAll(async () => {
+    child = spawn(process.execPath, [bin, "--http", "0"], { stdio: ["ignore", "ignore", "pipe"] });
+    url = await new Promise<string>((resolve, reject) => {
+      let seen = "";
+      child.stderr!.on("data", (chunk: Buffer) => {
+        seen += chunk.toString();
+        const match = /listening on (\S+)/.exec(seen);
+        if (match) resolve(match[1]!);
+      });
+      child.once("exit", (code) => reject(new Error(`exited ${code}: ${seen}`)));
+    });
+  });
+  afterAll(() => {
+    child.kill("SIGTERM");
+  });
+
+  it("serves the modern era with negotiated settings and the server card", async () => {
+    const { client, template } = newClient("modern", true);
+    await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+    const { entry } = await template.bind(client).callTool("template_lookup_term", { term: "extension" });
+    expect(entry.language).toBe("nb");
+    await client.close();
+    const card = (await (await fetch(`${url}/server-card`)).json()) as { name: string; _meta: Record<string, Record<string, unknown>> };
+    expect(card.name).toBe(TEMPLATE_EXTENSION_ID);
+    expect(Object.keys(card._meta["io.github.mcp-verticals/extensions"] ?? {})).toEqual([TEMPLATE_EXTENSION_ID]);
+  });
+
+  it("serves a 2025 client the fallback over stateless HTTP", async () => {
+    const { client } = newClient("legacy", true);
+    await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+    expect(client.getServerCapabilities()?.extensions?.[TEMPLATE_EXTENSION_ID]).toBeDefined();
+    const result = await client.callTool({ name: "template_lookup_term", arguments: { term: "extension" } });
+    expect(result.structuredContent).toMatchObject({ entry: { language: "en" } });
+    await client.close();
+  });
+
+  it("keeps serving after bad input", async () => {
+    const headers = { "content-type": "application/json", accept: "application/json, text/event-stream" };
+    expect((await fetch(url, { method: "POST", headers, body: "][" })).status).toBe(400);
+    const { client } = newClient("modern", false);
+    await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+    const bad = await client.callTool({ name: "template_lookup_term", arguments: { term: 7 } });
+    expect(bad.structuredContent).toMatchObject({ error: { code: "INVALID_ARGUMENTS", field: "term" } });
+    await client.close();
+  });
+});
+
+describe("mcp-template CLI", () => {
+  const run = (args: string[]) =>
+    new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [bin, ...args], { stdio: ["ignore", "ignore", "pipe"] });
+      let stderr = "";
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on("exit", (code) => resolve({ code, stderr }));
+    });
+
+  it("prints help with the shared and the vertical's flags", async () => {
+    const { code, stderr } = await run(["--help"]);
+    expect(code).toBe(0);
+    expect(stderr).toContain("--http <port>");
+    expect(stderr).toContain("--language <en|nb|de>");
+  });
+
+  it("rejects unknown flags with usage status 2", async () => {
+    const { code, stderr } = await run(["--nope"]);
+    expect(code).toBe(2);
+    expect(stderr).toContain("--help");
+  });
+});
