@@ -15,7 +15,7 @@ void runServerBin({
     name: HEALTHCARE_EXTENSION_ID,
     title: "mcp-verticals healthcare",
     version: HEALTHCARE_SERVER_INFO.version,
-    description: "FHIR R4 read, search, terminology, validation and confirmed writes with Safe Harbor de-identification.",
+    description: "FHIR R4 tools with negotiated PHI handling and Safe Harbor de-identification.",
   },
   flags: {
     "fhir-url": { type: "string", valueName: "<url>", description: "Use this FHIR R4 server instead of the embedded store." },
@@ -54,7 +54,7 @@ void runServerBin({
         const port = Number(flags["serve-fhir"]);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliUsageError("--serve-fhir expects a port number (0-65535).");
         const rest = await serveFhirRest(store, { port, ...(env.FHIR_BEARER_TOKEN ? { bearerTokens: [env.FHIR_BEARER_TOKEN] } : {}) });
-        process.stderr.write(`mcp-healthcare FHIR REST listening on ${rest.url}\n`);
+        process.stderr.write(`mcp-healthcare FHIR REST API served at ${rest.url}\n`);
         closers.push(rest.close);
       }
     }
