@@ -181,52 +181,87 @@ function checkPrimitive(kind: Kind, value: unknown, path: string, issues: Valida
 
 const PRIMITIVES = new Set<Kind>(["string", "code", "id", "uri", "boolean", "integer", "positiveInt", "unsignedInt", "decimal", "date", "dateTime", "instant", "markdown", "xhtml", "base64Binary", "time"]);
 
+interface Compiled {
+  elements: Map<string, Element>;
+  /** Choice element name → its `[x]` group, e.g. `valueQuantity` → `value`. */
+  choiceOf: Map<string, string>;
+  required: string[];
+}
+
+const CHOICE_GROUPS = new Set(["value", "onset", "abatement", "effective", "deceased", "multipleBirth", "occurrence", "performed", "medication", "reported", "occurred", "asNeeded"]);
+const compiledCache = new WeakMap<Record<string, Element>, { resource?: Compiled; element?: Compiled }>();
+const ELEMENT_BASE: Record<string, Element> = { id: e("string"), extension: many("Extension"), modifierExtension: many("Extension") };
+
+/** Merges the base elements once per definition set, so validation does no per-object allocation of definitions. */
+function compile(definitions: Record<string, Element>, isResource: boolean): Compiled {
+  let entry = compiledCache.get(definitions);
+  if (!entry) compiledCache.set(definitions, (entry = {}));
+  const cached = isResource ? entry.resource : entry.element;
+  if (cached) return cached;
+  const elements = new Map(Object.entries(isResource ? { ...RESOURCE_BASE, ...definitions } : { ...ELEMENT_BASE, ...definitions }));
+  const choiceOf = new Map<string, string>();
+  for (const key of elements.keys()) {
+    const group = /^([a-z]+(?:Birth)?)[A-Z]/.exec(key)?.[1];
+    if (group && CHOICE_GROUPS.has(group)) choiceOf.set(key, group);
+  }
+  const compiled = { elements, choiceOf, required: Object.entries(definitions).filter(([, definition]) => definition.required).map(([key]) => key) };
+  if (isResource) entry.resource = compiled;
+  else entry.element = compiled;
+  return compiled;
+}
+
 function validateObject(value: unknown, definitions: Record<string, Element>, path: string, issues: ValidationIssue[], isResource: boolean): void {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     issues.push({ severity: "error", code: "structure", path, message: "expected an object" });
     return;
   }
   const record = value as Record<string, unknown>;
-  const all: Record<string, Element> = isResource ? { ...RESOURCE_BASE, ...definitions } : { id: e("string"), extension: many("Extension"), modifierExtension: many("Extension"), ...definitions };
-  const choiceGroups = new Map<string, number>();
-  for (const [key, child] of Object.entries(record)) {
+  const { elements, choiceOf, required } = compile(definitions, isResource);
+  let seenGroups: string[] | undefined;
+  for (const key in record) {
+    const child = record[key];
     if (isResource && key === "resourceType") continue;
-    if (key.startsWith("_")) {
-      const base = key.slice(1);
-      if (!all[base] || !PRIMITIVES.has(all[base]!.kind)) issues.push({ severity: "error", code: "structure", path: `${path}.${key}`, message: "unknown element" });
-      else validateObject(child, {}, `${path}.${key}`, issues, false);
+    if (key.charCodeAt(0) === 95 /* _ */) {
+      const base = elements.get(key.slice(1));
+      if (!base || !PRIMITIVES.has(base.kind)) issues.push({ severity: "error", code: "structure", path: `${path}.${key}`, message: "unknown element" });
+      else validateObject(child, EMPTY, `${path}.${key}`, issues, false);
       continue;
     }
-    const definition = all[key];
+    const definition = elements.get(key);
     if (!definition) {
       issues.push({ severity: "error", code: "structure", path: `${path}.${key}`, message: "unknown element" });
       continue;
     }
-    const choice = /^([a-z]+)[A-Z]/.exec(key)?.[1];
-    if (choice && ["value", "onset", "abatement", "effective", "deceased", "multipleBirth", "occurrence", "performed", "medication", "reported", "occurred"].includes(choice)) {
-      choiceGroups.set(choice, (choiceGroups.get(choice) ?? 0) + 1);
+    const group = choiceOf.get(key);
+    if (group !== undefined) {
+      if (seenGroups?.includes(group)) issues.push({ severity: "error", code: "structure", path: `${path}.${group}[x]`, message: "only one choice of this element is allowed" });
+      else (seenGroups ??= []).push(group);
     }
     if (child === null) {
       issues.push({ severity: "error", code: "structure", path: `${path}.${key}`, message: "null is not allowed" });
       continue;
     }
-    if (definition.array && !Array.isArray(child)) {
-      issues.push({ severity: "error", code: "structure", path: `${path}.${key}`, message: "expected an array" });
-      continue;
+    if (definition.array) {
+      if (!Array.isArray(child)) {
+        issues.push({ severity: "error", code: "structure", path: `${path}.${key}`, message: "expected an array" });
+        continue;
+      }
+      if (child.length === 0) issues.push({ severity: "error", code: "structure", path: `${path}.${key}`, message: "arrays must not be empty" });
+      for (let index = 0; index < child.length; index++) validateElement(definition, child[index], `${path}.${key}[${index}]`, issues);
+    } else {
+      if (Array.isArray(child)) {
+        issues.push({ severity: "error", code: "structure", path: `${path}.${key}`, message: "expected a single value, not an array" });
+        continue;
+      }
+      validateElement(definition, child, `${path}.${key}`, issues);
     }
-    if (!definition.array && Array.isArray(child)) {
-      issues.push({ severity: "error", code: "structure", path: `${path}.${key}`, message: "expected a single value, not an array" });
-      continue;
-    }
-    const items = definition.array ? (child as unknown[]) : [child];
-    if (definition.array && items.length === 0) issues.push({ severity: "error", code: "structure", path: `${path}.${key}`, message: "arrays must not be empty" });
-    items.forEach((item, index) => validateElement(definition, item, definition.array ? `${path}.${key}[${index}]` : `${path}.${key}`, issues));
   }
-  for (const [group, count] of choiceGroups) if (count > 1) issues.push({ severity: "error", code: "structure", path: `${path}.${group}[x]`, message: "only one choice of this element is allowed" });
-  for (const [key, definition] of Object.entries(definitions)) {
-    if (definition.required && record[key] === undefined) issues.push({ severity: "error", code: "required", path: `${path}.${key}`, message: "required element is missing" });
+  for (const key of required) {
+    if (record[key] === undefined) issues.push({ severity: "error", code: "required", path: `${path}.${key}`, message: "required element is missing" });
   }
 }
+
+const EMPTY: Record<string, Element> = {};
 
 function validateElement(definition: Element, value: unknown, path: string, issues: ValidationIssue[]): void {
   const { kind } = definition;
