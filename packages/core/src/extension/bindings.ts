@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { ServerContext, ToolAnnotations, PromptMessage } from "@modelcontextprotocol/server";
+import type { ClientCapabilities, ServerContext, ToolAnnotations, PromptMessage } from "@modelcontextprotocol/server";
 import type { AuditEntryInput } from "../safety/audit-trail.js";
 
 /**
@@ -46,6 +46,8 @@ export interface BindingContext<ServerSettings = unknown, ClientSettings = unkno
   readonly settings: Effective;
   /** The protocol era of this request. */
   readonly era: ProtocolEra;
+  /** Everything the client declared for this request (e.g. `elicitation`), as sent. */
+  readonly clientCapabilities: ClientCapabilities | undefined;
   /** The authenticated caller, when there is one. */
   readonly principal: Principal | undefined;
   /** The backends and helpers the server was attached with. */

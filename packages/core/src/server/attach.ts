@@ -66,6 +66,21 @@ export interface AttachedExtension<Settings = unknown> {
 type ToolCallHandler = (request: CallToolRequest, context: ServerContext) => Promise<CallToolResult>;
 type RawHandler = (request: unknown, context: ServerContext) => Promise<unknown>;
 
+/**
+ * Output JSON Schemas per tool definition. Stateless serving builds a server per request, so
+ * converting the zod schema on every attach would dominate small calls; the definition is frozen.
+ */
+const outputSchemaJsonCache = new WeakMap<ToolDefinition, Readonly<Record<string, unknown>>>();
+
+function outputSchemaJsonFor(tool: ToolDefinition): Readonly<Record<string, unknown>> {
+  let json = outputSchemaJsonCache.get(tool);
+  if (!json) {
+    json = Object.freeze(z.toJSONSchema(tool.output, { io: "output" }) as Record<string, unknown>);
+    outputSchemaJsonCache.set(tool, json);
+  }
+  return json;
+}
+
 /** Tools owned by attached extensions, per server, consulted by one `tools/call` interceptor. */
 const extensionTools = new WeakMap<McpServer, Map<string, ToolCallHandler>>();
 
@@ -191,7 +206,7 @@ function errorResult(error: ExtensionError): CallToolResult {
 
 function toolCaller(server: McpServer, tool: ToolDefinition, runtime: BindingRuntime): ToolCallHandler {
   const bindingName = `tools/call:${tool.name}`;
-  const outputSchemaJson = z.toJSONSchema(tool.output, { io: "output" }) as Record<string, unknown>;
+  const outputSchemaJson = outputSchemaJsonFor(tool);
   const maxBytes = tool.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
   return async (request, sdkContext) => {
     const context = runtime.contextFor(sdkContext);

@@ -76,6 +76,7 @@ export function createContextResolver<Services>(options: {
       clientSettings: declared ? client.settings : undefined,
       settings: declared ? extension.negotiate({ server: serverSettings, client: client.settings as never, version: client.version }) : fallback,
       era,
+      clientCapabilities: capabilities,
       principal,
       services,
       request,

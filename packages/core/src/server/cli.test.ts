@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { CliUsageError, helpText, runServerCli } from "./cli.js";
+import { createWeatherServer } from "../__fixtures__/weather-extension.js";
+
+const identity = { name: "com.example/weather", title: "Weather", version: "1.2.3", description: "Forecasts" };
+const base = { command: "mcp-weather", summary: "Weather server.", identity, handleSignals: false, createFactory: () => () => createWeatherServer() };
+
+describe("runServerCli", () => {
+  it("prints help listing shared and own flags and the environment", async () => {
+    const lines: string[] = [];
+    const result = await runServerCli({ ...base, argv: ["--help"], log: (line) => lines.push(line), flags: { city: { type: "string", description: "Default city.", valueName: "<name>" } } });
+    expect(result).toBeUndefined();
+    expect(lines.join("\n")).toMatch(/--http <port>[\s\S]*--city <name>\s+Default city\.[\s\S]*MCP_BEARER_TOKEN/);
+    expect(helpText({ command: "x", summary: "y" })).toContain("Usage: x [options]");
+  });
+
+  it("rejects unknown flags and bad ports as usage errors", async () => {
+    await expect(runServerCli({ ...base, argv: ["--bogus"], log: () => undefined })).rejects.toBeInstanceOf(CliUsageError);
+    await expect(runServerCli({ ...base, argv: ["--http", "http"], log: () => undefined })).rejects.toThrow(/port number/);
+  });
+
+  it("serves HTTP on 127.0.0.1 with a bearer token from the environment", async () => {
+    const lines: string[] = [];
+    const running = await runServerCli({ ...base, argv: ["--http", "0"], env: { MCP_BEARER_TOKEN: "t".repeat(40) }, log: (line) => lines.push(line) });
+    try {
+      expect(running?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+      expect(lines.join()).toContain("bearer token required");
+      const client = new Client({ name: "c", version: "0" }, { versionNegotiation: { mode: { pin: "2026-07-28" } } });
+      await client.connect(new StreamableHTTPClientTransport(new URL(running!.url!), { requestInit: { headers: { authorization: `Bearer ${"t".repeat(40)}` } } }));
+      expect((await client.listTools()).tools.map((tool) => tool.name)).toContain("weather_forecast");
+      await client.close();
+    } finally {
+      await running?.close();
+    }
+  });
+});
