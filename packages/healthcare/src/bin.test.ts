@@ -7,6 +7,7 @@ import { healthcareClient } from "./client.js";
 
 const bin = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
 const eras = { legacy: "legacy", modern: { pin: "2026-07-28" } } as const;
+const withToken = { requestInit: { headers: { authorization: "Bearer mcp-token" } } };
 
 function newClient(era: keyof typeof eras, settings?: Parameters<typeof healthcareClient>[0]) {
   const healthcare = healthcareClient(settings ?? {});
@@ -77,7 +78,7 @@ describe("mcp-healthcare over HTTP with --serve-fhir, and a second bin using it 
   let fhirUrl: string;
   let remoteUrl: string;
   beforeAll(async () => {
-    embedded = await startBin(["--http", "0", "--serve-fhir", "0"], { FHIR_BEARER_TOKEN: "e2e-token", HEALTHCARE_SECRET: "e2e-secret-0123456789abcdef0123456789" });
+    embedded = await startBin(["--http", "0", "--serve-fhir", "0"], { MCP_BEARER_TOKEN: "mcp-token", FHIR_BEARER_TOKEN: "e2e-token", HEALTHCARE_SECRET: "e2e-secret-0123456789abcdef0123456789" });
     fhirUrl = await embedded.wait(/FHIR REST API served at (\S+)/);
     mcpUrl = await embedded.wait(/listening on (\S+)/);
     remote = await startBin(["--http", "0", "--fhir-url", fhirUrl], { FHIR_BEARER_TOKEN: "e2e-token", HEALTHCARE_SECRET: "e2e-secret-0123456789abcdef0123456789" });
@@ -91,7 +92,7 @@ describe("mcp-healthcare over HTTP with --serve-fhir, and a second bin using it 
   for (const era of ["legacy", "modern"] as const) {
     it(`serves tools over HTTP (${era})`, async () => {
       const { client } = newClient(era, { acceptPhi: "limited" });
-      await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl)));
+      await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), withToken));
       const result = await client.callTool({ name: "fhir_search", arguments: { resourceType: "Observation", params: { code: "http://loinc.org|4548-4" }, count: 4 } });
       const page = result.structuredContent as { items: { ref: string }[]; nextCursor?: string };
       expect(page.items).toHaveLength(4);
@@ -103,7 +104,7 @@ describe("mcp-healthcare over HTTP with --serve-fhir, and a second bin using it 
     it(`serves the same answers through the remote backend as through the embedded store (${era})`, async () => {
       const viaEmbedded = newClient(era, {});
       const viaRemote = newClient(era, {});
-      await viaEmbedded.client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl)));
+      await viaEmbedded.client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), withToken));
       await viaRemote.client.connect(new StreamableHTTPClientTransport(new URL(remoteUrl)));
       const args = { patientId: "patient-012", types: ["Condition", "MedicationRequest"], count: 50 };
       const a = (await viaEmbedded.client.callTool({ name: "patient_everything", arguments: args })).structuredContent as { items: unknown[]; patient: string };
@@ -114,6 +115,11 @@ describe("mcp-healthcare over HTTP with --serve-fhir, and a second bin using it 
       await viaRemote.client.close();
     });
   }
+
+  it("refuses MCP requests without the bearer token", async () => {
+    const { client } = newClient("modern", {});
+    await expect(client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl)))).rejects.toThrow();
+  });
 
   it("serves FHIR REST with bearer auth on 127.0.0.1", async () => {
     expect(fhirUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/fhir$/);

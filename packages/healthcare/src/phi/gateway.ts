@@ -67,7 +67,8 @@ export function decideAccess(context: HealthcareContext): AccessDecision {
   const { settings, principal } = context;
   const patient =
     settings.patientContextMode === "fixed" ? settings.fixedPatient : settings.patientContextMode === "principal" ? principal?.attributes?.patient?.replace(/^Patient\//, "") : undefined;
-  const scopes = parseSmartScopes(principal ? principal.scopes : settings.scopes);
+  // A caller authenticated without scopes (e.g. by a static bearer token) acts with the deployment's configured scopes.
+  const scopes = parseSmartScopes(principal && principal.scopes.length > 0 ? principal.scopes : settings.scopes);
   if (settings.phiMode === "identified") {
     if (!principal) throw new ExtensionError("AUTHENTICATION_REQUIRED", "identified PHI needs an authenticated caller; none was established");
     if (!patient) throw new ExtensionError("PATIENT_CONTEXT_REQUIRED", "identified PHI needs a patient in context; none was established");
