@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+import { runServerBin } from "@mcp-verticals/core";
+import { loadContent } from "./backend/seed.js";
+import { EDUCATION_EXTENSION_ID } from "./extension.js";
+import { AllowedWrite, ActingRole } from "./schemas/settings.js";
+import { createEducationRuntime, EDUCATION_SERVER_INFO } from "./server.js";
+import { importOneRosterCsv } from "./standards/oneroster-csv.js";
+import { OneRosterRestClient } from "./standards/oneroster-rest.js";
+
+void runServerBin({
+  command: "mcp-education",
+  summary:
+    "Reference server of the education vertical: OneRoster 1.2 rosters and gradebook, QTI 3.0 items, CASE 1.1 standards and xAPI 1.0.3 activity, with students pseudonymized at the boundary. Without flags it serves a seeded synthetic school from an in-memory store.",
+  identity: {
+    name: EDUCATION_EXTENSION_ID,
+    title: "mcp-verticals education",
+    version: EDUCATION_SERVER_INFO.version,
+    description: "LMS-neutral, privacy-first education extension (OneRoster, QTI, CASE, xAPI).",
+  },
+  flags: {
+    data: { type: "string", valueName: "<dir>", description: "Directory of the durable store (SQLite), keys and audit trail; in memory when omitted." },
+    import: { type: "string", valueName: "<dir>", description: "Import a OneRoster 1.2 CSV bulk folder (manifest.csv and the files it lists) instead of the synthetic school." },
+    "oneroster-url": { type: "string", valueName: "<url>", description: "Read rosters and gradebook from a remote OneRoster 1.2 REST provider (credentials from the environment)." },
+    "allow-writes": { type: "string", valueName: "<list>", description: "Comma-separated writes to allow with preview and confirmation: post_score,create_assignment,create_item,record_activity." },
+    principal: { type: "string", valueName: "<sourcedId>", description: "The user this local server acts for (default t-001, a seeded teacher)." },
+    role: { type: "string", valueName: "<role>", description: "That user's role: student, teacher, ta or admin (default teacher)." },
+    "assessment-mode": { type: "string", valueName: "<off|practice|proctored>", description: "Integrity mode for students (default practice)." },
+    audience: { type: "string", valueName: "<under13|k12|higher-ed>", description: "Audience; under13 turns on the COPPA rules (default k12)." },
+  },
+  environment: {
+    ONEROSTER_CLIENT_ID: "OAuth 2 client id for --oneroster-url.",
+    ONEROSTER_CLIENT_SECRET: "OAuth 2 client secret for --oneroster-url.",
+    ONEROSTER_TOKEN_URL: "Token endpoint for --oneroster-url (default <url>/oauth/token).",
+    EDU_PSEUDONYM_KEY: "Pseudonym key (≥ 32 bytes); default kept in <data>/keys.json or random per run.",
+  },
+  createFactory: async ({ flags, env }) => {
+    const string = (name: string) => (typeof flags[name] === "string" ? (flags[name] as string) : undefined);
+    const writes = string("allow-writes")?.split(",").map((w) => AllowedWrite.parse(w.trim()));
+    const role = ActingRole.parse(string("role") ?? "teacher");
+    const url = string("oneroster-url");
+    const roster = url
+      ? new OneRosterRestClient({
+          baseUrl: url.replace(/\/$/, ""),
+          clientId: env.ONEROSTER_CLIENT_ID ?? "",
+          clientSecret: env.ONEROSTER_CLIENT_SECRET ?? "",
+          ...(env.ONEROSTER_TOKEN_URL ? { tokenUrl: env.ONEROSTER_TOKEN_URL } : {}),
+        })
+      : undefined;
+    const importDir = string("import");
+    const runtime = createEducationRuntime({
+      ...(string("data") ? { dataDir: string("data")! } : {}),
+      ...(roster ? { roster } : {}),
+      ...(importDir || roster ? { seed: false as const } : {}),
+      ...(env.EDU_PSEUDONYM_KEY ? { pseudonymKey: env.EDU_PSEUDONYM_KEY } : {}),
+      principal: { id: string("principal") ?? "t-001", scopes: [], roles: [role] },
+      settings: {
+        ...(writes ? { writes: { mode: "confirm" as const, allow: writes } } : {}),
+        integrity: { assessmentMode: (string("assessment-mode") ?? "practice") as "practice", answerKeys: "author-only" },
+        privacy: { identity: "pseudonymous", fields: "minimal", audience: (string("audience") ?? "k12") as "k12", minCohort: 5, retentionDays: 365, trainingUse: false },
+      },
+    });
+    if (importDir || roster) {
+      if (runtime.store.listItems().length === 0) loadContent(runtime.store);
+    }
+    if (importDir) {
+      const report = await importOneRosterCsv(importDir, runtime.store);
+      process.stderr.write(`mcp-education imported ${Object.entries(report.imported).map(([k, n]) => `${n} ${k}`).join(", ")}; ${report.problems.length} rows skipped\n`);
+    }
+    return { factory: () => runtime.createServer(), close: () => runtime.close() };
+  },
+});

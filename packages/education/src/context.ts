@@ -1,0 +1,19 @@
+import type { Approvals, BindingContext, CursorCodec } from "@mcp-verticals/core";
+import type { PrivacyGateway } from "./backend/gateway.js";
+import type { XapiLrs } from "./standards/xapi.js";
+import type { EducationClientSettings, EducationEffectiveSettings, EducationServerSettings } from "./schemas/settings.js";
+
+/** Services every education binding receives. */
+export interface EducationServices {
+  /** The privacy boundary: the only way bindings reach student data. */
+  gateway: PrivacyGateway;
+  /** The embedded learning record store. */
+  lrs: XapiLrs;
+  /** Two-step write confirmation. */
+  approvals: Approvals;
+  /** Signed paging cursors. */
+  cursors: CursorCodec;
+}
+
+/** The binding context of the education extension. */
+export type EducationContext = BindingContext<EducationServerSettings, EducationClientSettings, EducationEffectiveSettings, EducationServices>;

@@ -1,0 +1,128 @@
+import { z } from "zod";
+
+/** Capability profiles a deployment can offer. */
+export const EducationProfile = z.enum(["roster", "coursework", "gradebook", "assessment", "outcomes", "activity"]);
+
+/** Roles a principal can hold; always taken from authentication, never from tool arguments. */
+export const ActingRole = z.enum(["student", "teacher", "ta", "admin", "guardian"]);
+
+/** Writes a deployment can allow. */
+export const AllowedWrite = z.enum(["post_score", "create_assignment", "create_item", "record_activity"]);
+
+/** Who the deployment serves; `under13` turns on the COPPA / GDPR-K rules. */
+export const Audience = z.enum(["under13", "k12", "higher-ed"]);
+
+/** Student-privacy rules the server enforces at its backend boundary. */
+export const PrivacySettings = z.object({
+  /** Students and teachers appear only as stable keyed pseudonyms. The only value in v1. */
+  identity: z.literal("pseudonymous").default("pseudonymous"),
+  /** Only minimal fields leave the server: no email, phone, birth date, SIS ids or demographics. */
+  fields: z.literal("minimal").default("minimal"),
+  audience: Audience.default("k12"),
+  /** Aggregates over fewer learners than this are suppressed. */
+  minCohort: z.number().int().min(2).max(100).default(5),
+  /** Days activity statements are kept before they are purged. */
+  retentionDays: z.number().int().min(1).max(3650).default(365),
+  /** Whether data may be used to train models; always false in v1. */
+  trainingUse: z.literal(false).default(false),
+});
+
+/** Academic-integrity rules. */
+export const IntegritySettings = z.object({
+  /** `off`: students get no items; `practice`: candidate view and self-scoring; `proctored`: items and scoring hidden from students. */
+  assessmentMode: z.enum(["off", "practice", "proctored"]).default("practice"),
+  /** `author-only`: the answer key is shown only to the item's author (and admins); `teachers`: to any teacher. */
+  answerKeys: z.enum(["author-only", "teachers"]).default("author-only"),
+});
+
+/** Which writes are possible, and how they are confirmed. */
+export const WriteSettings = z.object({
+  /** `off`: no writes; `confirm`: preview, then confirm with a single-use token bound to the exact arguments. */
+  mode: z.enum(["off", "confirm"]).default("off"),
+  allow: z.array(AllowedWrite).default([]),
+});
+
+/** The standard versions this extension speaks. */
+export const StandardVersions = z.object({
+  oneroster: z.literal("1.2").default("1.2"),
+  qti: z.literal("3.0").default("3.0"),
+  case: z.literal("1.1").default("1.1"),
+  xapi: z.literal("1.0.3").default("1.0.3"),
+});
+
+/** What the server advertises under `capabilities.extensions["io.github.mcp-verticals/education"]`. */
+export const EducationServerSettings = z
+  .object({
+    profiles: z.array(EducationProfile).min(1).default(["roster", "coursework", "gradebook", "assessment", "outcomes", "activity"]),
+    standards: StandardVersions.default({ oneroster: "1.2", qti: "3.0", case: "1.1", xapi: "1.0.3" }),
+    /** Where the acting role comes from (always authentication) and which roles are served. */
+    actingRole: z
+      .object({ source: z.literal("authentication").default("authentication"), roles: z.array(ActingRole).min(1).default(["student", "teacher", "ta", "admin"]) })
+      .default({ source: "authentication", roles: ["student", "teacher", "ta", "admin"] }),
+    privacy: PrivacySettings.default({ identity: "pseudonymous", fields: "minimal", audience: "k12", minCohort: 5, retentionDays: 365, trainingUse: false }),
+    integrity: IntegritySettings.default({ assessmentMode: "practice", answerKeys: "author-only" }),
+    writes: WriteSettings.default({ mode: "off", allow: [] }),
+    limits: z
+      .object({ defaultPageSize: z.number().int().min(1).max(500).default(25), maxPageSize: z.number().int().min(1).max(500).default(100) })
+      .default({ defaultPageSize: 25, maxPageSize: 100 }),
+  })
+  .refine((settings) => settings.privacy.audience !== "under13" || settings.privacy.retentionDays <= 365, {
+    message: "an under13 audience requires retentionDays of at most 365",
+    path: ["privacy", "retentionDays"],
+  });
+
+/** What a client declares. Strict: a typo is refused, not ignored. */
+export const EducationClientSettings = z.strictObject({
+  /** How the client confirms writes: it returns the single-use token after showing the preview. */
+  confirmation: z.enum(["token"]).optional(),
+  /** Formats the client can render, e.g. `text/markdown`, `application/qti+xml`. */
+  renders: z.array(z.string().min(1).max(100)).max(20).optional(),
+  /** `pseudonym`: show pseudonyms; `local-map`: the client re-identifies locally from its own roster map. */
+  identityDisplay: z.enum(["pseudonym", "local-map"]).optional(),
+});
+
+/** The settings in force for one request. */
+export const EducationEffectiveSettings = z.object({
+  negotiated: z.boolean(),
+  profiles: z.array(EducationProfile),
+  privacy: z.object({
+    identity: z.literal("pseudonymous"),
+    fields: z.literal("minimal"),
+    audience: Audience,
+    minCohort: z.number().int(),
+    retentionDays: z.number().int(),
+    trainingUse: z.literal(false),
+  }),
+  integrity: z.object({ assessmentMode: z.enum(["off", "practice", "proctored"]), answerKeys: z.enum(["author-only", "teachers"]) }),
+  writes: z.object({ mode: z.enum(["off", "confirm"]), allow: z.array(AllowedWrite) }),
+  confirmation: z.enum(["token"]),
+  renders: z.array(z.string()),
+  identityDisplay: z.enum(["pseudonym", "local-map"]),
+  limits: z.object({ defaultPageSize: z.number().int(), maxPageSize: z.number().int() }),
+});
+
+export type EducationProfile = z.output<typeof EducationProfile>;
+export type ActingRole = z.output<typeof ActingRole>;
+export type AllowedWrite = z.output<typeof AllowedWrite>;
+export type EducationServerSettings = z.output<typeof EducationServerSettings>;
+export type EducationClientSettings = z.output<typeof EducationClientSettings>;
+export type EducationEffectiveSettings = z.output<typeof EducationEffectiveSettings>;
+
+/**
+ * Negotiates the settings for one request. A plain client (`client` undefined) gets the
+ * safest service: pseudonymous, read-only, assessment locked to practice or stricter.
+ */
+export function negotiateEducation(server: EducationServerSettings, client: EducationClientSettings | undefined): EducationEffectiveSettings {
+  const negotiated = client !== undefined;
+  return {
+    negotiated,
+    profiles: server.profiles,
+    privacy: { ...server.privacy },
+    integrity: { ...server.integrity },
+    writes: negotiated ? { mode: server.writes.mode, allow: server.writes.mode === "off" ? [] : [...server.writes.allow] } : { mode: "off", allow: [] },
+    confirmation: "token",
+    renders: client?.renders ?? ["text/markdown"],
+    identityDisplay: client?.identityDisplay ?? "pseudonym",
+    limits: { ...server.limits },
+  };
+}

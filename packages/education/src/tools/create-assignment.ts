@@ -1,0 +1,77 @@
+import { defineTool, ExtensionError } from "@mcp-verticals/core";
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import type { EducationContext } from "../context.js";
+import type { LineItemExtras, OrLineItem } from "../schemas/oneroster.js";
+import { WorkItem } from "../schemas/views.js";
+import { callerOf, requireWrite, twoStepWrite, WriteOutcome } from "./shared.js";
+
+/** `edu_create_assignment`: a new line item (draft unless published), preview then confirm. */
+export const createAssignmentTool = defineTool({
+  name: "edu_create_assignment",
+  title: "Create an assignment or quiz",
+  description:
+    "Creates a OneRoster line item in a class the caller teaches: an assignment, or a quiz when qtiItemIds are given. It stays a draft (invisible to students) unless publish is true. Two steps: preview with a token, then call again with the token. Optionally aligned to CASE CFItems.",
+  input: z.object({
+    classSourcedId: z.string().min(1).max(256),
+    title: z.string().min(1).max(200),
+    description: z.string().max(5000).default(""),
+    dueDate: z.iso.datetime({ offset: true }),
+    pointsPossible: z.number().positive().max(1000),
+    categorySourcedId: z.string().max(256).default("cat-homework"),
+    cfItemIds: z.array(z.string().max(256)).max(20).default([]),
+    qtiItemIds: z.array(z.string().max(256)).max(50).default([]),
+    publish: z.boolean().default(false),
+    confirmationToken: z.string().max(4000).optional(),
+  }),
+  output: z.object({ ...WriteOutcome, work: WorkItem.optional() }),
+  requiresClientExtension: true,
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  examples: [{ classSourcedId: "cls-alg1-a", title: "Slope practice", dueDate: "2026-12-15T23:59:00Z", pointsPossible: 10 }],
+  handler: async (input, context: EducationContext) => {
+    const actor = await callerOf(context, "coursework");
+    requireWrite(context, "create_assignment", actor);
+    const { gateway } = context.services;
+    const { role } = await gateway.classRole(actor, input.classSourcedId);
+    if (role !== "teacher" && role !== "administrator") throw new ExtensionError("FORBIDDEN", "only a teacher of this class may create work");
+    for (const id of input.qtiItemIds) if (!gateway.store.getItem(id)) throw new ExtensionError("ITEM_NOT_FOUND", "a QTI item id does not exist", { field: "qtiItemIds" });
+    const known = new Set(gateway.store.listCasePackages().flatMap((p) => p.CFItems.map((i) => i.identifier)));
+    for (const id of input.cfItemIds) if (!known.has(id)) throw new ExtensionError("OUTCOME_NOT_FOUND", "a CFItem id is not in any loaded framework", { field: "cfItemIds" });
+    if (!(await gateway.roster.listCategories()).some((c) => c.sourcedId === input.categorySourcedId)) throw new ExtensionError("CATEGORY_NOT_FOUND", "no such category", { field: "categorySourcedId" });
+    const { confirmationToken, ...args } = input;
+    const sourcedId = `li-${input.classSourcedId.replace(/^cls-/, "")}-${createHash("sha256").update(JSON.stringify(args)).digest("hex").slice(0, 10)}`;
+    const kind = input.qtiItemIds.length > 0 ? "quiz" : "assignment";
+    const outcome = await twoStepWrite(context, {
+      binding: "edu_create_assignment",
+      actor,
+      args,
+      token: confirmationToken,
+      preview: `Create ${input.publish ? "published" : "draft"} ${kind} "${input.title}" in ${input.classSourcedId}, due ${input.dueDate}, worth ${input.pointsPossible} points.`,
+      write: async () => {
+        const now = new Date(gateway.now()).toISOString();
+        const extras: LineItemExtras = { kind, qtiItemIds: input.qtiItemIds, cfItemIds: input.cfItemIds, published: input.publish, rubric: [] };
+        const lineItem: OrLineItem = {
+          sourcedId,
+          status: "active",
+          dateLastModified: now,
+          title: input.title,
+          description: input.description,
+          assignDate: now,
+          dueDate: input.dueDate,
+          class: { sourcedId: input.classSourcedId, type: "class" },
+          category: { sourcedId: input.categorySourcedId, type: "category" },
+          resultValueMin: 0,
+          resultValueMax: input.pointsPossible,
+          metadata: extras,
+        };
+        await gateway.roster.putLineItem(lineItem);
+        return lineItem;
+      },
+      verify: async (written) => (await gateway.roster.getLineItem(written.sourcedId))?.title === written.title,
+    });
+    let work;
+    if (outcome.status === "written") work = (await gateway.listWork(actor, [input.classSourcedId])).items.find((w) => w.lineItemSourcedId === sourcedId);
+    const { written: _written, ...rest } = outcome;
+    return { ...rest, ...(work ? { work } : {}) };
+  },
+});

@@ -1,0 +1,28 @@
+import { defineTool } from "@mcp-verticals/core";
+import { z } from "zod";
+import type { EducationContext } from "../context.js";
+import { PageInfo, RosterEntry } from "../schemas/views.js";
+import { auditAccess, callerOf, pageOf, PagingInput } from "./shared.js";
+
+/** `edu_list_roster`: the pseudonymous roster of a class (staff only). */
+export const listRosterTool = defineTool({
+  name: "edu_list_roster",
+  title: "List a class roster",
+  description:
+    "Lists the people enrolled in a class the caller teaches, as stable pseudonyms (p-…) with role and grade level only: never names, emails, phones, birth dates, SIS ids or demographics. Use the pseudonym as studentSourcedId in other tools. Staff only; every call is recorded in the audit trail.",
+  input: z.object({
+    classSourcedId: z.string().min(1).max(256),
+    role: z.enum(["student", "teacher", "aide"]).optional().describe("Only this role."),
+    ...PagingInput,
+  }),
+  output: z.object({ roster: z.array(RosterEntry), ...PageInfo }),
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  examples: [{ classSourcedId: "cls-alg1-a", role: "student", limit: 10 }],
+  handler: async (input, context: EducationContext) => {
+    const actor = await callerOf(context, "roster");
+    const { entries, subjects } = await context.services.gateway.roster_(actor, input.classSourcedId, input.role);
+    const page = pageOf(context, "edu_list_roster", actor, entries, input, { classSourcedId: input.classSourcedId, role: input.role ?? null });
+    await auditAccess(context, "edu_list_roster", actor, subjects, "roster");
+    return { roster: page.items, truncated: page.truncated, returned: page.returned, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+  },
+});

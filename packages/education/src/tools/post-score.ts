@@ -1,0 +1,84 @@
+import { defineTool, ExtensionError } from "@mcp-verticals/core";
+import { z } from "zod";
+import type { EducationContext } from "../context.js";
+import type { OrResult } from "../schemas/oneroster.js";
+import { Pseudonym, ResultView } from "../schemas/views.js";
+import { auditAccess, callerOf, requireWrite, twoStepWrite, WriteOutcome } from "./shared.js";
+
+/** `edu_post_score`: write one learner's score (LTI AGS Score shape), preview then confirm. */
+export const postScoreTool = defineTool({
+  name: "edu_post_score",
+  title: "Post a score",
+  description:
+    "Writes one learner's score on a line item, in the LTI AGS Score shape. Two steps: call without confirmationToken to get a preview and a single-use token; show the preview to the teacher; call again with the same arguments and the token to write. Success is reported only after the result is re-read. Teachers only; off unless the server allows post_score.",
+  input: z.object({
+    lineItemSourcedId: z.string().min(1).max(256),
+    studentSourcedId: Pseudonym.describe("Learner pseudonym from edu_list_roster."),
+    scoreGiven: z.number().min(0),
+    scoreMaximum: z.number().positive(),
+    comment: z.string().max(2000).optional(),
+    activityProgress: z.enum(["Initialized", "Started", "InProgress", "Submitted", "Completed"]).default("Completed"),
+    gradingProgress: z.enum(["FullyGraded", "Pending", "PendingManual", "Failed", "NotReady"]).default("FullyGraded"),
+    confirmationToken: z.string().max(4000).optional(),
+  }),
+  output: z.object({ ...WriteOutcome, result: ResultView.optional() }),
+  requiresClientExtension: true,
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+  examples: [{ lineItemSourcedId: "li-alg1-a-4", studentSourcedId: "p-000000000000000000000000", scoreGiven: 8, scoreMaximum: 10 }],
+  handler: async (input, context: EducationContext) => {
+    const actor = await callerOf(context, "gradebook");
+    requireWrite(context, "post_score", actor);
+    const { gateway } = context.services;
+    const { lineItem, role } = await gateway.lineItem(actor, input.lineItemSourcedId);
+    if (role !== "teacher" && role !== "administrator") throw new ExtensionError("FORBIDDEN", "only a teacher of this class may post scores");
+    if (input.scoreGiven > input.scoreMaximum) throw new ExtensionError("SCORE_OUT_OF_RANGE", "scoreGiven exceeds scoreMaximum", { field: "scoreGiven" });
+    let studentId: string;
+    try {
+      studentId = await gateway.learnerInClass(lineItem.class.sourcedId, input.studentSourcedId);
+    } catch (error) {
+      // The example uses a placeholder pseudonym: previewing it explains the contract without touching data.
+      if (input.confirmationToken === undefined && input.studentSourcedId === "p-000000000000000000000000") {
+        return { status: "preview" as const, preview: "Example only: use a learner pseudonym from edu_list_roster to preview a real score." };
+      }
+      throw error;
+    }
+    // Scale to the line item's range so the gradebook stays consistent.
+    const score = Math.round((input.scoreGiven / input.scoreMaximum) * lineItem.resultValueMax * 100) / 100;
+    const scoreStatus: OrResult["scoreStatus"] = input.gradingProgress === "FullyGraded" ? "fully graded" : input.activityProgress === "Submitted" || input.activityProgress === "Completed" ? "submitted" : "not submitted";
+    const { confirmationToken, ...args } = input;
+    const existing = (await gateway.roster.listResults({ lineItemSourcedId: lineItem.sourcedId, studentSourcedId: studentId })).find((r) => r.status === "active");
+    const preview = `Set ${gateway.label(input.studentSourcedId, "student")}'s score on "${lineItem.title}" to ${score}/${lineItem.resultValueMax} (${scoreStatus})${existing?.score !== undefined ? `, replacing ${existing.score}` : ""}.`;
+    const outcome = await twoStepWrite(context, {
+      binding: "edu_post_score",
+      actor,
+      args,
+      token: confirmationToken,
+      preview,
+      write: async () => {
+        const result: OrResult = {
+          sourcedId: existing?.sourcedId ?? `res-${lineItem.sourcedId.slice(3)}-${gateway.pseudonym(studentId).slice(2, 14)}`,
+          status: "active",
+          dateLastModified: new Date(gateway.now()).toISOString(),
+          lineItem: { sourcedId: lineItem.sourcedId, type: "lineItem" },
+          student: { sourcedId: studentId, type: "user" },
+          class: { sourcedId: lineItem.class.sourcedId, type: "class" },
+          scoreStatus,
+          score,
+          scoreDate: new Date(gateway.now()).toISOString(),
+          late: existing?.late ?? (Date.parse(lineItem.dueDate) < gateway.now() ? "true" : "false"),
+          missing: "false",
+          ...(input.comment ? { comment: input.comment } : existing?.comment ? { comment: existing.comment } : {}),
+        };
+        await gateway.roster.putResult(result);
+        return result;
+      },
+      verify: async (written) => {
+        const reread = await gateway.roster.getResult(written.sourcedId);
+        return reread !== undefined && reread.score === written.score && reread.scoreStatus === written.scoreStatus && reread.student.sourcedId === studentId;
+      },
+    });
+    await auditAccess(context, "edu_post_score", actor, [studentId], outcome.status === "written" ? "score-write" : "score-preview");
+    const { written, ...rest } = outcome;
+    return { ...rest, ...(written ? { result: gateway.resultView(lineItem, written) } : {}) };
+  },
+});

@@ -1,0 +1,49 @@
+import { defineTool, ExtensionError } from "@mcp-verticals/core";
+import { z } from "zod";
+import type { EducationContext } from "../context.js";
+import { actorFor, VERB_ALIASES } from "./activity-shared.js";
+import { auditAccess, callerOf, requireWrite } from "./shared.js";
+
+/** `edu_record_activity`: store an xAPI statement about the caller's own learning. */
+export const recordActivityTool = defineTool({
+  name: "edu_record_activity",
+  title: "Record learning activity",
+  description:
+    "Stores an xAPI 1.0.3 statement in the embedded learning record store. The actor is always the caller (as a pseudonymous account): nobody records activity for someone else. verb is an alias (experienced, attempted, completed, passed, failed, answered, progressed) or an IRI. For an under-13 audience, learners need recorded guardian consent and no free text (result.response) is stored.",
+  input: z.object({
+    verb: z.string().min(1).max(512),
+    object: z.object({ id: z.string().url().max(2048), name: z.string().max(200).optional() }),
+    result: z.object({ scaled: z.number().min(-1).max(1).optional(), success: z.boolean().optional(), completion: z.boolean().optional(), duration: z.string().max(64).optional(), response: z.string().max(2000).optional() }).optional(),
+    context: z.object({ classSourcedId: z.string().max(256).optional() }).optional(),
+  }),
+  output: z.object({ statementId: z.string(), stored: z.string(), verb: z.string(), objectId: z.string(), freeTextDropped: z.boolean() }),
+  requiresClientExtension: true,
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+  examples: [{ verb: "experienced", object: { id: "https://synthetic-school.example/activities/slope-video", name: "Slope video" } }],
+  handler: async (input, context: EducationContext) => {
+    const actor = await callerOf(context, "activity");
+    requireWrite(context, "record_activity", actor);
+    const { gateway, lrs } = context.services;
+    const under13 = context.settings.privacy.audience === "under13";
+    if (under13 && actor.role === "student" && !gateway.store.hasConsent(actor.userId)) {
+      throw new ExtensionError("CONSENT_REQUIRED", "activity recording for this learner needs a guardian's consent");
+    }
+    const verbId = VERB_ALIASES[input.verb] ?? input.verb;
+    if (!/^[a-z][a-z0-9+.-]*:/i.test(verbId)) throw new ExtensionError("STATEMENT_INVALID", "verb must be a known alias or an IRI", { field: "verb" });
+    if (input.context?.classSourcedId !== undefined) await gateway.classRole(actor, input.context.classSourcedId);
+    const { response, ...restResult } = input.result ?? {};
+    const dropFreeText = under13 && response !== undefined;
+    const result = { ...restResult, ...(response !== undefined && !dropFreeText ? { response } : {}) };
+    const { scaled, ...others } = result as { scaled?: number } & Record<string, unknown>;
+    const statement = {
+      actor: actorFor(actor.pseudonym),
+      verb: { id: verbId, display: { "en-US": input.verb.startsWith("http") ? verbId.slice(verbId.lastIndexOf("/") + 1) : input.verb } },
+      object: { objectType: "Activity", id: input.object.id, ...(input.object.name && !under13 ? { definition: { name: { "en-US": input.object.name } } } : {}) },
+      ...(input.result ? { result: { ...others, ...(scaled === undefined ? {} : { score: { scaled } }) } } : {}),
+      ...(input.context?.classSourcedId ? { context: { contextActivities: { grouping: [{ id: `https://synthetic-school.example/classes/${encodeURIComponent(input.context.classSourcedId)}` }] } } } : {}),
+    };
+    const stored = lrs.record(statement);
+    await auditAccess(context, "edu_record_activity", actor, [actor.userId], "activity-write");
+    return { statementId: stored.id, stored: stored.stored, verb: verbId, objectId: input.object.id, freeTextDropped: dropFreeText };
+  },
+});
