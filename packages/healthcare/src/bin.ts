@@ -24,6 +24,7 @@ void runServerBin({
     access: { type: "string", valueName: "<read|read-write>", description: "Allow confirmed writes with read-write (default read)." },
     patient: { type: "string", valueName: "<id>", description: "Fix the patient context to this patient (stdio principal)." },
     scope: { type: "string", multiple: true, valueName: "<scope>", description: "SMART scope granted to the stdio caller (repeatable; default patient/*.rs)." },
+    "connector-tools": { type: "boolean", description: "Also offer the ChatGPT-style connector tools search and fetch." },
     "audit-file": { type: "string", valueName: "<path>", description: "Append the hash-chained audit trail to this JSONL file." },
   },
   environment: {
@@ -72,7 +73,7 @@ void runServerBin({
       ...(patient ? { patientContext: { mode: "principal" as const } } : {}),
     };
     return {
-      factory: () => createHealthcareServer({ services, settings, audit, principal }),
+      factory: () => createHealthcareServer({ services, settings, audit, principal, connectorTools: flags["connector-tools"] === true }),
       close: async () => {
         for (const close of closers) await close();
       },

@@ -50,6 +50,7 @@ export { SYSTEMS, ALL_CONCEPTS, VALUE_SETS, type Concept } from "./backend/termi
 export { deidentifyResource, scrubFreeText, createPseudonymRegistry, type DeidentifyOptions, type PseudonymRegistry } from "./phi/deidentify.js";
 export { parseSmartScopes, requireScope, resourceWithinScopes, type SmartScope } from "./phi/smart-scopes.js";
 export { AI_ASSERTED_LABEL } from "./tools/fhir-write.js";
+export { registerConnectorTools } from "./tools/connector-tools.js";
 
 // Validation
 export { validateResource, groupIssues, VALIDATED_RESOURCE_TYPES, type ValidationIssue, type GroupedIssue } from "./validation/validate.js";

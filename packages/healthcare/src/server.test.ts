@@ -209,3 +209,28 @@ describe("tools, resources and prompts", () => {
     expect((await call(client, "fhir_search", { resourceType: "Observation", params: { flavour: "x" } })).error).toMatchObject({ code: "UNSUPPORTED_SEARCH_PARAMETER", field: "params.flavour" });
   });
 });
+
+describe.each(["legacy", "modern"] as const)("opt-in connector tools search and fetch (%s)", (era) => {
+  it("are absent by default and, when enabled, search and fetch through the PHI gateway", async () => {
+    const { connectInProcess } = await import("@mcp-verticals/core/testing");
+    const services = createHealthcareServices({ secret: "connector-secret-0123456789abcdef01234567" });
+    const plain = await connectInProcess(() => createHealthcareServer({ services }), { era });
+    expect((await plain.client.listTools()).tools.map((tool) => tool.name)).not.toContain("search");
+    await plain.close();
+
+    const { client, close } = await connectInProcess(() => createHealthcareServer({ services, connectorTools: true }), { era });
+    const found = (await client.callTool({ name: "search", arguments: { query: "hemoglobin a1c" } })).structuredContent as { results: { id: string; title: string; url: string }[] };
+    expect(found.results.length).toBe(20);
+    expect(found.results.every((result) => /^Observation\/[0-9a-f]{32}$/.test(result.id) && result.url === `fhir://${result.id}` && result.title.includes("Hemoglobin A1c"))).toBe(true);
+    const fetched = (await client.callTool({ name: "fetch", arguments: { id: found.results[0]!.id } })).structuredContent as { text: string; metadata: Record<string, string> };
+    expect(JSON.parse(fetched.text)).toMatchObject({ resourceType: "Observation", code: { coding: [{ code: "4548-4" }] } });
+    expect(fetched.metadata.phiMode).toBe("safe-harbor");
+    const structured = (await client.callTool({ name: "search", arguments: { query: "Condition?code=http://snomed.info/sct|44054006" } })).structuredContent as { results: { title: string }[] };
+    expect(structured.results.length).toBeGreaterThan(0);
+    expect(structured.results.every((result) => result.title.startsWith("Diabetes mellitus type 2"))).toBe(true);
+    const missing = await client.callTool({ name: "fetch", arguments: { id: "Observation/nope" } });
+    expect(missing.isError).toBe(true);
+    expect(missing.structuredContent).toMatchObject({ error: { code: "NOT_FOUND" } });
+    await close();
+  });
+});
