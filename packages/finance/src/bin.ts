@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+import { CliUsageError, runServerBin } from "@mcp-verticals/core";
+import { createFinanceRuntime } from "./server.js";
+import { FINANCE_SERVER_INFO } from "./server.js";
+import { FINANCE_EXTENSION_ID } from "./extension.js";
+
+void runServerBin({
+  command: "mcp-finance",
+  summary:
+    "Reference server of the finance vertical: a double-entry ledger on SQLite or PostgreSQL with a demo company, bank statement import (camt.053, OFX, CSV) and sandbox payments with idempotency, limits, payee allowlist and approvals.",
+  identity: {
+    name: FINANCE_EXTENSION_ID,
+    title: "mcp-verticals finance",
+    version: FINANCE_SERVER_INFO.version,
+    description: "Exact money, a double-entry ledger, bank statements and safe payments.",
+  },
+  flags: {
+    database: { type: "string", valueName: "<path|postgres-url>", description: "SQLite file (created and seeded if new) or postgres:// URL. Default: in-memory SQLite with the demo company." },
+    payments: { type: "string", valueName: "<disabled|sandbox>", description: "Payment mode (default sandbox: payments settle in the ledger only)." },
+  },
+  environment: { MCP_FINANCE_DATABASE: "Same as --database (a postgres URL with a password belongs here, not in flags)." },
+  createFactory: async ({ flags, env }) => {
+    const payments = flags.payments ?? "sandbox";
+    if (payments !== "disabled" && payments !== "sandbox") throw new CliUsageError("--payments expects disabled or sandbox (live needs a payment rail adapter).");
+    const database = typeof flags.database === "string" ? flags.database : (env.MCP_FINANCE_DATABASE ?? ":memory:");
+    const runtime = await createFinanceRuntime({ database, settings: { features: { payments } } });
+    return { factory: () => runtime.createServer(), close: () => runtime.close() };
+  },
+});

@@ -1,0 +1,33 @@
+import { defineTool, ExtensionError } from "@mcp-verticals/core";
+import { z } from "zod";
+import type { FinanceContext } from "../context.js";
+import { refusePan } from "../money/identifiers.js";
+import { IdempotencyKey } from "../schemas/money.js";
+import { Payment } from "../schemas/payment.js";
+import { idempotent, paymentOut, requirePayments } from "./shared.js";
+
+/** `finance_cancel_payment`: withdraws a payment that has not been executed. */
+export const cancelPaymentTool = defineTool({
+  name: "finance_cancel_payment",
+  title: "Cancel a payment",
+  description:
+    "Cancels a prepared payment that has not been executed yet; its approval can then never be used. Fails with PAYMENT_NOT_CANCELLABLE once it settled. Needs an idempotencyKey.",
+  input: z.object({ idempotencyKey: IdempotencyKey, paymentId: z.string().min(1).max(64), reason: z.string().max(140).optional() }),
+  output: z.object({ payment: Payment, idempotentReplayed: z.boolean() }),
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+  requiresClientExtension: true,
+  examples: [{ idempotencyKey: "example-cancel-0001", paymentId: "pay_demo_cancel", reason: "Duplicate invoice" }],
+  handler: async (input, context: FinanceContext) => {
+    requirePayments(context);
+    refusePan(input.reason, "reason");
+    return idempotent(context, "finance_cancel_payment", input.idempotencyKey, input, async () => {
+      const storage = context.services.storage;
+      const payment = await storage.getPayment(input.paymentId);
+      if (!payment) throw new ExtensionError("NOT_FOUND", "no payment with that id", { field: "paymentId" });
+      const changed = await storage.transitionPayment(payment.id, ["awaiting_approval", "approved"], "cancelled");
+      if (!changed) throw new ExtensionError("PAYMENT_NOT_CANCELLABLE", `the payment is ${payment.status} and can no longer be cancelled`, { field: "paymentId" });
+      await context.audit({ binding: "finance.payment.cancel", outcome: "ok", subjects: [payment.id] });
+      return { payment: paymentOut({ ...payment, status: "cancelled" }) };
+    });
+  },
+});

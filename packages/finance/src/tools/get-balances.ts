@@ -1,0 +1,33 @@
+import { defineTool, ExtensionError } from "@mcp-verticals/core";
+import { z } from "zod";
+import type { FinanceContext } from "../context.js";
+import { money } from "../money/money.js";
+import { Balance } from "../schemas/account.js";
+import { IsoDate } from "../schemas/money.js";
+import { today } from "./shared.js";
+
+/** `finance_get_balances`: booked and pending balance of one account. */
+export const getBalancesTool = defineTool({
+  name: "finance_get_balances",
+  title: "Get balances",
+  description:
+    "Returns the booked and pending balance of one account as exact decimal strings, optionally as of a date (inclusive). Debit-normal: asset and expense balances are positive, liability, equity and income balances negative.",
+  input: z.object({ accountId: z.string().min(1).max(64), asOf: IsoDate.optional() }),
+  output: z.object({ accountId: z.string(), balances: z.array(Balance) }),
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  examples: [{ accountId: "acc_operating" }, { accountId: "acc_usd", asOf: "2026-06-30" }],
+  render: ({ accountId, balances }) => `${accountId}: ${balances.map((b) => `${b.type} ${b.amount.amount} ${b.amount.currency}`).join(", ")}`,
+  handler: async ({ accountId, asOf }, context: FinanceContext) => {
+    const account = await context.services.storage.getAccount(accountId);
+    if (!account) throw new ExtensionError("NOT_FOUND", "no account with that id", { field: "accountId" });
+    const { booked, pending } = await context.services.storage.balances(accountId, asOf);
+    const date = asOf ?? today(context);
+    return {
+      accountId,
+      balances: [
+        { type: "booked" as const, amount: money(booked, account.currency), asOf: date },
+        { type: "pending" as const, amount: money(pending, account.currency), asOf: date },
+      ],
+    };
+  },
+});

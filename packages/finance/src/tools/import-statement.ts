@@ -1,0 +1,159 @@
+import { defineTool, ExtensionError } from "@mcp-verticals/core";
+import { z } from "zod";
+import type { EntryInput } from "../backend/finance-storage.js";
+import type { FinanceContext } from "../context.js";
+import { parseCamt053 } from "../formats/camt053.js";
+import { CsvMapping, parseCsvStatement } from "../formats/csv.js";
+import { parseOfx } from "../formats/ofx.js";
+import type { ParsedStatement } from "../formats/statement.js";
+import { normalizeIban, redactPans } from "../money/identifiers.js";
+import { fromMinorUnits } from "../money/money.js";
+import { CurrencyCode, IdempotencyKey } from "../schemas/money.js";
+import { idempotent, requireCurrency, requireWrites } from "./shared.js";
+
+const StatementSummary = z.object({
+  statementId: z.string(),
+  accountId: z.string(),
+  currency: CurrencyCode,
+  lines: z.number().int(),
+  duplicates: z.number().int(),
+  newLines: z.number().int(),
+  opening: z.string().optional(),
+  movements: z.string(),
+  closing: z.string().optional(),
+  balanceCheck: z.enum(["ok", "mismatch", "unavailable"]).describe("opening + movements = closing, when the file states both balances."),
+});
+
+/** Largest statement file accepted, in characters. */
+export const MAX_STATEMENT_CHARS = 8_000_000;
+
+/** `finance_import_statement`: camt.053, OFX/QFX or CSV into the ledger; dry run by default. */
+export const importStatementTool = defineTool({
+  name: "finance_import_statement",
+  title: "Import a bank statement",
+  description:
+    "Imports a bank statement (camt.053 XML, OFX/QFX 1.x SGML or 2.x XML, or CSV with a csvMapping) into the ledger. Each line is booked against the bank account and the unreconciled-items account of its currency. dryRun (default true) only reports what would happen: lines, duplicates already booked (by bank reference) and the balance check opening + movements = closing. Run it with dryRun false to book; a failed balance check refuses the import. The whole file is booked in one transaction or not at all. Needs an idempotencyKey.",
+  input: z.object({
+    idempotencyKey: IdempotencyKey,
+    format: z.enum(["camt.053", "ofx", "csv"]),
+    content: z.string().min(1).max(MAX_STATEMENT_CHARS).describe("The file's text."),
+    accountId: z.string().max(64).optional().describe("Ledger account to book into; default: the account whose IBAN the statement names."),
+    csvMapping: CsvMapping.optional(),
+    dryRun: z.boolean().default(true),
+  }),
+  output: z.object({
+    dryRun: z.boolean(),
+    statements: z.array(StatementSummary),
+    imported: z.number().int(),
+    duplicates: z.number().int(),
+    transactionIds: z.array(z.string()).describe("Up to 50 ids of booked transactions."),
+    idempotentReplayed: z.boolean(),
+  }),
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  requiresClientExtension: true,
+  maxOutputBytes: 256 * 1024,
+  examples: [
+    {
+      idempotencyKey: "example-import-csv-0001",
+      format: "csv",
+      accountId: "acc_operating",
+      content: "Date,Amount,Text,Ref\n2026-11-21,-12.90,Coffee supplies,BANK-REF-1\n2026-11-22,250.00,Refund Globex,BANK-REF-2\n",
+      csvMapping: { date: "Date", amount: "Amount", description: "Text", reference: "Ref" },
+      dryRun: true,
+    },
+  ],
+  handler: async (input, context: FinanceContext) => {
+    requireWrites(context);
+    if (!context.serverSettings.features.import.includes(input.format)) {
+      throw new ExtensionError("FORMAT_NOT_ENABLED", "this server does not import that format", { field: "format" });
+    }
+    const storage = context.services.storage;
+    const run = async () => {
+      const fixedAccount = input.accountId !== undefined ? await storage.getAccount(input.accountId) : undefined;
+      if (input.accountId !== undefined && !fixedAccount) throw new ExtensionError("NOT_FOUND", "no account with that id", { field: "accountId" });
+      let statements: ParsedStatement[];
+      if (input.format === "camt.053") statements = parseCamt053(input.content);
+      else if (input.format === "ofx") statements = parseOfx(input.content);
+      else {
+        if (!input.csvMapping) throw new ExtensionError("CSV_MAPPING_INVALID", "CSV imports need a csvMapping", { field: "csvMapping" });
+        if (!fixedAccount) throw new ExtensionError("NOT_FOUND", "CSV imports need accountId", { field: "accountId" });
+        statements = [parseCsvStatement(input.content, input.csvMapping, input.csvMapping.currency ?? fixedAccount.currency)];
+      }
+      const summaries: Array<z.output<typeof StatementSummary>> = [];
+      const entries: EntryInput[] = [];
+      let duplicates = 0;
+      let balanceFailure = false;
+      for (const statement of statements) {
+        requireCurrency(context, statement.currency, "content");
+        const iban = statement.accountIban ? normalizeIban(statement.accountIban) : undefined;
+        const account = fixedAccount ?? (iban ? await storage.findAccountByIban(iban) : undefined);
+        if (!account) throw new ExtensionError("NOT_FOUND", "no ledger account has the statement's IBAN; pass accountId", { field: "accountId" });
+        if (account.currency !== statement.currency) {
+          throw new ExtensionError("CURRENCY_MISMATCH", `the statement is in ${statement.currency} but the account is kept in ${account.currency}`, { field: "accountId" });
+        }
+        const contra = await storage.findAccountByRole("suspense", account.currency);
+        if (!contra) throw new ExtensionError("NOT_FOUND", `no unreconciled-items account in ${account.currency} to book against`, { field: "accountId" });
+        const seen = new Set<string>();
+        const existing = await storage.existingBankRefs(account.id, statement.lines.map((line) => line.bankRef));
+        let statementDuplicates = 0;
+        let movements = 0n;
+        for (const line of statement.lines) {
+          if (line.status === "booked") movements += line.amountMinor;
+          if (existing.has(line.bankRef) || seen.has(line.bankRef)) {
+            statementDuplicates++;
+            continue;
+          }
+          seen.add(line.bankRef);
+          const counterparty = line.counterpartyIban ? await storage.findCounterpartyByIban(normalizeIban(line.counterpartyIban) ?? "") : undefined;
+          entries.push({
+            date: line.bookingDate,
+            description: redactPans(line.description).slice(0, 500),
+            status: line.status,
+            postings: [
+              { accountId: account.id, amountMinor: line.amountMinor, currency: account.currency },
+              { accountId: contra.id, amountMinor: -line.amountMinor, currency: account.currency },
+            ],
+            counterpartyId: counterparty?.id,
+            endToEndId: line.endToEndId && line.endToEndId !== "NOTPROVIDED" ? line.endToEndId.slice(0, 64) : undefined,
+            sourceKind: input.format,
+            sourceRef: statement.id.slice(0, 100),
+            bankRef: { accountId: account.id, ref: line.bankRef.slice(0, 200) },
+          });
+        }
+        duplicates += statementDuplicates;
+        const check =
+          statement.openingMinor !== undefined && statement.closingMinor !== undefined
+            ? statement.openingMinor + movements === statement.closingMinor
+              ? "ok"
+              : "mismatch"
+            : "unavailable";
+        if (check === "mismatch") balanceFailure = true;
+        summaries.push({
+          statementId: statement.id.slice(0, 100),
+          accountId: account.id,
+          currency: statement.currency,
+          lines: statement.lines.length,
+          duplicates: statementDuplicates,
+          newLines: statement.lines.length - statementDuplicates,
+          ...(statement.openingMinor !== undefined ? { opening: fromMinorUnits(statement.openingMinor, statement.currency) } : {}),
+          movements: fromMinorUnits(movements, statement.currency),
+          ...(statement.closingMinor !== undefined ? { closing: fromMinorUnits(statement.closingMinor, statement.currency) } : {}),
+          balanceCheck: check,
+        });
+      }
+      if (input.dryRun) return { dryRun: true, statements: summaries, imported: 0, duplicates, transactionIds: [] };
+      if (balanceFailure) {
+        throw new ExtensionError("STATEMENT_UNBALANCED", "opening balance plus movements does not equal the closing balance; the file is incomplete or altered", { field: "content" });
+      }
+      const result = await storage.importEntries(entries);
+      await context.audit({
+        binding: "finance.statement.import",
+        outcome: "ok",
+        detail: { format: input.format, statements: summaries.length, imported: result.imported.length, duplicates: duplicates + result.duplicates },
+      });
+      return { dryRun: false, statements: summaries, imported: result.imported.length, duplicates: duplicates + result.duplicates, transactionIds: result.imported.slice(0, 50) };
+    };
+    if (input.dryRun) return { ...(await run()), idempotentReplayed: false };
+    return idempotent(context, "finance_import_statement", input.idempotencyKey, input, run);
+  },
+});

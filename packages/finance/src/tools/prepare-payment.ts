@@ -1,0 +1,123 @@
+import { randomBytes } from "node:crypto";
+import { defineTool, ExtensionError } from "@mcp-verticals/core";
+import { z } from "zod";
+import { newId } from "../backend/sql-storage.js";
+import type { FinanceContext } from "../context.js";
+import { refusePan, requireBic, requireIban } from "../money/identifiers.js";
+import { paymentDigest } from "../payments/digest.js";
+import { evaluatePolicy, renderApprovalText } from "../payments/policy.js";
+import { IdempotencyKey, IsoDate, Money } from "../schemas/money.js";
+import { ApprovalRequest, Payment, PaymentChecks } from "../schemas/payment.js";
+import { idempotent, minorOf, paymentOut, principalOf, requirePayments, today } from "./shared.js";
+
+/** The binding name approvals are issued for. */
+export const PAYMENT_APPROVAL_BINDING = "finance_execute_payment";
+
+/** `finance_prepare_payment`: creates a payment and, when needed, an approval request for a human. */
+export const preparePaymentTool = defineTool({
+  name: "finance_prepare_payment",
+  title: "Prepare a payment",
+  description:
+    "Prepares a credit transfer from one of the company's bank accounts to a counterparty (by id) or a new payee (name + IBAN). Checks limits, the payee allowlist and funds, and fails with LIMIT_EXCEEDED, PAYEE_NOT_ALLOWED, INSUFFICIENT_FUNDS, CURRENCY_MISMATCH or AMOUNT_PRECISION. Nothing moves yet: when a human approval is required the result carries an approval whose preview the host must show to the user; then call finance_execute_payment. Needs an idempotencyKey and a client that can show approvals.",
+  input: z.object({
+    idempotencyKey: IdempotencyKey,
+    debtorAccountId: z.string().min(1).max(64),
+    creditor: z.union([
+      z.object({ counterpartyId: z.string().min(1).max(64) }),
+      z.object({ name: z.string().min(1).max(140), iban: z.string().min(5).max(42), bic: z.string().max(11).optional() }),
+    ]),
+    amount: Money,
+    remittance: z.string().max(140).optional(),
+    executionDate: IsoDate.optional(),
+    endToEndId: z.string().regex(/^[A-Za-z0-9/\-?:().,'+ ]{1,35}$/).optional(),
+  }),
+  output: z.object({ payment: Payment, checks: PaymentChecks, approval: ApprovalRequest.optional(), idempotentReplayed: z.boolean() }),
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  requiresClientExtension: true,
+  examples: [
+    {
+      idempotencyKey: "example-prepare-0001",
+      debtorAccountId: "acc_operating",
+      creditor: { counterpartyId: "cp_acme" },
+      amount: { amount: "1250.00", currency: "EUR" },
+      remittance: "Invoice ACME-2026-118",
+      endToEndId: "E2E-EXAMPLE-0001",
+    },
+  ],
+  handler: async (input, context: FinanceContext) => {
+    requirePayments(context);
+    refusePan(input.remittance, "remittance");
+    if ("name" in input.creditor) refusePan(input.creditor.name, "creditor.name");
+    return idempotent(context, "finance_prepare_payment", input.idempotencyKey, input, async () => {
+      const storage = context.services.storage;
+      const debtor = await storage.getAccount(input.debtorAccountId);
+      if (!debtor) throw new ExtensionError("NOT_FOUND", "no account with that id", { field: "debtorAccountId" });
+      if (debtor.role !== "bank" || !debtor.iban) throw new ExtensionError("ACCOUNT_CANNOT_PAY", "payments go out only from bank accounts with an IBAN", { field: "debtorAccountId" });
+      const amountMinor = minorOf(context, input.amount, "amount");
+      if (amountMinor <= 0n) throw new ExtensionError("AMOUNT_INVALID", "a payment amount must be positive", { field: "amount.amount" });
+      if (input.amount.currency !== debtor.currency) throw new ExtensionError("CURRENCY_MISMATCH", `the debtor account is kept in ${debtor.currency}`, { field: "amount.currency" });
+      let creditor: { counterpartyId?: string; name: string; iban: string; bic?: string; allowlisted: boolean };
+      if ("counterpartyId" in input.creditor) {
+        const counterparty = await storage.getCounterparty(input.creditor.counterpartyId);
+        if (!counterparty) throw new ExtensionError("NOT_FOUND", "no counterparty with that id", { field: "creditor.counterpartyId" });
+        if (!counterparty.iban) throw new ExtensionError("INVALID_IBAN", "the counterparty has no IBAN on file", { field: "creditor.counterpartyId" });
+        creditor = { counterpartyId: counterparty.id, name: counterparty.name, iban: counterparty.iban, ...(counterparty.bic ? { bic: counterparty.bic } : {}), allowlisted: counterparty.allowlisted };
+      } else {
+        const iban = requireIban(input.creditor.iban, "creditor.iban");
+        const known = await storage.findCounterpartyByIban(iban);
+        creditor = {
+          ...(known ? { counterpartyId: known.id } : {}),
+          name: input.creditor.name,
+          iban,
+          ...(input.creditor.bic ? { bic: requireBic(input.creditor.bic, "creditor.bic") } : {}),
+          allowlisted: known?.allowlisted === true,
+        };
+      }
+      const executionDate = input.executionDate ?? today(context);
+      if (executionDate < today(context)) throw new ExtensionError("EXECUTION_DATE_INVALID", "the execution date is in the past", { field: "executionDate" });
+      const endToEndId = input.endToEndId ?? `E2E-${randomBytes(8).toString("hex").toUpperCase()}`;
+      const verdict = await evaluatePolicy(context, { debtor, creditorIban: creditor.iban, creditorAllowlisted: creditor.allowlisted, amountMinor, currency: debtor.currency, date: today(context) });
+      if (verdict.violation) {
+        await context.audit({ binding: "finance.payment.prepare", outcome: "denied", code: verdict.violation.code, detail: { currency: debtor.currency } });
+        throw verdict.violation;
+      }
+      const core = { debtorAccountId: debtor.id, debtorIban: debtor.iban, creditorName: creditor.name, creditorIban: creditor.iban, amountMinor, currency: debtor.currency, endToEndId, executionDate };
+      const digest = paymentDigest(core);
+      const record = {
+        id: newId("pay"),
+        status: verdict.approvalRequired ? ("awaiting_approval" as const) : ("approved" as const),
+        debtorAccountId: debtor.id,
+        creditorCounterpartyId: creditor.counterpartyId,
+        creditorName: creditor.name,
+        creditorIban: creditor.iban,
+        creditorBic: creditor.bic,
+        amountMinor,
+        currency: debtor.currency,
+        endToEndId,
+        executionDate,
+        remittance: input.remittance,
+        digest,
+        createdAt: context.services.now().toISOString(),
+      };
+      await storage.createPayment(record);
+      let approval: z.input<typeof ApprovalRequest> | undefined;
+      if (verdict.approvalRequired) {
+        const prepared = context.services.approvals.prepare({
+          binding: PAYMENT_APPROVAL_BINDING,
+          args: { paymentId: record.id, digest },
+          principal: principalOf(context),
+          preview: renderApprovalText({ debtor, ...core }),
+        });
+        approval = { token: prepared.token, approvalId: prepared.approvalId, preview: prepared.preview, expiresAt: prepared.expiresAt };
+      }
+      await context.audit({
+        binding: "finance.payment.prepare",
+        outcome: "ok",
+        subjects: [record.id],
+        detail: { currency: record.currency, approvalRequired: verdict.approvalRequired, ...(approval ? { approvalId: approval.approvalId } : {}) },
+      });
+      const { violation: _none, ...checks } = verdict;
+      return { payment: paymentOut(record), checks, ...(approval ? { approval } : {}) };
+    });
+  },
+});

@@ -1,0 +1,56 @@
+import { defineTool } from "@mcp-verticals/core";
+import { z } from "zod";
+import type { FinanceContext } from "../context.js";
+import { money } from "../money/money.js";
+import { AccountType } from "../schemas/account.js";
+import { CurrencyCode, IsoDate, Money } from "../schemas/money.js";
+import { requireCurrency } from "./shared.js";
+
+/** `finance_trial_balance`: debit and credit totals per account and per currency. */
+export const trialBalanceTool = defineTool({
+  name: "finance_trial_balance",
+  title: "Trial balance",
+  description:
+    "Returns the trial balance of booked entries: per account its debit total, credit total and balance, plus per-currency totals (debits always equal credits in a sound ledger). Optionally as of a date and for one currency.",
+  input: z.object({ asOf: IsoDate.optional(), currency: CurrencyCode.optional(), includeEmpty: z.boolean().default(false) }),
+  output: z.object({
+    rows: z.array(z.object({ accountId: z.string(), code: z.string(), name: z.string(), type: AccountType, debit: Money, credit: Money, balance: Money })),
+    totals: z.array(z.object({ currency: CurrencyCode, debit: z.string(), credit: z.string(), balanced: z.boolean() })),
+  }),
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  examples: [{}, { asOf: "2026-06-30", currency: "EUR" }],
+  render: ({ rows, totals }) =>
+    [...rows.map((row) => `${row.code} ${row.name}: ${row.balance.amount} ${row.balance.currency}`), ...totals.map((t) => `TOTAL ${t.currency}: Dr ${t.debit} Cr ${t.credit}${t.balanced ? "" : " UNBALANCED"}`)].join("\n"),
+  handler: async (input, context: FinanceContext) => {
+    if (input.currency) requireCurrency(context, input.currency, "currency");
+    const rows = await context.services.storage.trialBalance(input.asOf, input.currency);
+    const totals = new Map<string, { debit: bigint; credit: bigint }>();
+    for (const row of rows) {
+      const total = totals.get(row.currency) ?? { debit: 0n, credit: 0n };
+      total.debit += row.debitMinor;
+      total.credit += row.creditMinor;
+      totals.set(row.currency, total);
+    }
+    return {
+      rows: rows
+        .filter((row) => input.includeEmpty || row.debitMinor !== 0n || row.creditMinor !== 0n)
+        .map((row) => ({
+          accountId: row.accountId,
+          code: row.code,
+          name: row.name,
+          type: row.type,
+          debit: money(row.debitMinor, row.currency),
+          credit: money(row.creditMinor, row.currency),
+          balance: money(row.debitMinor - row.creditMinor, row.currency),
+        })),
+      totals: [...totals.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([currency, total]) => ({
+          currency,
+          debit: money(total.debit, currency).amount,
+          credit: money(total.credit, currency).amount,
+          balanced: total.debit === total.credit,
+        })),
+    };
+  },
+});
