@@ -1,7 +1,11 @@
-import XAPI from "@xapi/xapi";
+import XapiModule from "@xapi/xapi";
 import { afterAll, describe, expect, it } from "vitest";
 import { EducationStore } from "../backend/store.js";
 import { serveXapi, XapiLrs } from "./xapi.js";
+
+// @xapi/xapi ships CommonJS types with `export default`; under NodeNext the class sits on `.default`.
+type XapiClass = (typeof XapiModule)["default"];
+const XAPI: XapiClass = (XapiModule as unknown as { default?: XapiClass }).default ?? (XapiModule as unknown as XapiClass);
 
 describe("xAPI 1.0.3 Statements API driven by @xapi/xapi", async () => {
   const store = new EducationStore(":memory:");
