@@ -28,6 +28,17 @@ describe.each(["legacy", "modern"] as const)("a client that did not declare the 
     const search = await call(client, "fhir_search", { resourceType: "Observation", params: { patient: "patient-002" }, count: 5 });
     expect(search.items).toHaveLength(5);
     expect(search.items[0].ref).toMatch(/^Observation\/[0-9a-f]{32}$/);
+    for (const [tool, args, field] of [
+      ["fhir_search", { resourceType: "Patient", params: { family: "Pemberton" } }, "params.family"],
+      ["fhir_search", { resourceType: "Patient", params: { identifier: "MRN0100074" } }, "params.identifier"],
+      ["fhir_search", { resourceType: "Observation", params: { date: "ge2024-03-01" } }, "params.date"],
+      ["patient_find", { name: "Amelia" }, "name"],
+      ["patient_find", { birthDate: "1970-05-03" }, "birthDate"],
+      ["patient_everything", { patientId: "patient-002", start: "2024-01-01" }, "start"],
+    ] as const) {
+      expect((await call(client, tool, args as never)).error, `${tool} ${field}`).toMatchObject({ code: "PHI_FILTER_NOT_ALLOWED", field });
+    }
+    expect((await call(client, "fhir_search", { resourceType: "Observation", params: { date: "ge2024" }, count: 1 })).items).toHaveLength(1);
     const write = await call(client, "fhir_write", { action: "create", reason: "note", resource: { resourceType: "Observation", status: "final", code: { text: "x" } }, dryRun: false });
     expect(write.error.code).toBe("WRITE_NOT_ALLOWED");
   });
@@ -187,7 +198,7 @@ describe("tools, resources and prompts", () => {
     const client = await harness.connect("legacy", {}, "http");
     const capabilities = await call(client, "fhir_capabilities", { resourceType: "Observation" });
     expect(capabilities.resourceTypes[0].searchParams.map((param: any) => param.name)).toContain("code");
-    expect(Buffer.byteLength(JSON.stringify((await call(client, "fhir_capabilities", {})).raw.structuredContent))).toBeLessThan(8192);
+    expect(Buffer.byteLength(JSON.stringify((await call(client, "fhir_capabilities", {})).raw.structuredContent))).toBeLessThan(4096);
     expect((await call(client, "terminology_lookup", { system: "loinc", code: "4548-4" })).display).toMatch(/A1c/);
     expect((await call(client, "terminology_lookup", { system: "loinc", code: "0000-0" })).error).toMatchObject({ code: "CODE_NOT_FOUND", field: "code" });
     expect((await call(client, "terminology_validate", { code: "banana", valueSet: "http://hl7.org/fhir/ValueSet/administrative-gender" })).result).toBe(false);

@@ -1,7 +1,7 @@
 import type { Resource } from "@medplum/fhirtypes";
 import { ExtensionError, fenceUntrustedText } from "@mcp-verticals/core";
 import type { HealthcareContext } from "../context.js";
-import { patientParameterOf, patientReferencesOf, type SearchParams } from "../backend/search-engine.js";
+import { patientParameterOf, patientReferencesOf, SEARCH_PARAMETERS, type SearchParams } from "../backend/search-engine.js";
 import { deidentifyResource, namesIn } from "./deidentify.js";
 import { parseSmartScopes, requireScope, resourceWithinScopes, type SmartScope } from "./smart-scopes.js";
 
@@ -108,6 +108,7 @@ export function constrainSearch(context: HealthcareContext, access: AccessDecisi
   for (const [name, value] of Object.entries(params)) {
     const base = name.split(":")[0]!;
     const values = Array.isArray(value) ? value : [value];
+    refuseIdentifyingFilter(context, resourceType, base, values);
     if (base === "patient" || base === "subject" || base === "encounter" || base === "_id") {
       const targetType = base === "encounter" ? "Encounter" : base === "_id" ? resourceType : "Patient";
       const mapped = values.map((item) => item.split(",").map((part) => (base === "_id" ? realId(context, resourceType, part) : realReference(context, part, targetType))).join(","));
@@ -130,6 +131,24 @@ export function constrainSearch(context: HealthcareContext, access: AccessDecisi
     }
   }
   return out;
+}
+
+/** Search parameters that match on direct identifiers; refused outside identified mode so a search cannot re-identify. */
+const IDENTIFYING_PARAMETERS = new Set(["name", "family", "given", "identifier", "telecom", "phone", "email", "address", "address-city", "address-postalcode", "address-country", "address-state", "phonetic"]);
+
+/**
+ * Refuses filters that would let a de-identified session re-identify people: name, identifier,
+ * telecom and address parameters outside identified mode, and dates finer than a year under Safe Harbor.
+ */
+export function refuseIdentifyingFilter(context: HealthcareContext, resourceType: string, parameter: string, values: readonly string[], field = `params.${parameter}`): void {
+  const mode = context.settings.phiMode;
+  if (mode === "identified") return;
+  if (IDENTIFYING_PARAMETERS.has(parameter)) {
+    throw new ExtensionError("PHI_FILTER_NOT_ALLOWED", "filtering on names, identifiers, contact details or addresses is not allowed in de-identified modes", { field });
+  }
+  if (mode === "safe-harbor" && SEARCH_PARAMETERS[resourceType]?.[parameter]?.kind === "date" && values.some((value) => /\d{4}-/.test(value))) {
+    throw new ExtensionError("PHI_FILTER_NOT_ALLOWED", "under Safe Harbor, date filters may name a year only (e.g. ge2023)", { field });
+  }
 }
 
 /** Applies the negotiated PHI mode to a resource and fences its narrative as untrusted. */

@@ -35,8 +35,8 @@ export const labTrendPrompt = definePrompt({
   description: "Describe the trend of one laboratory test (by LOINC code or name) for a patient.",
   args: z.object({ patientId: patientArg, code: z.string().max(100).describe("LOINC code (e.g. 4548-4) or lab name (e.g. HbA1c)."), since: z.string().max(10).optional().describe("YYYY[-MM[-DD]]") }),
   examples: [{ patientId: "patient-002", code: "4548-4" }],
-  render: ({ patientId, code, since }) =>
-    `Show the trend of ${code} for ${patientId}${since ? ` since ${since}` : ""}. If ${code} is not a LOINC code, find it with terminology_search first. Then call fhir_search with resourceType Observation, params { patient: '${patientId}', code: 'http://loinc.org|<code>'${since ? `, date: 'ge${since}'` : ""} }, sort 'date'. Tabulate date and value, state the direction of change and the latest value. ${GROUND_RULES}`,
+  render: ({ patientId, code, since }, context: HealthcareContext) =>
+    `${context.settings.phiMode === "safe-harbor" && since?.includes("-") ? `Safe Harbor allows year-only date filters, so use ${since.slice(0, 4)}. ` : ""}Show the trend of ${code} for ${patientId}${since ? ` since ${since}` : ""}. If ${code} is not a LOINC code, find it with terminology_search first. Then call fhir_search with resourceType Observation, params { patient: '${patientId}', code: 'http://loinc.org|<code>'${since ? `, date: 'ge${since}'` : ""} }, sort 'date'. Tabulate date and value, state the direction of change and the latest value. ${GROUND_RULES}`,
 });
 
 /** `care_gaps`: preventive care the record does not show. */

@@ -42,6 +42,11 @@ export const patientEverythingTool = defineTool({
       const patientId = given ? realId(context, "Patient", given) : access.patient;
       if (!patientId) throw new ExtensionError("PATIENT_CONTEXT_REQUIRED", "name a patient or establish a patient context", { field: "patientId" });
       if (access.patient && patientId !== access.patient) throw new ExtensionError("PATIENT_OUT_OF_CONTEXT", "that is not the patient in context", { field: "patientId" });
+      if (context.settings.phiMode === "safe-harbor") {
+        for (const field of ["start", "end"] as const) {
+          if (input[field]?.includes("-")) throw new ExtensionError("PHI_FILTER_NOT_ALLOWED", "under Safe Harbor, start and end may name a year only", { field });
+        }
+      }
       const count = resolveLimit(input.count, { defaultLimit: context.settings.limits.defaultCount, maxLimit: context.settings.limits.maxCount });
       const query = { binding: "patient_everything", patientId, types: input.types ?? null, start: input.start ?? null, end: input.end ?? null, count, principal: context.principal?.id ?? null, phi: context.settings.phiMode };
       const page = input.cursor ? String(context.services.cursors.decode(input.cursor, query).page) : undefined;

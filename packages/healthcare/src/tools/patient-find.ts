@@ -1,8 +1,8 @@
-import { defineTool, ExtensionError, resolveLimit } from "@mcp-verticals/core";
+import { defineTool, resolveLimit } from "@mcp-verticals/core";
 import { z } from "zod";
 import type { HealthcareContext } from "../context.js";
 import { CompactResource } from "../schemas/fhir.js";
-import { guarded, requireScope, withinAccess } from "../phi/gateway.js";
+import { guarded, refuseIdentifyingFilter, requireScope, withinAccess } from "../phi/gateway.js";
 import type { SearchParams } from "../backend/search-engine.js";
 import { renderItems } from "./shared.js";
 
@@ -27,12 +27,9 @@ export const patientFindTool = defineTool({
   handler: async (input, context: HealthcareContext) =>
     guarded(context, "patient_find", "E", "Patient", async (access) => {
       requireScope(access.scopes, "Patient", "s");
-      if (context.settings.phiMode !== "identified" && (input.name || input.identifier)) {
-        throw new ExtensionError("PHI_FILTER_NOT_ALLOWED", "searching by name or identifier is not allowed in de-identified modes", { field: input.name ? "name" : "identifier" });
-      }
-      if (context.settings.phiMode === "safe-harbor" && input.birthDate && /\d{4}-/.test(input.birthDate)) {
-        throw new ExtensionError("PHI_FILTER_NOT_ALLOWED", "in safe-harbor mode birth dates can be filtered by year only", { field: "birthDate" });
-      }
+      if (input.name) refuseIdentifyingFilter(context, "Patient", "name", [input.name], "name");
+      if (input.identifier) refuseIdentifyingFilter(context, "Patient", "identifier", [input.identifier], "identifier");
+      if (input.birthDate) refuseIdentifyingFilter(context, "Patient", "birthdate", [input.birthDate], "birthDate");
       const count = resolveLimit(input.count, { defaultLimit: 10, maxLimit: 10 });
       const params: SearchParams = {};
       if (input.name) params.name = input.name;
