@@ -1,0 +1,177 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { runConformance } from "@mcp-verticals/core/testing";
+import { createFinanceRuntime } from "./server.js";
+import { financeExtension, FINANCE_EXTENSION_ID } from "./extension.js";
+
+const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
+const SCHEMA = fileURLToPath(new URL("../schema.json", import.meta.url));
+type Era = "legacy" | "modern";
+
+function client(era: Era, declare: boolean) {
+  return new Client(
+    { name: "finance-test", version: "0.0.0" },
+    {
+      capabilities: declare ? { extensions: { [FINANCE_EXTENSION_ID]: { approvalUi: ["form"] } } as never } : {},
+      versionNegotiation: { mode: era === "modern" ? { pin: "2026-07-28" } : "legacy" },
+    },
+  );
+}
+
+/** Starts the built bin with --http 0 and resolves with its URL from the `listening on` line. */
+export async function startHttpBin(args: string[] = []): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [BIN, "--http", "0", ...args], { stdio: ["ignore", "ignore", "pipe"] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let buffer = "";
+    const timer = setTimeout(() => reject(new Error(`bin did not start: ${buffer}`)), 20_000);
+    child.stderr!.on("data", (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const match = /listening on (\S+)/.exec(buffer);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`bin exited with ${code}: ${buffer}`)));
+  });
+  return { url, child };
+}
+
+async function exercise(c: Client) {
+  const accounts = (await c.callTool({ name: "finance_list_accounts", arguments: { limit: 3 } })) as { structuredContent: any };
+  expect(accounts.structuredContent.accounts).toHaveLength(3);
+  expect(accounts.structuredContent.truncated).toBe(true);
+  const next = (await c.callTool({ name: "finance_list_accounts", arguments: { limit: 3, cursor: accounts.structuredContent.nextCursor } })) as { structuredContent: any };
+  expect(next.structuredContent.accounts[0].id).not.toBe(accounts.structuredContent.accounts[0].id);
+  const forged = (await c.callTool({ name: "finance_list_accounts", arguments: { cursor: "forged" } })) as { structuredContent: any; isError?: boolean };
+  expect(forged.structuredContent.error.code).toBe("INVALID_CURSOR");
+  const tb = (await c.callTool({ name: "finance_trial_balance", arguments: {} })) as { structuredContent: any };
+  expect(tb.structuredContent.totals.map((t: { balanced: boolean }) => t.balanced)).toEqual([true, true]);
+}
+
+describe.each<Era>(["legacy", "modern"])("mcp-finance bin over stdio (%s era)", (era) => {
+  let c: Client;
+  beforeAll(async () => {
+    c = client(era, true);
+    await c.connect(new StdioClientTransport({ command: process.execPath, args: [BIN], stderr: "ignore" }));
+  });
+  afterAll(async () => {
+    await c.close();
+  });
+
+  it("serves the demo company with paging and signed cursors", async () => {
+    expect(c.getProtocolEra()).toBe(era);
+    await exercise(c);
+  });
+
+  it("runs the payment flow in sandbox mode and keeps serving after bad input", async () => {
+    const prepared = (await c.callTool({
+      name: "finance_prepare_payment",
+      arguments: { idempotencyKey: `stdio-${era}-prepare`, debtorAccountId: "acc_operating", creditor: { counterpartyId: "cp_lumen" }, amount: { amount: "321.09", currency: "EUR" } },
+    })) as { structuredContent: any };
+    const { payment, approval } = prepared.structuredContent;
+    const executed = (await c.callTool({ name: "finance_execute_payment", arguments: { idempotencyKey: `stdio-${era}-exec`, paymentId: payment.id, approvalToken: approval.token } })) as { structuredContent: any };
+    expect(executed.structuredContent.payment.status).toBe("settled");
+    const bad = (await c.callTool({ name: "finance_get_balances", arguments: { accountId: 42 } })) as { isError?: boolean };
+    expect(bad.isError).toBe(true);
+    const pain = await c.readResource({ uri: `finance://payments/${payment.id}/pain001` });
+    expect((pain.contents[0] as { text: string }).text).toContain("<EndToEndId>");
+  });
+});
+
+describe.each<Era>(["legacy", "modern"])("mcp-finance bin over HTTP (%s era)", (era) => {
+  let server: { url: string; child: ChildProcess };
+  beforeAll(async () => {
+    server = await startHttpBin();
+  });
+  afterAll(() => {
+    server.child.kill("SIGTERM");
+  });
+
+  it("serves read-only tools to a plain client and gates writes with -32021", async () => {
+    const plain = client(era, false);
+    await plain.connect(new StreamableHTTPClientTransport(new URL(server.url)));
+    await exercise(plain);
+    await expect(
+      plain.callTool({ name: "finance_post_entry", arguments: { idempotencyKey: "plain-client-01", date: "2026-11-01", description: "x", postings: [] } }),
+    ).rejects.toMatchObject({ code: -32021 });
+    await plain.close();
+  });
+
+  it("serves writes to a declaring client in the modern era (a 2025 client over stateless HTTP gets the fallback)", async () => {
+    const declaring = client(era, true);
+    await declaring.connect(new StreamableHTTPClientTransport(new URL(server.url)));
+    const call = declaring.callTool({
+      name: "finance_post_entry",
+      arguments: {
+        idempotencyKey: `http-${era}-entry`,
+        date: "2026-11-20",
+        description: "HTTP entry",
+        postings: [
+          { accountId: "acc_fees", amount: { amount: "1.00", currency: "EUR" } },
+          { accountId: "acc_operating", amount: { amount: "-1.00", currency: "EUR" } },
+        ],
+      },
+    });
+    if (era === "modern") expect(((await call) as { structuredContent: any }).structuredContent.transaction.description).toBe("HTTP entry");
+    else await expect(call).rejects.toMatchObject({ code: -32021 });
+    await declaring.close();
+  });
+});
+
+describe("conformance and fuzzing", () => {
+  it("passes runConformance in both eras and transports", async () => {
+    const runtime = await createFinanceRuntime();
+    try {
+      const report = await runConformance(financeExtension, () => runtime.createServer(), { clientSettings: { approvalUi: ["form"] }, schemaFile: SCHEMA });
+      expect(report.failures).toEqual([]);
+      expect(report.passed).toBeGreaterThan(30);
+    } finally {
+      await runtime.close();
+    }
+  }, 90_000);
+
+  it("never crashes on fuzzed amounts and currencies", async () => {
+    const runtime = await createFinanceRuntime();
+    const { connectInProcess } = await import("@mcp-verticals/core/testing");
+    const connection = await connectInProcess(() => runtime.createServer(), { era: "legacy", extensions: { [FINANCE_EXTENSION_ID]: { approvalUi: ["form"] } } });
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const pieces = ["1", "0", "-", ".", "9", "e", "5", ",", " ", "٣", "\u0000", "99999999999999999999", "NaN", "Infinity", "0x1f"];
+    const currencies = ["EUR", "JPY", "KWD", "CLF", "XCG", "ANG", "eur", "XXX", "", "EURO", "€", "USD"];
+    const codes = new Set<string>();
+    try {
+      for (let i = 0; i < 150; i++) {
+        let amount = "";
+        const length = 1 + Math.floor(random() * 6);
+        for (let j = 0; j < length; j++) amount += pieces[Math.floor(random() * pieces.length)];
+        const currency = currencies[Math.floor(random() * currencies.length)]!;
+        const value = random() < 0.1 ? Number(amount) : amount;
+        const result = (await connection.client.callTool({
+          name: "finance_post_entry",
+          arguments: {
+            idempotencyKey: `fuzz-key-${i}`,
+            date: "2026-11-20",
+            description: "fuzz",
+            postings: [
+              { accountId: "acc_fees", amount: { amount: value, currency } },
+              { accountId: "acc_operating", amount: { amount: typeof value === "string" && value.startsWith("-") ? value.slice(1) : `-${value}`, currency } },
+            ],
+          },
+        })) as { isError?: boolean; structuredContent?: any };
+        if (result.isError) codes.add(result.structuredContent.error.code);
+        expect(result.structuredContent?.error?.code).not.toBe("INTERNAL_ERROR");
+      }
+      expect(codes.size).toBeGreaterThan(1);
+      const tb = (await connection.client.callTool({ name: "finance_trial_balance", arguments: {} })) as { structuredContent: any };
+      expect(tb.structuredContent.totals.every((t: { balanced: boolean }) => t.balanced)).toBe(true);
+    } finally {
+      await connection.close();
+      await runtime.close();
+    }
+  });
+});
