@@ -29,14 +29,8 @@ export interface ServerIdentity {
  * A server card in the SEP-2127 draft shape.
  * @category Server
  */
-export interface ServerCard {
+export interface ServerCard extends ServerIdentity {
   $schema: string;
-  name: string;
-  title: string;
-  version: string;
-  description: string;
-  websiteUrl?: string;
-  repository?: { url: string; source: string; subfolder?: string };
   remotes: { type: "streamable-http"; url: string; supportedProtocolVersions: string[] }[];
   _meta: Record<string, unknown>;
 }
