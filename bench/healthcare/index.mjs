@@ -14,6 +14,7 @@ const setupStart = performance.now();
 for (const file of ["fhir/r4/profiles-types.json", "fhir/r4/profiles-resources.json"]) medplum.indexStructureDefinitionBundle(definitions.readJson(file));
 const medplumSetupMs = performance.now() - setupStart;
 
+const hl7Examples = JSON.parse(await import("node:fs").then((fs) => fs.readFileSync(new URL("../../packages/healthcare/src/__fixtures__/hl7-r4-examples.json", import.meta.url), "utf8")));
 const { resources } = healthcare.generateSyntheticCorpus({ seed: 20261124, patients: 60 });
 const sample = resources.filter((_, index) => index % 3 === 0).slice(0, 2500);
 
@@ -65,6 +66,9 @@ console.log(`Validation of ${sample.length} synthetic FHIR R4 resources (${new S
 console.log(`  @medplum/core setup (index StructureDefinitions): ${medplumSetupMs.toFixed(0)} ms`);
 for (const result of [mine, theirs]) console.log(`  ${result.label.padEnd(44)} ${result.perResourceUs.toFixed(1).padStart(8)} µs/resource, rejected ${result.rejected}/${sample.length}`);
 console.log(`  ratio (medplum / ours): ${(theirs.perResourceUs / mine.perResourceUs).toFixed(1)}× faster (target ≥ 5×)`);
+const hl7Ours = hl7Examples.filter((example) => ours(example).length > 0).length;
+const hl7Medplum = hl7Examples.filter((example) => medplumIssues(example).length > 0).length;
+console.log(`  official HL7 R4 examples rejected: ours ${hl7Ours}/${hl7Examples.length}, medplum ${hl7Medplum}/${hl7Examples.length}`);
 console.log("\nErrors each validator catches (✓ caught, · missed):");
 let oursCaught = 0;
 let theirsCaught = 0;
