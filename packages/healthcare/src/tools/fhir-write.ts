@@ -1,5 +1,5 @@
 import type { Provenance, Resource } from "@medplum/fhirtypes";
-import { defineTool, ExtensionError, isExtensionError } from "@mcp-verticals/core";
+import { confirmWithUser, defineTool, ExtensionError, isExtensionError } from "@mcp-verticals/core";
 import { z } from "zod";
 import type { HealthcareContext } from "../context.js";
 import { FhirResourceJson } from "../schemas/fhir.js";
@@ -20,6 +20,15 @@ const Input = z.object({
   confirmToken: z.string().max(4096).optional().describe("Token from the dry run, after the human approved its preview."),
 });
 
+/** The question put to the human: action, type, code and patient, all from validated data, never the model's reason. */
+function confirmationMessage(context: HealthcareContext, action: "create" | "update", resource: Record<string, any>): string {
+  const code = resource.code?.coding?.[0] ?? resource.medicationCodeableConcept?.coding?.[0] ?? resource.vaccineCode?.coding?.[0];
+  const subject = resource.subject?.reference ?? resource.patient?.reference;
+  const what = code?.system && code?.code ? context.services.terminology.lookup(code.system, code.code)?.display ?? `${code.system}|${code.code}` : "no code";
+  const who = typeof subject === "string" ? citeOf(context, subject.split("/")[0]!, subject.split("/")[1] ?? "") : "no patient";
+  return `Allow the AI assistant to ${action} a FHIR ${resource.resourceType} (${what}) for ${who}? It will be labelled AI-asserted and recorded in a Provenance.`;
+}
+
 function mapReferences(context: HealthcareContext, resource: Record<string, any>): Resource {
   const copy = structuredClone(resource);
   for (const key of ["subject", "patient", "encounter"]) {
@@ -34,7 +43,7 @@ export const fhirWriteTool = defineTool({
   name: "fhir_write",
   title: "Write a FHIR resource",
   description:
-    "Creates or updates one FHIR resource. Dry run by default: returns validation issues, whether the write is allowed, a preview and a confirmToken. Show the preview to the user; only after they approve, call again with the same action, resource and reason plus dryRun false and the confirmToken. Needs a read-write server, a SMART write scope and a client that can confirm writes. Every write is labelled AI-asserted and gets a Provenance record.",
+    "Creates or updates one FHIR resource. Dry run by default: returns validation issues, whether the write is allowed, a preview and a confirmToken. Show the preview to the user; only after they approve, call again with the same action, resource and reason plus dryRun false and the confirmToken (clients with form elicitation may omit the token: the server then asks the user itself). Needs a read-write server, a SMART write scope and a client that can confirm writes. Every write is labelled AI-asserted and gets a Provenance record.",
   input: Input,
   output: z.object({
     status: z.enum(["dry-run", "invalid", "written"]),
@@ -106,8 +115,14 @@ export const fhirWriteTool = defineTool({
       }
       check();
       if (hasErrors) throw new ExtensionError("VALIDATION_FAILED", "the resource does not validate; run a dry run to see the issues", { field: "resource" });
-      if (!input.confirmToken) throw new ExtensionError("CONFIRMATION_REQUIRED", "a real write needs the confirmToken from an approved dry run", { field: "confirmToken" });
-      await context.services.approvals.confirm({ token: input.confirmToken, binding: "fhir_write", args, ...(context.principal ? { principal: context.principal.id } : {}) });
+      if (input.confirmToken) {
+        await context.services.approvals.confirm({ token: input.confirmToken, binding: "fhir_write", args, ...(context.principal ? { principal: context.principal.id } : {}) });
+      } else {
+        // Ask the human directly when the client supports form elicitation; the message is built from server data only.
+        const answer = await confirmWithUser(context, confirmationMessage(context, input.action, resource));
+        if (answer === "declined") throw new ExtensionError("APPROVAL_DECLINED", "the user declined the write");
+        if (answer === "unavailable") throw new ExtensionError("CONFIRMATION_REQUIRED", "a real write needs the confirmToken from an approved dry run", { field: "confirmToken" });
+      }
       const labelled = { ...resource, meta: { ...resource.meta, security: [...(resource.meta?.security ?? []), AI_ASSERTED_LABEL] } } as Resource;
       const written = input.action === "create" ? await context.services.fhir.create(labelled) : await context.services.fhir.update(labelled);
       const provenance: Provenance = {
