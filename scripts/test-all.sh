@@ -15,10 +15,10 @@ check() {
   if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$name"); fi
 }
 
-check "build" pnpm exec turbo run build --output-logs=errors-only
-check "typecheck" pnpm exec turbo run typecheck --output-logs=errors-only
+check "build" pnpm exec turbo run build --env-mode=loose --output-logs=errors-only
+check "typecheck" pnpm exec turbo run typecheck --env-mode=loose --output-logs=errors-only
 rm -f packages/*/.vitest/results.json
-pnpm exec turbo run test --concurrency=2 --output-logs=full
+pnpm exec turbo run test --env-mode=loose --concurrency=2 --output-logs=full
 test_status=$?
 counts=$(node scripts/sum-test-results.mjs) || counts="0 1"
 read -r tests_passed tests_failed <<<"$counts"
@@ -28,7 +28,7 @@ if [ "$test_status" -ne 0 ] && [ "$tests_failed" -eq 0 ]; then
   failures+=("test run (exit $test_status)")
 fi
 [ "$tests_failed" -gt 0 ] && failures+=("$tests_failed unit/e2e test(s)")
-check "package checks (publint --strict, attw, tarball contents)" pnpm exec turbo run lint:pkg --concurrency=1 --output-logs=errors-only
+check "package checks (publint --strict, attw, tarball contents)" pnpm exec turbo run lint:pkg --env-mode=loose --concurrency=1 --output-logs=errors-only
 check "changesets" pnpm exec changeset status
 check "docs (typedoc, warnings as errors)" bash scripts/build-docs.sh
 
