@@ -40,7 +40,7 @@ export type { HealthcareContext, HealthcareServices } from "./context.js";
 export type { FhirBackend, BackendPage } from "./backend/fhir-backend.js";
 export { createEmbeddedFhirStore, capabilityStatementFor, type EmbeddedFhirStore } from "./backend/embedded-store.js";
 export { generateSyntheticCorpus, type SyntheticCorpus, type SyntheticCorpusOptions } from "./backend/synthetic-data.js";
-export { runSearch, SEARCH_PARAMETERS, type SearchParams, type SearchOutcome } from "./backend/search-engine.js";
+export { runSearch, SEARCH_PARAMETERS, type SearchParams, type SearchOutcome, type ParamDefinition, type ParamKind, type Getter } from "./backend/search-engine.js";
 export { serveFhirRest, type FhirRestOptions, type RunningFhirRest, type BackendServicesClient } from "./backend/fhir-rest-server.js";
 export { createRemoteFhirBackend, signJwt, type RemoteFhirOptions, type RemoteFhirAuth } from "./backend/remote-fhir.js";
 export { createBundledTerminology, type TerminologyService } from "./backend/terminology.js";

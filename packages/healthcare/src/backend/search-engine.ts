@@ -4,9 +4,12 @@ import { ExtensionError } from "@mcp-verticals/core";
 /** FHIR search parameters as name → value(s), e.g. `{ patient: "Patient/1", date: ["ge2024-01-01"] }`. */
 export type SearchParams = Record<string, string | string[]>;
 
-type ParamKind = "reference" | "token" | "date" | "string";
-type Getter = (resource: any) => unknown[];
-interface ParamDefinition {
+/** The FHIR search parameter types the engine implements. */
+export type ParamKind = "reference" | "token" | "date" | "string";
+/** Reads the values of one search parameter from a resource. */
+export type Getter = (resource: any) => unknown[];
+/** One search parameter: its type and how to read its values from a resource. */
+export interface ParamDefinition {
   kind: ParamKind;
   get: Getter;
 }
