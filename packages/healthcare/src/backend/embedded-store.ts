@@ -1,7 +1,7 @@
 import type { CapabilityStatement, Resource } from "@medplum/fhirtypes";
 import { ExtensionError } from "@mcp-verticals/core";
 import type { BackendPage, FhirBackend } from "./fhir-backend.js";
-import { clinicalDateOf, patientReferencesOf, runSearch, SEARCH_PARAMETERS, type SearchParams } from "./search-engine.js";
+import { clinicalDateOf, includesOf, patientReferencesOf, runSearch, SEARCH_PARAMETERS, type SearchParams } from "./search-engine.js";
 import { generateSyntheticCorpus, type SyntheticCorpusOptions } from "./synthetic-data.js";
 
 /** The embedded FHIR store: the backend interface plus direct access for the FHIR REST facade and tests. */
@@ -38,7 +38,7 @@ export function capabilityStatementFor(types: string[]): CapabilityStatement {
         resource: types.map((type) => ({
           type: type as never,
           interaction: [{ code: "read" }, { code: "search-type" }, { code: "create" }, { code: "update" }],
-          searchInclude: [],
+          searchInclude: includesOf(type),
           searchParam: Object.entries(SEARCH_PARAMETERS[type] ?? {}).map(([name, definition]) => ({ name, type: definition.kind })),
           ...(type === "Patient" ? { operation: [{ name: "everything", definition: "http://hl7.org/fhir/OperationDefinition/Patient-everything" }] } : {}),
         })),

@@ -88,6 +88,11 @@ const INCLUDE_PATHS: Record<string, Record<string, Getter>> = {
   Provenance: { target: (r) => list(r.target) },
 };
 
+/** The `_include` values each resource type supports, e.g. `Observation:encounter`. */
+export function includesOf(resourceType: string): string[] {
+  return Object.keys(INCLUDE_PATHS[resourceType] ?? {}).map((parameter) => `${resourceType}:${parameter}`);
+}
+
 /** Result parameters the engine interprets itself. */
 export const RESULT_PARAMETERS = new Set(["_count", "_sort", "_include", "_revinclude", "_elements", "_summary", "_total", "_getpagesoffset", "_format"]);
 

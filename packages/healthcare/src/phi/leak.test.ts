@@ -8,13 +8,17 @@ import { SUPPORTED_RESOURCE_TYPES } from "../schemas/settings.js";
  * keeps every byte the client received (content text, structuredContent, resource text, errors),
  * and scans it for every direct identifier in the corpus.
  */
-describe.each(["legacy", "modern"] as const)("Safe Harbor leak scan (%s)", (era) => {
+describe.each([
+  ["legacy", "safe-harbor"],
+  ["modern", "safe-harbor"],
+  ["modern", "limited"],
+] as const)("leak scan (%s, %s)", (era, mode) => {
   const harness = createHarness();
   afterAll(() => harness.close());
   const { identifiers } = generateSyntheticCorpus();
 
-  it("finds no name, identifier, phone, email, address line, city, ZIP or exact date in any output", async () => {
-    const client = await harness.connect(era, { acceptPhi: "safe-harbor" });
+  it("finds no identifier the mode forbids in any output", async () => {
+    const client = await harness.connect(era, { acceptPhi: mode });
     const outputs: string[] = [];
     const record = (value: unknown) => outputs.push(typeof value === "string" ? value : JSON.stringify(value));
     const tool = async (name: string, args: Record<string, unknown>) => {
@@ -75,10 +79,16 @@ describe.each(["legacy", "modern"] as const)("Safe Harbor leak scan (%s)", (era)
     scan("phone", identifiers.phones);
     scan("email", identifiers.emails);
     scan("address line", identifiers.addressLines);
-    scan("city", identifiers.cities);
-    scan("postal code", identifiers.postalCodes);
-    scan("exact date", identifiers.exactDates);
+    if (mode === "safe-harbor") {
+      scan("city", identifiers.cities);
+      scan("postal code", identifiers.postalCodes);
+      scan("exact date", identifiers.exactDates);
+      expect(haystack).not.toMatch(/\b(19|20)\d{2}-\d{2}-\d{2}\b/);
+    } else {
+      // A limited data set keeps dates and town: prove they are there, so the scan above is meaningful.
+      expect(identifiers.exactDates.some((date) => haystack.includes(date))).toBe(true);
+      expect(identifiers.cities.some((city) => haystack.includes(city))).toBe(true);
+    }
     expect(leaks).toEqual([]);
-    expect(haystack).not.toMatch(/\b(19|20)\d{2}-\d{2}-\d{2}\b/);
   }, 60_000);
 });

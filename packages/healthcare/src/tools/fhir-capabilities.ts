@@ -15,14 +15,14 @@ export const fhirCapabilitiesTool = defineTool({
     phiMode: z.string(),
     access: z.enum(["read", "read-write"]),
     limits: z.object({ defaultCount: z.number().int(), maxCount: z.number().int(), maxBytes: z.number().int() }),
-    resourceTypes: z.array(z.object({ type: z.string(), interactions: z.array(z.string()), searchParams: z.array(z.object({ name: z.string(), type: z.string() })), operations: z.array(z.string()) })),
+    resourceTypes: z.array(z.object({ type: z.string(), interactions: z.array(z.string()), searchParams: z.array(z.object({ name: z.string(), type: z.string() })), includes: z.array(z.string()), operations: z.array(z.string()) })),
     truncated: z.boolean(),
   }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   examples: [{}, { resourceType: "Observation" }],
   render: (output) =>
     `FHIR ${output.fhirVersion}, PHI mode ${output.phiMode}, access ${output.access}.\n` +
-    output.resourceTypes.map((type) => `${type.type}: ${type.searchParams.map((param) => param.name).join(", ")}${type.operations.length ? ` (ops: ${type.operations.join(", ")})` : ""}`).join("\n"),
+    output.resourceTypes.map((type) => `${type.type}: ${type.searchParams.map((param) => param.name).join(", ")}${type.includes.length ? `; _include ${type.includes.join(", ")}` : ""}${type.operations.length ? ` (ops: ${type.operations.join(", ")})` : ""}`).join("\n"),
   handler: async ({ resourceType }, context: HealthcareContext) => {
     const statement = await context.services.fhir.capabilities();
     const served = (statement.rest?.[0]?.resource ?? []).filter((entry) => context.settings.resourceTypes.includes(entry.type) && (!resourceType || entry.type === resourceType));
@@ -36,6 +36,7 @@ export const fhirCapabilitiesTool = defineTool({
         type: entry.type,
         interactions: (entry.interaction ?? []).map((interaction) => interaction.code).filter((code) => context.settings.writesEnabled || (code !== "create" && code !== "update")),
         searchParams: (entry.searchParam ?? []).slice(0, 20).map((param) => ({ name: param.name, type: param.type })),
+        includes: (entry.searchInclude ?? []).slice(0, 10),
         operations: (entry.operation ?? []).map((operation) => `$${operation.name}`),
       })),
       truncated: false,
