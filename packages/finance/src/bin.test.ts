@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client } from "@modelcontextprotocol/client";
@@ -7,6 +7,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { runConformance } from "@mcp-verticals/core/testing";
 import { createFinanceRuntime } from "./server.js";
 import { financeExtension, FINANCE_EXTENSION_ID } from "./extension.js";
+import { startHttpBin } from "./__fixtures__/spawn-bin.js";
 
 const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
 const SCHEMA = fileURLToPath(new URL("../schema.json", import.meta.url));
@@ -20,25 +21,6 @@ function client(era: Era, declare: boolean) {
       versionNegotiation: { mode: era === "modern" ? { pin: "2026-07-28" } : "legacy" },
     },
   );
-}
-
-/** Starts the built bin with --http 0 and resolves with its URL from the `listening on` line. */
-export async function startHttpBin(args: string[] = []): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [BIN, "--http", "0", ...args], { stdio: ["ignore", "ignore", "pipe"] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffer = "";
-    const timer = setTimeout(() => reject(new Error(`bin did not start: ${buffer}`)), 20_000);
-    child.stderr!.on("data", (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const match = /listening on (\S+)/.exec(buffer);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`bin exited with ${code}: ${buffer}`)));
-  });
-  return { url, child };
 }
 
 async function exercise(c: Client) {

@@ -1,0 +1,68 @@
+import type { ChildProcess } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { openFinanceStorage } from "./backend/open-storage.js";
+import { FINANCE_EXTENSION_ID } from "./extension.js";
+import { postgresAvailable, startTestCluster, type TestCluster } from "./__fixtures__/postgres-cluster.js";
+import { startHttpBin } from "./__fixtures__/spawn-bin.js";
+
+async function modernClient(url: string): Promise<Client> {
+  const client = new Client(
+    { name: "finance-concurrency", version: "0.0.0" },
+    { capabilities: { extensions: { [FINANCE_EXTENSION_ID]: { approvalUi: ["form"] } } as never }, versionNegotiation: { mode: { pin: "2026-07-28" } } },
+  );
+  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  return client;
+}
+
+describe.runIf(postgresAvailable())("concurrency on PostgreSQL with several server processes", () => {
+  let cluster: TestCluster;
+  let database: string;
+  const servers: Array<{ url: string; child: ChildProcess }> = [];
+  beforeAll(async () => {
+    cluster = await startTestCluster();
+    database = await cluster.createDatabase("concurrency");
+    await (await openFinanceStorage(database)).close();
+    servers.push(...(await Promise.all([0, 1, 2].map(() => startHttpBin(["--database", database])))));
+  }, 90_000);
+  afterAll(async () => {
+    for (const server of servers) server.child.kill("SIGTERM");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await cluster?.stop();
+  });
+
+  it("50 concurrent finance_execute_payment calls with one idempotency key produce exactly one payment", async () => {
+    const clients = await Promise.all(servers.map((server) => modernClient(server.url)));
+    const prepared = (await clients[0]!.callTool({
+      name: "finance_prepare_payment",
+      arguments: { idempotencyKey: "concurrency-prepare", debtorAccountId: "acc_operating", creditor: { counterpartyId: "cp_acme" }, amount: { amount: "777.77", currency: "EUR" } },
+    })) as { structuredContent: any };
+    const { payment, approval } = prepared.structuredContent;
+    const before = await openFinanceStorage(database, { seed: false });
+    const entriesBefore = (await before.listEntries({}, 0, 1)).total;
+    await before.close();
+
+    const calls = Array.from({ length: 50 }, (_, index) =>
+      clients[index % clients.length]!.callTool({
+        name: "finance_execute_payment",
+        arguments: { idempotencyKey: "concurrency-execute", paymentId: payment.id, approvalToken: approval.token },
+      }),
+    );
+    const results = (await Promise.all(calls)) as Array<{ isError?: boolean; structuredContent: any }>;
+    const errors = results.filter((result) => result.isError).map((result) => result.structuredContent.error.code);
+    expect(errors).toEqual([]);
+    const transactionIds = new Set(results.map((result) => result.structuredContent.payment.transactionId));
+    expect(transactionIds.size).toBe(1);
+    expect(results.filter((result) => result.structuredContent.idempotentReplayed === false)).toHaveLength(1);
+
+    const after = await openFinanceStorage(database, { seed: false });
+    try {
+      expect((await after.listEntries({}, 0, 1)).total).toBe(entriesBefore + 1);
+      expect((await after.getPayment(payment.id))?.status).toBe("settled");
+      expect(await after.executedTotal("EUR", new Date().toISOString().slice(0, 10))).toBe(77777n);
+    } finally {
+      await after.close();
+    }
+    await Promise.all(clients.map((client) => client.close()));
+  }, 90_000);
+});
