@@ -1,0 +1,140 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { generateSchool } from "./backend/seed.js";
+import { educationClient } from "./client.js";
+import { writeOneRosterCsv } from "./standards/oneroster-csv.js";
+
+const bin = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
+const eras = { legacy: "legacy", modern: { pin: "2026-07-28" } } as const;
+
+function newClient(era: keyof typeof eras, declare = true) {
+  const education = educationClient({ identityDisplay: "pseudonym" });
+  const client = new Client({ name: "education-e2e", version: "0.0.0" }, { versionNegotiation: { mode: eras[era] }, capabilities: declare ? { extensions: education.declaration } : {} });
+  return { client, education };
+}
+
+function startBin(args: string[]): { child: ChildProcess; wait(pattern: RegExp): Promise<string>; stop(): Promise<void> } {
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ["ignore", "ignore", "pipe"] });
+  let seen = "";
+  child.stderr!.on("data", (chunk: Buffer) => void (seen += chunk.toString()));
+  const wait = (pattern: RegExp) =>
+    new Promise<string>((resolve, reject) => {
+      const timer = setInterval(() => {
+        const match = pattern.exec(seen);
+        if (match) {
+          clearInterval(timer);
+          resolve(match[1]!);
+        }
+      }, 20);
+      child.once("exit", (code) => {
+        clearInterval(timer);
+        reject(new Error(`exited ${code}: ${seen}`));
+      });
+    });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.kill("SIGTERM");
+    });
+  return { child, wait, stop };
+}
+
+const structured = (result: unknown) => (result as { structuredContent: any }).structuredContent;
+
+describe("mcp-education over stdio (spawned bin)", () => {
+  let data: string;
+  beforeAll(async () => void (data = await mkdtemp(join(tmpdir(), "edu-bin-"))));
+  afterAll(() => rm(data, { recursive: true, force: true }));
+
+  for (const era of ["legacy", "modern"] as const) {
+    it(`serves the seeded school to a ${era} client and keeps writes across restarts`, async () => {
+      const { client, education } = newClient(era);
+      const args = [bin, "--data", data, "--allow-writes", "post_score,record_activity"];
+      await client.connect(new StdioClientTransport({ command: process.execPath, args, stderr: "pipe" }));
+      let learner: string;
+      let statementId: string;
+      try {
+        const edu = education.bind(client);
+        const { whoami } = await edu.callTool("edu_whoami", {});
+        expect(whoami).toMatchObject({ actingRole: "teacher", negotiated: true });
+        const { roster } = await edu.callTool("edu_list_roster", { classSourcedId: "cls-alg1-a", role: "student", limit: 1 });
+        learner = roster[0]!.learner;
+        const args = { lineItemSourcedId: "li-alg1-a-5", studentSourcedId: learner, scoreGiven: era === "legacy" ? 6 : 8, scoreMaximum: 10 };
+        const preview = await edu.callTool("edu_post_score", args);
+        const written = await edu.callTool("edu_post_score", { ...args, confirmationToken: preview.confirmationToken! });
+        expect(written.status).toBe("written");
+        statementId = (await edu.callTool("edu_record_activity", { verb: "experienced", object: { id: "https://synthetic-school.example/activities/intro" } })).statementId;
+      } finally {
+        await client.close();
+      }
+      // A fresh process over the same --data directory sees the score, the statement and the same pseudonyms.
+      const again = newClient(era);
+      await again.client.connect(new StdioClientTransport({ command: process.execPath, args, stderr: "pipe" }));
+      try {
+        const edu = again.education.bind(again.client);
+        const { results } = await edu.callTool("edu_list_results", { lineItemSourcedId: "li-alg1-a-5", studentSourcedId: learner });
+        expect(results[0]).toMatchObject({ learner, score: era === "legacy" ? 6 : 8 });
+        const { statements } = await edu.callTool("edu_query_activity", {});
+        expect(statements.map((s) => s.id)).toContain(statementId);
+      } finally {
+        await again.client.close();
+      }
+    });
+  }
+
+  it("imports a OneRoster CSV folder with --import", async () => {
+    const folder = join(data, "csv");
+    await writeOneRosterCsv(folder, generateSchool({ students: 40, seed: 9 }));
+    const { client } = newClient("modern");
+    await client.connect(new StdioClientTransport({ command: process.execPath, args: [bin, "--import", folder], stderr: "pipe" }));
+    try {
+      const classes = structured(await client.callTool({ name: "edu_list_classes", arguments: {} })).classes;
+      expect(classes.length).toBeGreaterThan(0);
+      const roster = structured(await client.callTool({ name: "edu_list_roster", arguments: { classSourcedId: classes[0].classSourcedId, role: "student" } })).roster;
+      expect(roster.length).toBeGreaterThan(0);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe("mcp-education over HTTP (spawned bin, --http 0)", () => {
+  let server: ReturnType<typeof startBin>;
+  let url: string;
+  beforeAll(async () => {
+    server = startBin(["--http", "0"]);
+    url = await server.wait(/listening on (\S+)/);
+  });
+  afterAll(() => server.stop());
+
+  for (const era of ["legacy", "modern"] as const) {
+    it(`answers a ${era} client, with typed errors that keep the server serving`, async () => {
+      const { client } = newClient(era);
+      await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+      try {
+        const { tools } = await client.listTools();
+        expect(tools.map((t) => t.name)).toContain("edu_gradebook_summary");
+        const summary = structured(await client.callTool({ name: "edu_gradebook_summary", arguments: { classSourcedId: "cls-alg1-a" } }));
+        expect(summary.cells.length).toBeGreaterThan(0);
+        const bad = await client.callTool({ name: "edu_get_work", arguments: { lineItemSourcedId: "li-none" } });
+        expect(bad.isError).toBe(true);
+        expect(structured(bad).error).toMatchObject({ code: "WORK_NOT_FOUND", field: "lineItemSourcedId" });
+        const manifest = await client.readResource({ uri: "edu://privacy/manifest" });
+        expect((manifest.contents[0] as { text: string }).text).toContain("fieldsNeverExposed");
+        const whoami = structured(await client.callTool({ name: "edu_whoami", arguments: {} })).whoami;
+        // A 2025 client over stateless HTTP cannot carry its declaration past initialize: it gets the fallback.
+        expect(whoami.negotiated).toBe(era === "modern");
+        expect(whoami.writes.mode).toBe("off");
+      } finally {
+        await client.close();
+      }
+    });
+  }
+});
