@@ -1,5 +1,5 @@
 import { attachExtension, type AuditTrail } from "@mcp-verticals/core";
-import { McpServer, type ServerOptions } from "@modelcontextprotocol/server";
+import { McpServer } from "@modelcontextprotocol/server";
 import type { z } from "zod";
 import { createEmbeddedGlossary } from "./backend/embedded-glossary.js";
 import type { GlossaryBackend } from "./backend/glossary-backend.js";
@@ -11,8 +11,6 @@ export interface TemplateServerOptions {
   settings?: z.input<typeof TemplateServerSettings>;
   glossary?: GlossaryBackend;
   audit?: AuditTrail;
-  /** Verifies multi-round-trip `requestState` (see the SDK's `createRequestStateCodec`). */
-  requestState?: ServerOptions["requestState"];
 }
 
 /** The server's name and version, shared by the server and its card. */
@@ -29,7 +27,6 @@ export const TEMPLATE_SERVER_INFO = { name: "mcp-verticals-template", version: "
 export function createTemplateServer(options: TemplateServerOptions = {}): McpServer {
   const server = new McpServer(TEMPLATE_SERVER_INFO, {
     instructions: "A glossary of MCP terms. Call template_lookup_term for definitions.",
-    ...(options.requestState ? { requestState: options.requestState } : {}),
   });
   attachExtension(server, templateExtension, {
     settings: options.settings ?? {},
