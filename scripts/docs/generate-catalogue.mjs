@@ -1,0 +1,271 @@
+#!/usr/bin/env node
+// Writes docs/generated/<vertical>.md for every vertical package with a built dist: the settings
+// tables and the tool/resource/prompt/method catalogue come from the zod schemas of the exported
+// extension definition (through core's JSON Schema export), never from hand-copied text. Also
+// writes docs/generated/changelogs.md from every package's CHANGELOG.md.
+//
+// Usage: node scripts/docs/generate-catalogue.mjs [--root <repo>] [--out <dir>]
+// Packages without dist/index.js are skipped with a warning (build them first).
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const NOT_VERTICALS = new Set(["core", "repo-checks"]);
+
+/** Folder names of the vertical packages under packages/ (everything but core and repo-checks). */
+export function verticalFolders(root) {
+  const packages = join(root, "packages");
+  return readdirSync(packages, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && !NOT_VERTICALS.has(entry.name) && existsSync(join(packages, entry.name, "package.json")))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+/** The one exported extension definition of a module, or undefined. */
+export function findExtension(module) {
+  const found = Object.values(module).filter(
+    (value) =>
+      value &&
+      typeof value === "object" &&
+      typeof value.id === "string" &&
+      value.serverSettings &&
+      value.clientSettings &&
+      Array.isArray(value.tools) &&
+      Array.isArray(value.resources) &&
+      Array.isArray(value.prompts) &&
+      Array.isArray(value.methods),
+  );
+  return found.length === 1 ? found[0] : undefined;
+}
+
+const escapeCell = (text) => String(text).replace(/\|/g, "\\|").replace(/\r?\n+/g, " ").trim();
+const code = (text) => "`" + String(text).replace(/`/g, "'") + "`";
+
+/** A short type description of a JSON Schema node, for a table cell. */
+export function describeType(schema) {
+  if (!schema || typeof schema !== "object") return "any";
+  if (schema.const !== undefined) return code(JSON.stringify(schema.const));
+  if (Array.isArray(schema.enum)) return schema.enum.map((value) => code(JSON.stringify(value))).join(" \\| ");
+  if (Array.isArray(schema.anyOf) || Array.isArray(schema.oneOf)) {
+    return (schema.anyOf ?? schema.oneOf).map(describeType).join(" \\| ");
+  }
+  if (schema.$ref) return code(String(schema.$ref).split("/").at(-1));
+  const type = Array.isArray(schema.type) ? schema.type.join(" \\| ") : schema.type;
+  const bounds = [];
+  if (schema.minimum !== undefined) bounds.push(`≥ ${schema.minimum}`);
+  if (schema.exclusiveMinimum !== undefined) bounds.push(`> ${schema.exclusiveMinimum}`);
+  if (schema.maximum !== undefined) bounds.push(`≤ ${schema.maximum}`);
+  if (schema.minLength !== undefined) bounds.push(`length ≥ ${schema.minLength}`);
+  if (schema.maxLength !== undefined) bounds.push(`length ≤ ${schema.maxLength}`);
+  if (schema.minItems !== undefined) bounds.push(`≥ ${schema.minItems} items`);
+  if (schema.maxItems !== undefined) bounds.push(`≤ ${schema.maxItems} items`);
+  if (schema.format) bounds.push(schema.format);
+  if (schema.pattern) bounds.push(`pattern ${code(schema.pattern)}`);
+  let text;
+  if (type === "array") text = `${describeType(schema.items)}[]`.replace(/^(.*\\\|.*)\[\]$/, "($1)[]");
+  else if (type === "object") text = "object";
+  else text = type ?? "any";
+  return bounds.length ? `${text} (${bounds.join(", ")})` : text;
+}
+
+/** Rows for an object schema's properties, nested objects flattened into dotted paths (two levels). */
+function propertyRows(schema, withDefault, prefix = "", depth = 0) {
+  const properties = schema?.properties ?? {};
+  const required = new Set(schema?.required ?? []);
+  return Object.entries(properties).flatMap(([name, property]) => {
+    const path = `${prefix}${name}`;
+    const hasDefault = property.default !== undefined;
+    const cells = [code(path), describeType(property), required.has(name) && !hasDefault ? "yes" : "no"];
+    if (withDefault) {
+      const text = hasDefault ? JSON.stringify(property.default) : "";
+      cells.push(text ? code(text.length > 60 ? `${text.slice(0, 57)}...` : text) : "");
+    }
+    cells.push(escapeCell(property.description ?? ""));
+    const row = `| ${cells.join(" | ")} |`;
+    const nested = property.type === "object" && property.properties && depth < 1 ? propertyRows(property, withDefault, `${path}.`, depth + 1) : [];
+    return [row, ...nested];
+  });
+}
+
+/** A markdown table of an object schema's properties: field, type, required, default, description. */
+export function propertiesTable(schema, { withDefault = true } = {}) {
+  const rows = propertyRows(schema, withDefault);
+  if (rows.length === 0) return "_No fields._\n";
+  const header = withDefault
+    ? "| Field | Type | Required | Default | Description |\n| --- | --- | --- | --- | --- |"
+    : "| Field | Type | Required | Description |\n| --- | --- | --- | --- |";
+  return `${header}\n${rows.join("\n")}\n`;
+}
+
+const plural = (count, word) => `${count} ${word}${count === 1 ? "" : "s"}`;
+
+const annotationWords = (annotations = {}) =>
+  [
+    annotations.readOnlyHint ? "read-only" : "writes",
+    annotations.destructiveHint ? "destructive" : "non-destructive",
+    annotations.idempotentHint ? "idempotent" : "not idempotent",
+    annotations.openWorldHint ? "open world" : "closed world",
+  ].join(", ");
+
+const gating = (binding, defaultGated) =>
+  (binding.requiresClientExtension ?? defaultGated) ? "requires the client to declare the extension (`-32021` otherwise)" : "available to every client";
+
+/** Headings one level deeper (and never above `###`), for embedding a document in a section. */
+function demote(markdown, levels = 2) {
+  let fenced = false;
+  return markdown
+    .split("\n")
+    .map((line) => {
+      if (/^\s*(```|~~~)/.test(line)) fenced = !fenced;
+      if (fenced) return line;
+      const match = /^(#{1,6})\s+(.*)$/.exec(line);
+      return match ? `${"#".repeat(Math.min(6, match[1].length + levels))} ${match[2]}` : line;
+    })
+    .join("\n");
+}
+
+/** Drops front matter and turns relative links (which would dangle in the site) into plain text. */
+function embeddable(markdown) {
+  return markdown
+    .replace(/^---\n[\s\S]*?\n---\n/, "")
+    .replace(/\[([^\]]+)\]\((?!https?:|mailto:|#)[^)]+\)/g, "$1")
+    .trim();
+}
+
+/** The markdown page of one vertical. */
+export async function verticalPage(root, folder) {
+  const dir = join(root, "packages", folder);
+  const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+  const module = await import(pathToFileURL(join(dir, "dist", "index.js")).href);
+  const extension = findExtension(module);
+  if (!extension) throw new Error(`${manifest.name}: dist/index.js exports no single extension definition`);
+  const coreEntry = [join(dir, "node_modules", "@mcp-verticals", "core", "dist", "index.js"), join(root, "packages", "core", "dist", "index.js")].find(existsSync);
+  if (!coreEntry) throw new Error("@mcp-verticals/core has no dist; build it first");
+  const core = await import(pathToFileURL(coreEntry).href);
+  const defs = core.extensionJsonSchema(extension).$defs;
+  const bins = Object.keys(typeof manifest.bin === "string" ? { [manifest.name]: manifest.bin } : (manifest.bin ?? {}));
+  const title = `${folder.charAt(0).toUpperCase()}${folder.slice(1)}`;
+  const out = [];
+  out.push("---", `title: ${title} vertical`, "group: Verticals", "---", "");
+  out.push(`# ${title}: ${extension.title}`, "");
+  out.push(
+    `<!-- Generated by scripts/docs/generate-catalogue.mjs from ${manifest.name}'s zod schemas. Do not edit. -->`,
+    "",
+  );
+  out.push(escapeCell(extension.description), "");
+  out.push("| | |", "| --- | --- |");
+  out.push(`| Package | ${code(manifest.name)}${manifest.private ? " (private, not published)" : ""} |`);
+  out.push(`| Extension id | ${code(extension.id)} |`);
+  out.push(`| Versions | ${extension.versions.map(code).join(", ")} |`);
+  if (bins.length) out.push(`| Reference server | ${bins.map(code).join(", ")} |`);
+  out.push(
+    `| Bindings | ${plural(extension.tools.length, "tool")}, ${plural(extension.resources.length, "resource")}, ${plural(extension.prompts.length, "prompt")}, ${plural(extension.methods.length, "method")} |`,
+    "",
+  );
+  if (bins.length) {
+    out.push("Run the reference server over stdio, or over stateless HTTP on 127.0.0.1:", "", "```sh");
+    out.push(`npx -p ${manifest.name} ${bins[0]}`, `npx -p ${manifest.name} ${bins[0]} --http 3000`, "```", "");
+  }
+
+  out.push("## Settings", "");
+  out.push(`### Server settings`, "", `Advertised under \`capabilities.extensions["${extension.id}"]\`.`, "");
+  out.push(propertiesTable(defs.serverSettings));
+  out.push(`### Client settings`, "", `Declared by a client under \`capabilities.extensions["${extension.id}"]\`.`, "");
+  out.push(propertiesTable(defs.clientSettings));
+
+  out.push("## Tools", "");
+  if (extension.tools.length === 0) out.push("_None._", "");
+  for (const tool of extension.tools) {
+    out.push(`### ${tool.name}`, "");
+    if (tool.title) out.push(`**${escapeCell(tool.title)}.** ${escapeCell(tool.description)}`, "");
+    else out.push(escapeCell(tool.description), "");
+    out.push(`- Annotations: ${annotationWords(tool.annotations)}`);
+    out.push(`- Gating: ${gating(tool, false)}`);
+    if (tool.maxOutputBytes) out.push(`- Output bounded to ${tool.maxOutputBytes} bytes`);
+    out.push("", "Input:", "", propertiesTable(defs[`tool.${tool.name}.input`]));
+    out.push("Output (`structuredContent`):", "", propertiesTable(defs[`tool.${tool.name}.output`], { withDefault: false }));
+    if (tool.examples?.length) out.push("Example arguments:", "", "```json", JSON.stringify(tool.examples[0], null, 2), "```", "");
+  }
+
+  out.push("## Resources", "");
+  if (extension.resources.length === 0) out.push("_None._", "");
+  for (const resource of extension.resources) {
+    out.push(`### ${resource.name}`, "");
+    out.push(escapeCell(resource.description), "");
+    out.push(`- URI${resource.uri.includes("{") ? " template" : ""}: ${code(resource.uri)}`);
+    out.push(`- MIME type: ${code(resource.mimeType)}`);
+    out.push(`- Gating: ${gating(resource, false)}`);
+    if (resource.example) out.push(`- Example: ${code(resource.example)}`);
+    out.push("");
+  }
+
+  out.push("## Prompts", "");
+  if (extension.prompts.length === 0) out.push("_None._", "");
+  for (const prompt of extension.prompts) {
+    out.push(`### ${prompt.name}`, "");
+    out.push(escapeCell(prompt.description), "");
+    out.push(`- Gating: ${gating(prompt, false)}`, "", "Arguments:", "", propertiesTable(defs[`prompt.${prompt.name}.args`]));
+  }
+
+  out.push("## Methods", "");
+  if (extension.methods.length === 0) out.push("_None._", "");
+  for (const method of extension.methods) {
+    const name = `${extension.id}/${method.verb}`;
+    out.push(`### ${method.verb}`, "");
+    out.push(`JSON-RPC method ${code(name)}. ${escapeCell(method.description)}`, "");
+    out.push(`- Gating: ${gating(method, true)}`, "", "Params:", "", propertiesTable(defs[`method.${method.verb}.params`]));
+    out.push("Result:", "", propertiesTable(defs[`method.${method.verb}.result`], { withDefault: false }));
+  }
+
+  const spec = join(dir, "specification", "draft.md");
+  if (existsSync(spec)) {
+    out.push("## Specification (draft)", "", "The normative text, from `specification/draft.md`:", "");
+    out.push(demote(embeddable(readFileSync(spec, "utf8"))), "");
+  }
+  return { title, extension, text: `${out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n` };
+}
+
+/** The page that gathers every package's changelog. */
+export function changelogsPage(root) {
+  const packages = readdirSync(join(root, "packages")).filter((folder) => existsSync(join(root, "packages", folder, "CHANGELOG.md"))).sort();
+  const out = ["---", "title: Changelogs", "group: Project", "---", "", "# Changelogs", ""];
+  out.push("<!-- Generated by scripts/docs/generate-catalogue.mjs from each package's CHANGELOG.md. Do not edit. -->", "");
+  for (const folder of packages) {
+    const text = readFileSync(join(root, "packages", folder, "CHANGELOG.md"), "utf8");
+    const body = embeddable(text).replace(/^#\s+.*\n?/, "").trim();
+    const name = JSON.parse(readFileSync(join(root, "packages", folder, "package.json"), "utf8")).name;
+    out.push(`## ${name}`, "", body ? demote(body, 1) : "_No release yet._", "");
+  }
+  return `${out.join("\n").trimEnd()}\n`;
+}
+
+/** Generates every page; returns what was written and what was skipped. */
+export async function generateCatalogue({ root, outDir = join(root, "docs", "generated"), log = console.error } = {}) {
+  mkdirSync(outDir, { recursive: true });
+  for (const file of readdirSync(outDir)) if (file.endsWith(".md")) rmSync(join(outDir, file));
+  const written = [];
+  const skipped = [];
+  for (const folder of verticalFolders(root)) {
+    if (!existsSync(join(root, "packages", folder, "dist", "index.js"))) {
+      log(`warning: packages/${folder} has no dist/index.js; build it to document it. Skipped.`);
+      skipped.push(folder);
+      continue;
+    }
+    const page = await verticalPage(root, folder);
+    writeFileSync(join(outDir, `${folder}.md`), page.text);
+    written.push({ folder, title: page.title, id: page.extension.id, tools: page.extension.tools.map((tool) => tool.name) });
+  }
+  writeFileSync(join(outDir, "changelogs.md"), changelogsPage(root));
+  return { written, skipped };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const argument = (name, fallback) => {
+    const index = process.argv.indexOf(name);
+    return index > 0 ? process.argv[index + 1] : fallback;
+  };
+  const root = resolve(argument("--root", join(fileURLToPath(import.meta.url), "..", "..", "..")));
+  const outDir = resolve(argument("--out", join(root, "docs", "generated")));
+  const { written, skipped } = await generateCatalogue({ root, outDir });
+  console.error(`catalogue: ${written.map((page) => page.folder).join(", ") || "nothing"} written${skipped.length ? `; skipped ${skipped.join(", ")}` : ""}`);
+}
