@@ -43,6 +43,7 @@ void runServerBin({
     if (access !== undefined && access !== "read" && access !== "read-write") throw new CliUsageError("--access expects read or read-write.");
     const closers: (() => Promise<void>)[] = [];
     let fhir;
+    if (typeof flags["fhir-url"] === "string" && flags["serve-fhir"] !== undefined) throw new CliUsageError("--serve-fhir serves the embedded store and cannot be combined with --fhir-url.");
     if (typeof flags["fhir-url"] === "string") {
       const auth: RemoteFhirAuth = env.FHIR_CLIENT_ID && env.FHIR_PRIVATE_KEY
         ? { type: "smart-backend", clientId: env.FHIR_CLIENT_ID, privateKey: env.FHIR_PRIVATE_KEY, scope: env.FHIR_SCOPE ?? "system/*.rs", algorithm: env.FHIR_PRIVATE_KEY.includes("EC PRIVATE") ? "ES384" : "RS384" }

@@ -227,6 +227,8 @@ describe("tools, resources and prompts", () => {
     expect((await call(client, "terminology_search", { text: "a1c" })).concepts[0].code).toBe("4548-4");
     const validation = await call(client, "fhir_validate", { resource: { resourceType: "Patient", gender: "banana", birthDate: "1990-13-45", foo: 1 } });
     expect(validation).toMatchObject({ valid: false, errorCount: 3 });
+    expect((await call(client, "fhir_validate", { reference: "Observation/observation-002-1" })).valid).toBe(true);
+    expect((await call(client, "fhir_validate", {})).error).toMatchObject({ code: "INVALID_ARGUMENTS", field: "resource" });
     const summary = ((await client.readResource({ uri: "fhir://Patient/patient-010/$summary" })).contents[0] as { text: string }).text;
     expect(summary).toMatch(/^# Patient summary — Patient\/[0-9a-f]{32}/);
     expect(summary).toMatch(/— Condition\/[0-9a-f]{32}/);

@@ -1,8 +1,9 @@
-import { defineTool } from "@mcp-verticals/core";
+import { defineTool, ExtensionError } from "@mcp-verticals/core";
 import { z } from "zod";
 import type { HealthcareContext } from "../context.js";
 import { FhirResourceJson } from "../schemas/fhir.js";
 import { groupIssues, validateResource } from "../validation/validate.js";
+import { guarded, inPatientContext, realId, requireScope, withinAccess } from "../phi/gateway.js";
 
 /** One group of validation issues. */
 export const GroupedIssueSchema = z.object({
@@ -18,13 +19,31 @@ export const fhirValidateTool = defineTool({
   name: "fhir_validate",
   title: "Validate a FHIR resource",
   description:
-    "Validates one FHIR R4 resource (JSON) against the base specification: unknown elements, cardinality, primitive formats and calendar dates, choice types, narrative shape and required value-set bindings such as Patient.gender. Issues are grouped (same problem → one entry with a count and up to 3 paths) and capped at 20 groups. Use it before fhir_write.",
-  input: z.object({ resource: FhirResourceJson.describe("The resource JSON to validate.") }),
+    "Validates one FHIR R4 resource (JSON, or a stored one by reference Type/id) against the base specification: unknown elements, cardinality, primitive formats and calendar dates, choice types, narrative shape and required value-set bindings such as Patient.gender. Issues are grouped (same problem → one entry with a count and up to 3 paths) and capped at 20 groups. Use it before fhir_write.",
+  input: z.object({
+    resource: FhirResourceJson.optional().describe("The resource JSON to validate."),
+    reference: z.string().regex(/^[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}$/).optional().describe("Or a stored resource to validate, as Type/id."),
+  }),
   output: z.object({ valid: z.boolean(), errorCount: z.number().int(), warningCount: z.number().int(), issues: z.array(GroupedIssueSchema), truncated: z.boolean() }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-  examples: [{ resource: { resourceType: "Patient", gender: "female", birthDate: "1970-05-03" } }],
+  examples: [{ resource: { resourceType: "Patient", gender: "female", birthDate: "1970-05-03" } }, { reference: "Observation/observation-002-1" }],
   render: (output) => (output.valid ? "valid" : `invalid: ${output.issues.map((issue) => `${issue.message} ×${issue.count} at ${issue.paths.join(", ")}`).join("; ")}`),
-  handler: async ({ resource }, context: HealthcareContext) => {
+  handler: async (input, context: HealthcareContext) => {
+    if ((input.resource === undefined) === (input.reference === undefined)) {
+      throw new ExtensionError("INVALID_ARGUMENTS", "pass exactly one of resource or reference", { field: input.resource ? "reference" : "resource" });
+    }
+    const resource: { resourceType: string } =
+      input.resource ??
+      (await guarded(context, "fhir_validate", "R", input.reference!.split("/")[0], async (access) => {
+        const [type, id] = input.reference!.split("/") as [string, string];
+        requireScope(access.scopes, type, "r");
+        const stored = await context.services.fhir.read(type, realId(context, type, id));
+        if (!stored) throw new ExtensionError("NOT_FOUND", "no resource of that type has that id", { field: "reference" });
+        if (!inPatientContext(stored, access.patient) || withinAccess(access, [stored], "r").kept.length === 0) {
+          throw new ExtensionError("PATIENT_OUT_OF_CONTEXT", "the resource is outside the patient in context or the granted scopes", { field: "reference" });
+        }
+        return { value: stored, count: 1 };
+      }));
     const issues = validateResource(resource);
     const { groups, truncated } = groupIssues(issues, 20);
     const errorCount = issues.filter((issue) => issue.severity === "error").length;
