@@ -6,8 +6,6 @@ import { isoDateOf, type ParsedStatement, type StatementLine } from "./statement
 
 type Node = Record<string, unknown>;
 
-const ARRAYS = new Set(["Stmt", "Ntry", "Bal", "TxDtls", "Ustrd", "NtryDtls"]);
-
 const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: "@",
@@ -16,7 +14,7 @@ const parser = new XMLParser({
   parseAttributeValue: false,
   trimValues: true,
   processEntities: true,
-  isArray: (name) => ARRAYS.has(name),
+  // No isArray: `list` and `child` accept one element or many, which keeps the parse fast.
 });
 
 const child = (node: unknown, ...path: string[]): unknown => {

@@ -25,7 +25,7 @@ const StatementSummary = z.object({
 });
 
 /** Largest statement file accepted, in characters. */
-export const MAX_STATEMENT_CHARS = 8_000_000;
+export const MAX_STATEMENT_CHARS = 32_000_000;
 
 /** `finance_import_statement`: camt.053, OFX/QFX or CSV into the ledger; dry run by default. */
 export const importStatementTool = defineTool({
