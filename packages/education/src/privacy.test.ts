@@ -309,3 +309,37 @@ describe("integrity modes and the under-13 audience", () => {
     }
   });
 });
+
+describe("confirmation through MCP form elicitation", () => {
+  it("asks the human in place and writes only on acceptance; falls back to a token where it cannot ask", async () => {
+    const runtime = testRuntime({ settings: ALL_WRITES });
+    const learner = runtime.services.gateway.pseudonym((await runtime.store.listEnrollments({ classSourcedId: "cls-alg1-a" })).find((e) => e.role === "student")!.user.sourcedId);
+    const declaration = { [EDUCATION_EXTENSION_ID]: { versions: ["2026-12-01"], confirmation: "elicitation" } };
+    const { client, close } = await connectInProcess(() => runtime.createServer(), { era: "legacy", extensions: declaration, capabilities: { elicitation: { form: {} } } });
+    const asked: string[] = [];
+    let accept = false;
+    client.setRequestHandler("elicitation/create", async (request) => {
+      asked.push((request.params as { message: string }).message);
+      return accept ? { action: "accept", content: { confirm: true } } : { action: "decline" };
+    });
+    try {
+      const args = { lineItemSourcedId: "li-alg1-a-5", studentSourcedId: learner, scoreGiven: 4, scoreMaximum: 5 };
+      expect((await callError(client, "edu_post_score", args)).code).toBe("APPROVAL_DECLINED");
+      expect((await runtime.store.listResults({ lineItemSourcedId: "li-alg1-a-5" })).length).toBe(0);
+      accept = true;
+      expect(await call(client, "edu_post_score", args)).toMatchObject({ status: "written", confirmedBy: "elicitation", result: { learner, score: 8 } });
+      expect(asked).toHaveLength(2);
+      expect(asked[0]).toContain("8/10");
+    } finally {
+      await close();
+    }
+    const modern = await connectInProcess(() => runtime.createServer(), { era: "modern", extensions: declaration });
+    try {
+      const args = { lineItemSourcedId: "li-alg1-a-5", studentSourcedId: learner, scoreGiven: 3, scoreMaximum: 5 };
+      expect(await call(modern.client, "edu_post_score", args)).toMatchObject({ status: "preview" });
+    } finally {
+      await modern.close();
+      await runtime.close();
+    }
+  });
+});

@@ -133,7 +133,7 @@ export class PrivacyGateway {
   }
 
   /** Roster of a class: pseudonyms and minimal fields. Staff only. Returns the raw ids for the audit trail. */
-  async roster_(actor: Actor, classSourcedId: string, role: "student" | "teacher" | "aide" | undefined): Promise<{ entries: RosterEntry[]; subjects: string[] }> {
+  async listRoster(actor: Actor, classSourcedId: string, role: "student" | "teacher" | "aide" | undefined): Promise<{ entries: RosterEntry[]; subjects: string[] }> {
     const access = await this.classRole(actor, classSourcedId);
     if (!this.isStaff(access.role)) throw new ExtensionError("FORBIDDEN", "only staff of this class may list its roster");
     const enrollments = (await this.roster.listEnrollments({ classSourcedId })).filter(

@@ -45,7 +45,7 @@ export const rosterResource = defineResource({
   example: "edu://classes/cls-alg1-a/roster",
   read: async (_uri, { classSourcedId }, context: EducationContext) => {
     const actor = await callerOf(context, "roster");
-    const { entries, subjects } = await context.services.gateway.roster_(actor, classSourcedId!, undefined);
+    const { entries, subjects } = await context.services.gateway.listRoster(actor, classSourcedId!, undefined);
     await auditAccess(context, "resource:roster", actor, subjects, "roster");
     return json({ classSourcedId, roster: entries });
   },

@@ -73,8 +73,12 @@ export const EducationServerSettings = z
 
 /** What a client declares. Strict: a typo is refused, not ignored. */
 export const EducationClientSettings = z.strictObject({
-  /** How the client confirms writes: it returns the single-use token after showing the preview. */
-  confirmation: z.enum(["token"]).optional(),
+  /**
+   * How the client confirms writes. `token`: it shows the preview and returns the single-use token in a second call.
+   * `elicitation`: the server asks the human through MCP form elicitation (2025 era, client with the elicitation
+   * capability), falling back to `token` where it cannot ask.
+   */
+  confirmation: z.enum(["token", "elicitation"]).optional(),
   /** Formats the client can render, e.g. `text/markdown`, `application/qti+xml`. */
   renders: z.array(z.string().min(1).max(100)).max(20).optional(),
   /** `pseudonym`: show pseudonyms; `local-map`: the client re-identifies locally from its own roster map. */
@@ -95,7 +99,7 @@ export const EducationEffectiveSettings = z.object({
   }),
   integrity: z.object({ assessmentMode: z.enum(["off", "practice", "proctored"]), answerKeys: z.enum(["author-only", "teachers"]) }),
   writes: z.object({ mode: z.enum(["off", "confirm"]), allow: z.array(AllowedWrite) }),
-  confirmation: z.enum(["token"]),
+  confirmation: z.enum(["token", "elicitation"]),
   renders: z.array(z.string()),
   identityDisplay: z.enum(["pseudonym", "local-map"]),
   limits: z.object({ defaultPageSize: z.number().int(), maxPageSize: z.number().int() }),
@@ -120,7 +124,7 @@ export function negotiateEducation(server: EducationServerSettings, client: Educ
     privacy: { ...server.privacy },
     integrity: { ...server.integrity },
     writes: negotiated ? { mode: server.writes.mode, allow: server.writes.mode === "off" ? [] : [...server.writes.allow] } : { mode: "off", allow: [] },
-    confirmation: "token",
+    confirmation: client?.confirmation ?? "token",
     renders: client?.renders ?? ["text/markdown"],
     identityDisplay: client?.identityDisplay ?? "pseudonym",
     limits: { ...server.limits },

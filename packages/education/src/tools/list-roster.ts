@@ -20,7 +20,7 @@ export const listRosterTool = defineTool({
   examples: [{ classSourcedId: "cls-alg1-a", role: "student", limit: 10 }],
   handler: async (input, context: EducationContext) => {
     const actor = await callerOf(context, "roster");
-    const { entries, subjects } = await context.services.gateway.roster_(actor, input.classSourcedId, input.role);
+    const { entries, subjects } = await context.services.gateway.listRoster(actor, input.classSourcedId, input.role);
     const page = pageOf(context, "edu_list_roster", actor, entries, input, { classSourcedId: input.classSourcedId, role: input.role ?? null });
     await auditAccess(context, "edu_list_roster", actor, subjects, "roster");
     return { roster: page.items, truncated: page.truncated, returned: page.returned, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };

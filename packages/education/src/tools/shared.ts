@@ -1,4 +1,4 @@
-import { boundPage, ExtensionError, resolveLimit } from "@mcp-verticals/core";
+import { boundPage, confirmWithUser, ExtensionError, resolveLimit } from "@mcp-verticals/core";
 import { z } from "zod";
 import type { Actor } from "../backend/gateway.js";
 import type { EducationContext } from "../context.js";
@@ -46,6 +46,7 @@ export function requireWrite(context: EducationContext, write: AllowedWrite, act
 /** Output fields of every two-step write. */
 export const WriteOutcome = {
   status: z.enum(["preview", "written"]).describe("preview: nothing written yet, show `preview` and call again with confirmationToken; written: done and verified by re-reading."),
+  confirmedBy: z.enum(["token", "elicitation"]).optional(),
   preview: z.string(),
   confirmationToken: z.string().optional(),
   expiresAt: z.string().optional(),
@@ -54,13 +55,24 @@ export const WriteOutcome = {
 /**
  * Runs a write in two steps: without a token, returns a preview and a single-use token
  * bound to the exact arguments and caller; with the token, confirms it, writes, and
- * re-reads through `verify` before reporting success.
+ * re-reads through `verify` before reporting success. A client that negotiated
+ * `confirmation: "elicitation"` is asked in place through MCP form elicitation where possible.
  */
 export async function twoStepWrite<T>(
   context: EducationContext,
   input: { binding: string; actor: Actor; args: unknown; token: string | undefined; preview: string; write: () => Promise<T>; verify: (written: T) => Promise<boolean> },
-): Promise<{ status: "preview" | "written"; preview: string; confirmationToken?: string; expiresAt?: string; written?: T }> {
+): Promise<{ status: "preview" | "written"; preview: string; confirmationToken?: string; expiresAt?: string; confirmedBy?: "token" | "elicitation"; written?: T }> {
   const { approvals } = context.services;
+  if (input.token === undefined && context.settings.confirmation === "elicitation") {
+    const answer = await confirmWithUser(context as never, input.preview);
+    if (answer === "declined") throw new ExtensionError("APPROVAL_DECLINED", "the user declined this change; nothing was written");
+    if (answer === "accepted") {
+      const written = await input.write();
+      if (!(await input.verify(written))) throw new ExtensionError("WRITE_NOT_VERIFIED", "the change could not be confirmed by re-reading it; it may not have been saved");
+      await context.audit({ binding: input.binding, outcome: "ok", principal: input.actor.userId, detail: { confirmedBy: "elicitation", verified: true } });
+      return { status: "written", preview: input.preview, confirmedBy: "elicitation", written };
+    }
+  }
   if (input.token === undefined) {
     const prepared = approvals.prepare({ binding: input.binding, args: input.args, principal: input.actor.userId, preview: input.preview });
     return { status: "preview", preview: prepared.preview, confirmationToken: prepared.token, expiresAt: prepared.expiresAt };
@@ -69,5 +81,5 @@ export async function twoStepWrite<T>(
   const written = await input.write();
   if (!(await input.verify(written))) throw new ExtensionError("WRITE_NOT_VERIFIED", "the change could not be confirmed by re-reading it; it may not have been saved");
   await context.audit({ binding: input.binding, outcome: "ok", principal: input.actor.userId, detail: { approvalId, verified: true } });
-  return { status: "written", preview: input.preview, written };
+  return { status: "written", preview: input.preview, confirmedBy: "token", written };
 }
