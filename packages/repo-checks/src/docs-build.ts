@@ -1,0 +1,25 @@
+// The docs build, step by step (the same steps scripts/build-docs.sh runs).
+import { run, repoRoot } from "./repo.js";
+
+export interface SiteBuildStep {
+  step: string;
+  status: number | null;
+  output: string;
+}
+
+/** Runs every step of the docs build into `out`, stopping at the first failure. */
+export function buildSite(out: string): { ok: boolean; steps: SiteBuildStep[] } {
+  const steps: SiteBuildStep[] = [];
+  const plan: [string, string, string[]][] = [
+    ["examples in sync", "node", ["scripts/docs/sync-examples.mjs", "--check"]],
+    ["catalogue", "node", ["scripts/docs/generate-catalogue.mjs"]],
+    ["typedoc", "pnpm", ["exec", "typedoc", "--out", out]],
+    ["markdown export", "node", ["scripts/docs/export-markdown.mjs", "--site", out]],
+  ];
+  for (const [step, command, args] of plan) {
+    const result = run(command, args, { cwd: repoRoot });
+    steps.push({ step, ...result });
+    if (result.status !== 0) return { ok: false, steps };
+  }
+  return { ok: true, steps };
+}
