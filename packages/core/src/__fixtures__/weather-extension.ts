@@ -22,6 +22,7 @@ const forecast = defineTool({
   examples: [{ city: "Oslo", days: 2 }],
   handler: ({ city, days }, context: WeatherContext) => {
     context.services.calls.push(city);
+    context.annotateAudit({ detail: { days }, subjects: [city] });
     if (city === "Atlantis") throw new ExtensionError("NOT_FOUND", "no such city", { field: "city" });
     if (city === "Bug") return { city, units: "kelvin" } as never;
     if (city === "Crash") throw new Error("secret internal detail");

@@ -54,6 +54,11 @@ export interface BindingContext<ServerSettings = unknown, ClientSettings = unkno
   readonly services: Services;
   /** Appends an entry to the attached audit trail (no-op without one). */
   audit(entry: Omit<AuditEntryInput, "extension" | "principal"> & { principal?: string }): Promise<void>;
+  /**
+   * Adds detail and subjects (stored as keyed hashes) to the one record core writes for this
+   * call, so a vertical enriches it instead of writing a second record. Flat, non-sensitive values only.
+   */
+  annotateAudit(annotation: { detail?: AuditEntryInput["detail"]; subjects?: readonly string[] }): void;
   /** The raw SDK request context, for what core does not wrap. */
   readonly request: ServerContext;
 }

@@ -67,6 +67,8 @@ export function createContextResolver<Services>(options: {
     const client = parseClientSide(capabilities?.extensions?.[extension.id]);
     const declared = client.listed && client.version !== undefined;
     const principal = resolvePrincipal(request, options.principal);
+    let detail: Record<string, string | number | boolean | null> | undefined;
+    let subjects: string[] | undefined;
     return {
       extensionId: extension.id,
       declared,
@@ -80,10 +82,22 @@ export function createContextResolver<Services>(options: {
       principal,
       services,
       request,
+      annotateAudit: (annotation) => {
+        if (annotation.detail) detail = { ...detail, ...annotation.detail };
+        if (annotation.subjects) subjects = [...(subjects ?? []), ...annotation.subjects];
+      },
       audit: async (entry) => {
         if (!audit) return;
         const who = entry.principal ?? principal?.id;
-        await audit.record({ ...entry, extension: extension.id, ...(who === undefined ? {} : { principal: who }) });
+        const mergedDetail = detail || entry.detail ? { ...detail, ...entry.detail } : undefined;
+        const mergedSubjects = subjects || entry.subjects ? [...(subjects ?? []), ...(entry.subjects ?? [])] : undefined;
+        await audit.record({
+          ...entry,
+          extension: extension.id,
+          ...(who === undefined ? {} : { principal: who }),
+          ...(mergedDetail ? { detail: mergedDetail } : {}),
+          ...(mergedSubjects ? { subjects: mergedSubjects } : {}),
+        });
       },
     };
   };

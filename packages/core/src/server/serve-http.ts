@@ -31,8 +31,13 @@ export interface ServeHttpOptions {
   allowedOrigins?: string[];
   /** Largest request body accepted, in bytes (413 beyond). Default 1 MiB. */
   maxBodyBytes?: number;
-  /** Require `Authorization: Bearer <token>`: a fixed token, or a verifier for real deployments. */
-  auth?: { token: string } | { verify: (token: string) => AuthInfo | undefined | Promise<AuthInfo | undefined> };
+  /**
+   * Require `Authorization: Bearer <token>`: a fixed token (acting with the given scopes and
+   * verified claims, e.g. `{ subject, roles, attributes }`), or a verifier for real deployments.
+   */
+  auth?:
+    | { token: string; scopes?: string[]; extra?: Record<string, unknown> }
+    | { verify: (token: string) => AuthInfo | undefined | Promise<AuthInfo | undefined> };
   /** Where serving errors are reported (never to clients). */
   onError?: (error: Error) => void;
   /** Change-event bus for `subscriptions/listen` streams; share one across replicas' pub/sub. */
@@ -185,7 +190,7 @@ async function authenticate(header: string | undefined, auth: NonNullable<ServeH
   const expected = createHash("sha256").update(auth.token).digest();
   const actual = createHash("sha256").update(token).digest();
   if (!timingSafeEqual(expected, actual)) return undefined;
-  return { token, clientId: "bearer-client", scopes: [] };
+  return { token, clientId: "bearer-client", scopes: auth.scopes ?? [], ...(auth.extra ? { extra: auth.extra } : {}) };
 }
 
 function toHeaders(request: IncomingMessage): Headers {
