@@ -32,6 +32,19 @@ describe("mcp-template over stdio (spawned bin)", () => {
       await client.close();
     });
 
+    it(`refuses unknown client settings with -32602 naming the field, and keeps serving (${era})`, async () => {
+      const client = new Client(
+        { name: "template-e2e", version: "0.0.0" },
+        { versionNegotiation: { mode: eras[era] }, capabilities: { extensions: { [TEMPLATE_EXTENSION_ID]: { langauge: "nb" } } } },
+      );
+      await client.connect(new StdioClientTransport({ command: process.execPath, args: [bin], stderr: "pipe" }));
+      const call = () => client.callTool({ name: "template_lookup_term", arguments: { term: "extension" } });
+      await expect(call()).rejects.toMatchObject({ code: -32602, message: expect.stringContaining("langauge") });
+      await expect(call()).rejects.toMatchObject({ code: -32602 });
+      expect((await client.listTools()).tools).toHaveLength(1);
+      await client.close();
+    });
+
     it(`gates the stats method for a plain client with -32021 (${era})`, async () => {
       const { client } = newClient(era, false);
       await client.connect(new StdioClientTransport({ command: process.execPath, args: [bin], stderr: "pipe" }));
