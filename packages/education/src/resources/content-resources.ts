@@ -1,5 +1,6 @@
 import { defineResource, ExtensionError } from "@mcp-verticals/core";
 import type { EducationContext } from "../context.js";
+import { cfItemId, SEEDED_FRAMEWORK_ID } from "../backend/seed-content.js";
 import { candidateQtiItem, candidateQtiXml, parseQtiItem } from "../standards/qti.js";
 import { maySeeKey, requireItemAccess, visibleItem } from "../tools/items-shared.js";
 import { callerOf } from "../tools/shared.js";
@@ -41,6 +42,7 @@ export const frameworkResource = defineResource({
   uri: "edu://frameworks/{cfDocumentId}",
   description: "A CASE 1.1 competency framework as a CFPackage (CFDocument, CFItems, CFAssociations).",
   mimeType: "application/json",
+  example: `edu://frameworks/${SEEDED_FRAMEWORK_ID}`,
   list: async (context: EducationContext) =>
     context.services.gateway.store.listCasePackages().map((p) => ({ uri: `edu://frameworks/${p.CFDocument.identifier}`, name: p.CFDocument.title, mimeType: "application/json" })),
   read: async (_uri, { cfDocumentId }, context: EducationContext) => {
@@ -57,6 +59,7 @@ export const frameworkItemResource = defineResource({
   uri: "edu://frameworks/{cfDocumentId}/items/{cfItemId}",
   description: "One CASE 1.1 CFItem with the associations that touch it.",
   mimeType: "application/json",
+  example: `edu://frameworks/${SEEDED_FRAMEWORK_ID}/items/${cfItemId("MATH.ALG.1")}`,
   read: async (_uri, { cfDocumentId, cfItemId }, context: EducationContext) => {
     await callerOf(context, "outcomes");
     const pkg = context.services.gateway.store.listCasePackages().find((p) => p.CFDocument.identifier === cfDocumentId);
