@@ -53,8 +53,36 @@ function runAs(bin: string, args: string[]): void {
   if (result.status !== 0) throw new Error(`${bin} ${args[0] ?? ""} failed: ${result.stderr || result.stdout}`);
 }
 
-/** Creates and starts a cluster in a temp directory; `stop()` stops it and removes the directory. */
+/** A cluster on an existing server: databases are created through the admin URL; stopping is the owner's job. */
+export function clusterAt(adminUrl: string): TestCluster {
+  return {
+    async createDatabase(name) {
+      const pg = (await import("pg")).default;
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`CREATE DATABASE "${name}"`);
+      await client.end();
+      const url = new URL(adminUrl);
+      url.pathname = `/${name}`;
+      return url.toString();
+    },
+    async stop() {},
+  };
+}
+
+/**
+ * The cluster the vitest global setup started for this run (one initdb for all test files), or a
+ * cluster of this file's own when run outside that setup.
+ */
 export async function startTestCluster(): Promise<TestCluster> {
+  const { inject } = await import("vitest");
+  const shared = inject("postgresAdminUrl");
+  if (shared) return clusterAt(shared);
+  return startOwnCluster();
+}
+
+/** Creates and starts a cluster in a temp directory; `stop()` stops it and removes the directory. */
+export async function startOwnCluster(): Promise<TestCluster & { adminUrl: string }> {
   const bin = postgresBinDir();
   if (!bin) throw new Error("PostgreSQL is not installed");
   const base = mkdtempSync(join(tmpdir(), "finance-pg-"));
@@ -74,15 +102,9 @@ export async function startTestCluster(): Promise<TestCluster> {
     `-h 127.0.0.1 -p ${port} -k ${base} -c fsync=off -c max_connections=200`,
   ]);
   const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  const pg = (await import("pg")).default;
   return {
-    async createDatabase(name) {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      await client.query(`CREATE DATABASE "${name}"`);
-      await client.end();
-      return `postgres://postgres@127.0.0.1:${port}/${name}`;
-    },
+    adminUrl,
+    createDatabase: clusterAt(adminUrl).createDatabase,
     async stop() {
       try {
         runAs(join(bin, "pg_ctl"), ["stop", "-D", data, "-m", "immediate", "-w"]);
@@ -91,4 +113,11 @@ export async function startTestCluster(): Promise<TestCluster> {
       }
     },
   };
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** Admin URL of the PostgreSQL cluster the global setup started; empty when PostgreSQL is absent. */
+    postgresAdminUrl: string;
+  }
 }
