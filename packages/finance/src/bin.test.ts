@@ -1,4 +1,4 @@
-import type { ChildProcess } from "node:child_process";
+import { spawnSync, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client } from "@modelcontextprotocol/client";
@@ -102,6 +102,17 @@ describe.each<Era>(["legacy", "modern"])("mcp-finance bin over HTTP (%s era)", (
     if (era === "modern") expect(((await call) as { structuredContent: any }).structuredContent.transaction.description).toBe("HTTP entry");
     else await expect(call).rejects.toMatchObject({ code: -32021 });
     await declaring.close();
+  });
+});
+
+describe("mcp-finance --help", () => {
+  it("documents the database and payments flags and exits", () => {
+    const result = spawnSync(process.execPath, [BIN, "--help"], { encoding: "utf8" });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain("--database <path|postgres-url>");
+    expect(result.stderr).toContain("MCP_FINANCE_SECRET");
+    const bad = spawnSync(process.execPath, [BIN, "--payments", "live"], { encoding: "utf8" });
+    expect(bad.status).toBe(2);
   });
 });
 

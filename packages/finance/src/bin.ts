@@ -18,12 +18,16 @@ void runServerBin({
     database: { type: "string", valueName: "<path|postgres-url>", description: "SQLite file (created and seeded if new) or postgres:// URL. Default: in-memory SQLite with the demo company." },
     payments: { type: "string", valueName: "<disabled|sandbox>", description: "Payment mode (default sandbox: payments settle in the ledger only)." },
   },
-  environment: { MCP_FINANCE_DATABASE: "Same as --database (a postgres URL with a password belongs here, not in flags)." },
+  environment: {
+    MCP_FINANCE_DATABASE: "Same as --database (a postgres URL with a password belongs here, not in flags).",
+    MCP_FINANCE_SECRET: "HMAC secret (≥32 bytes) for approvals, cursors and audit pseudonyms; default: a random secret stored once in the database.",
+  },
   createFactory: async ({ flags, env }) => {
     const payments = flags.payments ?? "sandbox";
     if (payments !== "disabled" && payments !== "sandbox") throw new CliUsageError("--payments expects disabled or sandbox (live needs a payment rail adapter).");
     const database = typeof flags.database === "string" ? flags.database : (env.MCP_FINANCE_DATABASE ?? ":memory:");
-    const runtime = await createFinanceRuntime({ database, settings: { features: { payments } } });
+    const secret = env.MCP_FINANCE_SECRET;
+    const runtime = await createFinanceRuntime({ database, settings: { features: { payments } }, ...(secret ? { secret } : {}) });
     return { factory: () => runtime.createServer(), close: () => runtime.close() };
   },
 });
