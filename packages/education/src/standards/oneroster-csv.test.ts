@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { generateSchool } from "../backend/seed.js";
 import { EducationStore } from "../backend/store.js";
-import { importOneRosterCsv, parseCsv, writeOneRosterCsv } from "./oneroster-csv.js";
+import { OrEnrollment } from "../schemas/oneroster.js";
+import { importOneRosterCsv, parseCsv, rowsToRecords, writeOneRosterCsv } from "./oneroster-csv.js";
 
 describe("OneRoster 1.2 CSV bulk import", async () => {
   const root = await mkdtemp(join(tmpdir(), "edu-csv-"));
@@ -74,7 +75,7 @@ describe("OneRoster 1.2 CSV bulk import", async () => {
         fuzzed = fuzzed.slice(0, at) + noise[Math.floor(random() * noise.length)] + fuzzed.slice(at + (random() < 0.5 ? 1 : 0));
       }
       try {
-        parseCsv(fuzzed, "enrollments.csv");
+        for (const record of rowsToRecords("enrollments", parseCsv(fuzzed, "enrollments.csv"))) OrEnrollment.safeParse(record);
       } catch (error) {
         if (!isExtensionError(error)) throw error;
         expect(error.code).toBe("CSV_INVALID");

@@ -227,6 +227,12 @@ export class OneRosterRestClient implements RosterBackend {
     return response;
   }
 
+  /** Quotes a value for the OneRoster filter grammar; ids with quotes cannot be expressed and are refused. */
+  private static quoted(field: string, value: string): string {
+    if (value.includes("'") || value.includes(" AND ") || value.includes(" OR ")) throw new ExtensionError("INVALID_ID", "the identifier cannot be used in a OneRoster filter");
+    return `${field}='${value}'`;
+  }
+
   private async collection<T>(kind: OneRosterKind, filter?: string): Promise<T[]> {
     const out: T[] = [];
     const pageSize = this.options.pageSize ?? 1000;
@@ -263,19 +269,19 @@ export class OneRosterRestClient implements RosterBackend {
   listEnrollments = (filter: { classSourcedId?: string; userSourcedId?: string }) =>
     this.collection<OrEnrollment>(
       "enrollments",
-      [filter.classSourcedId ? `class.sourcedId='${filter.classSourcedId}'` : "", filter.userSourcedId ? `user.sourcedId='${filter.userSourcedId}'` : ""].filter(Boolean).join(" AND ") || undefined,
+      [filter.classSourcedId ? OneRosterRestClient.quoted("class.sourcedId", filter.classSourcedId) : "", filter.userSourcedId ? OneRosterRestClient.quoted("user.sourcedId", filter.userSourcedId) : ""].filter(Boolean).join(" AND ") || undefined,
     );
   listCategories = () => this.collection<OrCategory>("categories");
-  listLineItems = (filter: { classSourcedId?: string }) => this.collection<OrLineItem>("lineItems", filter.classSourcedId ? `class.sourcedId='${filter.classSourcedId}'` : undefined);
+  listLineItems = (filter: { classSourcedId?: string }) => this.collection<OrLineItem>("lineItems", filter.classSourcedId ? OneRosterRestClient.quoted("class.sourcedId", filter.classSourcedId) : undefined);
   getLineItem = (id: string) => this.single<OrLineItem>("lineItems", id);
   putLineItem = (lineItem: OrLineItem) => this.put("lineItems", lineItem);
   listResults = (filter: { lineItemSourcedId?: string; classSourcedId?: string; studentSourcedId?: string }) =>
     this.collection<OrResult>(
       "results",
       [
-        filter.lineItemSourcedId ? `lineItem.sourcedId='${filter.lineItemSourcedId}'` : "",
-        filter.classSourcedId ? `class.sourcedId='${filter.classSourcedId}'` : "",
-        filter.studentSourcedId ? `student.sourcedId='${filter.studentSourcedId}'` : "",
+        filter.lineItemSourcedId ? OneRosterRestClient.quoted("lineItem.sourcedId", filter.lineItemSourcedId) : "",
+        filter.classSourcedId ? OneRosterRestClient.quoted("class.sourcedId", filter.classSourcedId) : "",
+        filter.studentSourcedId ? OneRosterRestClient.quoted("student.sourcedId", filter.studentSourcedId) : "",
       ]
         .filter(Boolean)
         .join(" AND ") || undefined,

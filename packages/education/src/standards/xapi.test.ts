@@ -59,3 +59,19 @@ describe("xAPI 1.0.3 Statements API driven by @xapi/xapi", async () => {
     expect(store.queryStatements({ activityId: "https://synthetic-school.example/activities/ancient", limit: 10, offset: 0, includeVoided: true })).toHaveLength(0);
   });
 });
+
+describe("xAPI query parameters", async () => {
+  const store = new EducationStore(":memory:");
+  const server = await serveXapi(new XapiLrs(store, { retentionDays: 30 }), { username: "u", password: "p" });
+  afterAll(async () => {
+    await server.close();
+    store.close();
+  });
+  it("answers 400, not 500, for a malformed agent filter", async () => {
+    const headers = { Authorization: `Basic ${Buffer.from("u:p").toString("base64")}`, "X-Experience-API-Version": "1.0.3" };
+    for (const agent of ["{}", "not json", '{"mbox":"x"}']) {
+      const response = await fetch(`${server.endpoint}statements?agent=${encodeURIComponent(agent)}`, { headers });
+      expect(response.status).toBe(400);
+    }
+  });
+});

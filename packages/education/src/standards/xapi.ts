@@ -2,7 +2,7 @@ import { ExtensionError, canonicalJson } from "@mcp-verticals/core";
 import { randomUUID, createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { XAPI_VOIDED_VERB, XapiStatement, type XapiAgent } from "../schemas/xapi.js";
+import { XAPI_VOIDED_VERB, XapiAgent, XapiStatement } from "../schemas/xapi.js";
 import type { EducationStore, StoredStatement } from "../backend/store.js";
 
 /** The xAPI version this LRS speaks. */
@@ -180,10 +180,12 @@ export async function serveXapi(lrs: XapiLrs, options: XapiServerOptions): Promi
           return found ? send(response, 200, found.statement) : send(response, 404, { error: "no such statement" });
         }
         const agentParam = url.searchParams.get("agent");
+        const agent = agentParam ? XapiAgent.safeParse(JSON.parse(agentParam)) : undefined;
+        if (agent && !agent.success) return send(response, 400, { error: "agent must be an xAPI Agent with one identifier" });
         const limit = Math.min(Math.max(Number(url.searchParams.get("limit") ?? pageSize) || pageSize, 1), pageSize);
         const offset = Math.max(Number(url.searchParams.get("offset") ?? 0) || 0, 0);
         const rows = lrs.query({
-          ...(agentParam ? { agent: JSON.parse(agentParam) as XapiAgent } : {}),
+          ...(agent?.success ? { agent: agent.data } : {}),
           ...(url.searchParams.get("verb") ? { verb: url.searchParams.get("verb")! } : {}),
           ...(url.searchParams.get("activity") ? { activity: url.searchParams.get("activity")! } : {}),
           ...(url.searchParams.get("since") ? { since: url.searchParams.get("since")! } : {}),
