@@ -9,6 +9,9 @@ import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { generateSchool } from "./backend/seed.js";
 import { educationClient } from "./client.js";
 import { writeOneRosterCsv } from "./standards/oneroster-csv.js";
+import { serveOneRosterRest } from "./standards/oneroster-rest.js";
+import { EducationStore } from "./backend/store.js";
+import { seedIfEmpty } from "./backend/seed.js";
 
 const bin = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
 const eras = { legacy: "legacy", modern: { pin: "2026-07-28" } } as const;
@@ -101,6 +104,27 @@ describe("mcp-education over stdio (spawned bin)", () => {
       expect(roster.length).toBeGreaterThan(0);
     } finally {
       await client.close();
+    }
+  });
+});
+
+describe("mcp-education --oneroster-url (spawned bin against a OneRoster REST provider on 127.0.0.1)", () => {
+  it("reads rosters from the remote provider with OAuth 2 client credentials from the environment", async () => {
+    const remote = new EducationStore(":memory:");
+    seedIfEmpty(remote, { students: 60 });
+    const provider = await serveOneRosterRest(remote, { clientId: "bin-client", clientSecret: "bin-client-secret-long-enough" });
+    const { client } = newClient("modern");
+    const env = { ...process.env, ONEROSTER_CLIENT_ID: "bin-client", ONEROSTER_CLIENT_SECRET: "bin-client-secret-long-enough" } as Record<string, string>;
+    await client.connect(new StdioClientTransport({ command: process.execPath, args: [bin, "--oneroster-url", provider.url], env, stderr: "pipe" }));
+    try {
+      const roster = structured(await client.callTool({ name: "edu_list_roster", arguments: { classSourcedId: "cls-alg1-a", role: "student", limit: 100 } })).roster;
+      expect(roster.length).toBe((await remote.listEnrollments({ classSourcedId: "cls-alg1-a" })).filter((e) => e.role === "student").length);
+      const items = structured(await client.callTool({ name: "edu_search_items", arguments: { query: "slope" } })).items;
+      expect(items.length).toBeGreaterThan(0);
+    } finally {
+      await client.close();
+      await provider.close();
+      remote.close();
     }
   });
 });
