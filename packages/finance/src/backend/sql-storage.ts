@@ -340,15 +340,27 @@ export function createSqlStorage(driver: SqlDriver): FinanceStorage {
     async importEntries(entries) {
       try {
         return await driver.transaction(async (sql) => {
+          // Look duplicates up in batches inside the transaction, so a concurrent import cannot slip in between.
+          const booked = new Set<string>();
+          const byAccount = new Map<string, string[]>();
+          for (const entry of entries) if (entry.bankRef) byAccount.set(entry.bankRef.accountId, [...(byAccount.get(entry.bankRef.accountId) ?? []), entry.bankRef.ref]);
+          for (const [accountId, refs] of byAccount) {
+            for (let start = 0; start < refs.length; start += 500) {
+              const chunk = refs.slice(start, start + 500);
+              const rows = await sql.all(`SELECT bank_ref FROM entries WHERE bank_account_id = ? AND bank_ref IN (${chunk.map(() => "?").join(",")})`, [accountId, ...chunk]);
+              for (const row of rows) booked.add(`${accountId}\u0000${String(row.bank_ref)}`);
+            }
+          }
           const imported: string[] = [];
           let duplicates = 0;
           for (const entry of entries) {
             if (entry.bankRef !== undefined) {
-              const [existing] = await sql.all("SELECT 1 AS hit FROM entries WHERE bank_account_id = ? AND bank_ref = ?", [entry.bankRef.accountId, entry.bankRef.ref]);
-              if (existing) {
+              const refKey = `${entry.bankRef.accountId}\u0000${entry.bankRef.ref}`;
+              if (booked.has(refKey)) {
                 duplicates++;
                 continue;
               }
+              booked.add(refKey);
             }
             imported.push((await insertEntry(sql, entry)).id);
           }
