@@ -187,6 +187,33 @@ describe("money-movement rules", () => {
     expect(errorCode(await env.call("finance_validate_account_identifier", { iban: "4111 1111 1111 1111" }))).toBe("PAN_NOT_ACCEPTED");
   });
 
+  it("asks the human through form elicitation when a 2025-era client can show a form", async () => {
+    const asked: string[] = [];
+    let answer: "approve" | "decline" = "approve";
+    const human = await connectInProcess(() => env.runtime.createServer(), {
+      era: "legacy",
+      capabilities: { elicitation: { form: {} } },
+      extensions: { [FINANCE_EXTENSION_ID]: { approvalUi: ["form"] } },
+    });
+    human.client.setRequestHandler("elicitation/create", async (request: { params: { message: string } }) => {
+      asked.push(request.params.message);
+      return { action: "accept", content: { decision: answer } };
+    });
+    try {
+      const call = async (name: string, args: Record<string, unknown>) => (await human.client.callTool({ name, arguments: args })) as Result;
+      const first = (await call("finance_prepare_payment", { idempotencyKey: key(), debtorAccountId: "acc_operating", creditor: { counterpartyId: "cp_acme" }, amount: { amount: "500.00", currency: "EUR" } })).structuredContent!;
+      const executed = await call("finance_execute_payment", { idempotencyKey: key(), paymentId: first.payment.id });
+      expect(executed.structuredContent?.payment.status).toBe("settled");
+      expect(asked[0]).toContain(first.approval.preview);
+      answer = "decline";
+      const second = (await call("finance_prepare_payment", { idempotencyKey: key(), debtorAccountId: "acc_operating", creditor: { counterpartyId: "cp_acme" }, amount: { amount: "501.00", currency: "EUR" } })).structuredContent!;
+      expect(errorCode(await call("finance_execute_payment", { idempotencyKey: key(), paymentId: second.payment.id }))).toBe("APPROVAL_DECLINED");
+      expect((await env.runtime.storage.getPayment(second.payment.id))?.status).toBe("rejected");
+    } finally {
+      await human.close();
+    }
+  });
+
   it("audits every write and denial in a verifiable chain without IBANs", async () => {
     const read = await env.connection.client.readResource({ uri: "finance://audit" });
     const text = (read.contents[0] as { text: string }).text;

@@ -2,18 +2,43 @@ import { defineTool, ExtensionError } from "@mcp-verticals/core";
 import { z } from "zod";
 import type { FinanceContext } from "../context.js";
 import { paymentDigest } from "../payments/digest.js";
-import { evaluatePolicy } from "../payments/policy.js";
+import { evaluatePolicy, renderApprovalText } from "../payments/policy.js";
 import { IdempotencyKey } from "../schemas/money.js";
 import { Payment } from "../schemas/payment.js";
 import { idempotent, paymentOut, principalOf, requirePayments, today } from "./shared.js";
 import { PAYMENT_APPROVAL_BINDING } from "./prepare-payment.js";
+
+/**
+ * Shows the server-rendered approval text to the human through form elicitation (2025 era, when the
+ * client declared a form approval UI). Returns the decision, or undefined when it cannot ask.
+ */
+async function askHuman(context: FinanceContext, preview: string): Promise<"approve" | "decline" | undefined> {
+  if (context.era !== "legacy" || !context.settings.approvalUi.includes("form")) return undefined;
+  const request = (context.request as { mcpReq?: { elicitInput?: (params: unknown) => Promise<{ action: string; content?: Record<string, unknown> }> } }).mcpReq;
+  if (request?.elicitInput === undefined) return undefined;
+  try {
+    const answer = await request.elicitInput({
+      mode: "form",
+      message: `Approve this payment?\n${preview}`,
+      requestedSchema: {
+        type: "object",
+        properties: { decision: { type: "string", title: "Decision", enum: ["approve", "decline"] } },
+        required: ["decision"],
+      },
+    });
+    return answer.action === "accept" && answer.content?.decision === "approve" ? "approve" : "decline";
+  } catch {
+    // The client cannot elicit (no capability, or no channel back): fall back to the token flow.
+    return undefined;
+  }
+}
 
 /** `finance_execute_payment`: spends the human's approval and sends the payment. */
 export const executePaymentTool = defineTool({
   name: "finance_execute_payment",
   title: "Execute a payment",
   description:
-    "Executes a prepared payment. When the payment needed approval, pass the approvalToken and the human's decision exactly as the host's approval UI returned them; never decide on the user's behalf. Limits, allowlist and funds are checked again. Fails with APPROVAL_DECLINED, APPROVAL_EXPIRED, APPROVAL_MISMATCH (the payment changed since it was approved), APPROVAL_ALREADY_USED, LIMIT_EXCEEDED, PAYEE_NOT_ALLOWED or INSUFFICIENT_FUNDS. In sandbox mode the payment settles in the ledger at once. Needs an idempotencyKey: retries with the same key never pay twice.",
+    "Executes a prepared payment. When the payment needs approval and the client can show a form, the server asks the human directly; otherwise pass the approvalToken and the human's decision exactly as the host's approval UI returned them. Never decide on the user's behalf. Limits, allowlist and funds are checked again. Fails with APPROVAL_DECLINED, APPROVAL_EXPIRED, APPROVAL_MISMATCH (the payment changed since it was approved), APPROVAL_ALREADY_USED, LIMIT_EXCEEDED, PAYEE_NOT_ALLOWED or INSUFFICIENT_FUNDS. In sandbox mode the payment settles in the ledger at once. Needs an idempotencyKey: retries with the same key never pay twice.",
   input: z.object({
     idempotencyKey: IdempotencyKey,
     paymentId: z.string().min(1).max(64),
@@ -62,11 +87,34 @@ export const executePaymentTool = defineTool({
         date: today(context),
       });
       const needsApproval = payment.status === "awaiting_approval" || verdict.approvalRequired;
-      if (needsApproval && input.approvalToken === undefined) {
+      let approvalToken = input.approvalToken;
+      let decision = input.decision;
+      if (needsApproval && approvalToken === undefined && verdict.violation === undefined) {
+        // A 2025-era client with a form UI is asked directly, so the human (not the model) decides.
+        const asked = await askHuman(context, renderApprovalText({
+          debtor,
+          creditorName: payment.creditorName,
+          creditorIban: payment.creditorIban,
+          amountMinor: payment.amountMinor,
+          currency: payment.currency,
+          endToEndId: payment.endToEndId,
+          executionDate: payment.executionDate,
+        }));
+        if (asked !== undefined) {
+          approvalToken = context.services.approvals.prepare({
+            binding: PAYMENT_APPROVAL_BINDING,
+            args: { paymentId: payment.id, digest: payment.digest },
+            principal: principalOf(context),
+            preview: "elicited",
+          }).token;
+          decision = asked;
+        }
+      }
+      if (needsApproval && approvalToken === undefined) {
         throw new ExtensionError("APPROVAL_REQUIRED", "this payment needs the human's approval token from finance_prepare_payment", { field: "approvalToken" });
       }
-      if (input.approvalToken !== undefined && input.decision === "decline") {
-        await context.services.approvals.decline(input.approvalToken);
+      if (approvalToken !== undefined && decision === "decline") {
+        await context.services.approvals.decline(approvalToken);
         await storage.transitionPayment(payment.id, ["awaiting_approval", "approved"], "rejected");
         await context.audit({ binding: "finance.payment.execute", outcome: "denied", code: "APPROVAL_DECLINED", subjects: [payment.id] });
         throw new ExtensionError("APPROVAL_DECLINED", "the approver declined the payment; nothing was sent");
@@ -76,10 +124,10 @@ export const executePaymentTool = defineTool({
         throw verdict.violation;
       }
       let approvalId: string | undefined;
-      if (input.approvalToken !== undefined) {
+      if (approvalToken !== undefined) {
         try {
           ({ approvalId } = await context.services.approvals.confirm({
-            token: input.approvalToken,
+            token: approvalToken,
             binding: PAYMENT_APPROVAL_BINDING,
             args: { paymentId: payment.id, digest: payment.digest },
             principal: principalOf(context),
