@@ -3,7 +3,6 @@ import type { FinanceContext } from "../context.js";
 import { buildCamt053 } from "../formats/camt053.js";
 import { buildPain001 } from "../formats/pain001.js";
 import { CURRENCIES } from "../money/currencies.js";
-
 import { remainingBudget } from "../payments/policy.js";
 import { accountOut, paymentOut, today, transactionOut } from "../tools/shared.js";
 

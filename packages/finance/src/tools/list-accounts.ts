@@ -16,8 +16,11 @@ export const listAccountsTool = defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   examples: [{}, { type: "asset", limit: 5 }],
   handler: async (input, context: FinanceContext) => {
-    const result = await page(context, { tool: "finance_list_accounts", type: input.type ?? null }, input, (offset, limit) =>
-      context.services.storage.listAccounts({ type: input.type }, offset, limit),
+    const result = await page(
+      context,
+      { tool: "finance_list_accounts", type: input.type ?? null },
+      input,
+      (offset, limit) => context.services.storage.listAccounts({ type: input.type }, offset, limit),
       accountOut,
     );
     return { accounts: result.items, total: result.total, truncated: result.truncated, ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}) };

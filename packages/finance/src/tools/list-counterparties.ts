@@ -16,8 +16,11 @@ export const listCounterpartiesTool = defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   examples: [{}, { text: "acme" }],
   handler: async (input, context: FinanceContext) => {
-    const result = await page(context, { tool: "finance_list_counterparties", text: input.text ?? null }, input, (offset, limit) =>
-      context.services.storage.listCounterparties(input.text, offset, limit),
+    const result = await page(
+      context,
+      { tool: "finance_list_counterparties", text: input.text ?? null },
+      input,
+      (offset, limit) => context.services.storage.listCounterparties(input.text, offset, limit),
       counterpartyOut,
     );
     return { counterparties: result.items, total: result.total, truncated: result.truncated, ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}) };
