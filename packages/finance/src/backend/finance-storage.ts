@@ -133,8 +133,12 @@ export interface FinanceStorage {
   listPayments(offset: number, limit: number): Promise<Paged<PaymentRecord>>;
   /** Moves a payment from one of `from` to `to`; false when its state had already changed. */
   transitionPayment(id: string, from: PaymentStatus[], to: PaymentStatus): Promise<boolean>;
-  /** Atomically marks the payment settled and books its entry; undefined when its state had changed. */
-  settlePayment(id: string, from: PaymentStatus[], entry: EntryInput): Promise<PaymentRecord | undefined>;
+  /**
+   * Atomically marks the payment settled and books its entry; undefined when its state had changed.
+   * With `dailyCaps`, the day's executed totals are re-checked inside the same transaction (under a
+   * per-currency lock), so concurrent payments cannot overrun a limit; `LIMIT_EXCEEDED` otherwise.
+   */
+  settlePayment(id: string, from: PaymentStatus[], entry: EntryInput, dailyCaps?: { perDayMinor: bigint; perCounterpartyMinor?: bigint | undefined }): Promise<PaymentRecord | undefined>;
   /** Sum of executed (settled or submitted) payments on a date, optionally to one payee IBAN. */
   executedTotal(currency: string, date: string, creditorIban?: string): Promise<bigint>;
   /** All booked postings with their entry, for journal export. */

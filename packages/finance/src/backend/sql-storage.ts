@@ -439,9 +439,32 @@ export function createSqlStorage(driver: SqlDriver): FinanceStorage {
       const changed = await driver.run(`UPDATE payments SET status = ? WHERE id = ? AND status IN (${from.map(() => "?").join(",")})`, [to, id, ...from]);
       return changed === 1;
     },
-    async settlePayment(id, from, entry) {
+    async settlePayment(id, from, entry, dailyCaps) {
       try {
         return await driver.transaction(async (sql) => {
+          if (dailyCaps !== undefined) {
+            const [payment] = await sql.all("SELECT currency, amount_minor, creditor_iban FROM payments WHERE id = ?", [id]);
+            if (payment === undefined) return undefined;
+            const currency = String(payment.currency);
+            // SQLite transactions are already exclusive (BEGIN IMMEDIATE); PostgreSQL takes a per-currency lock.
+            if (driver.engine === "postgres") await sql.all("SELECT pg_advisory_xact_lock(hashtext(?))", [`finance-limits:${currency}`]);
+            const total = async (iban?: string) =>
+              big(
+                (
+                  await sql.all(
+                    `SELECT SUM(amount_minor) AS total FROM payments WHERE currency = ? AND executed_on = ? AND status IN ('settled', 'submitted')${iban ? " AND creditor_iban = ?" : ""}`,
+                    iban ? [currency, entry.date, iban] : [currency, entry.date],
+                  )
+                )[0]?.total,
+              );
+            const amount = big(payment.amount_minor);
+            if ((await total()) + amount > dailyCaps.perDayMinor) {
+              throw new ExtensionError("LIMIT_EXCEEDED", "the payment would exceed today's limit", { field: "amount" });
+            }
+            if (dailyCaps.perCounterpartyMinor !== undefined && (await total(String(payment.creditor_iban))) + amount > dailyCaps.perCounterpartyMinor) {
+              throw new ExtensionError("LIMIT_EXCEEDED", "the payment would exceed today's limit for this payee", { field: "amount" });
+            }
+          }
           const changed = await sql.run(
             `UPDATE payments SET status = 'settled', executed_on = ? WHERE id = ? AND status IN (${from.map(() => "?").join(",")})`,
             [entry.date, id, ...from],

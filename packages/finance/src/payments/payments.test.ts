@@ -131,6 +131,27 @@ describe("money-movement rules", () => {
     }
   });
 
+  it("holds the daily limit under concurrent execution of different payments", async () => {
+    const local = await setup({ settings: { limits: { EUR: { perPayment: { amount: "600.00", currency: "EUR" }, perDay: { amount: "1000.00", currency: "EUR" } } } } });
+    try {
+      const prepared = [];
+      for (let index = 0; index < 4; index++) {
+        prepared.push(
+          (await local.call("finance_prepare_payment", { idempotencyKey: key(), debtorAccountId: "acc_operating", creditor: { counterpartyId: "cp_acme" }, amount: { amount: "600.00", currency: "EUR" } })).structuredContent!,
+        );
+      }
+      const results = await Promise.all(
+        prepared.map((p) => local.call("finance_execute_payment", { idempotencyKey: key(), paymentId: p.payment.id, approvalToken: p.approval.token })),
+      );
+      expect(results.filter((result) => !result.isError)).toHaveLength(1);
+      expect(results.filter((result) => errorCode(result) === "LIMIT_EXCEEDED")).toHaveLength(3);
+      expect(await local.runtime.storage.executedTotal("EUR", "2026-11-24")).toBe(60000n);
+    } finally {
+      await local.connection.close();
+      await local.runtime.close();
+    }
+  });
+
   it("refuses payees off the allowlist, unknown IBANs and insufficient funds", async () => {
     expect(errorCode(await prepare({ creditor: { counterpartyId: "cp_nordic" } }))).toBe("PAYEE_NOT_ALLOWED");
     expect(errorCode(await prepare({ creditor: { name: "Stranger", iban: "BE68539007547034" } }))).toBe("PAYEE_NOT_ALLOWED");

@@ -1,12 +1,23 @@
 import { defineTool, ExtensionError } from "@mcp-verticals/core";
 import { z } from "zod";
 import type { FinanceContext } from "../context.js";
+import { toMinorUnits } from "../money/money.js";
 import { paymentDigest } from "../payments/digest.js";
 import { evaluatePolicy, renderApprovalText } from "../payments/policy.js";
 import { IdempotencyKey } from "../schemas/money.js";
 import { Payment } from "../schemas/payment.js";
 import { idempotent, paymentOut, principalOf, requirePayments, today } from "./shared.js";
 import { PAYMENT_APPROVAL_BINDING } from "./prepare-payment.js";
+
+/** The daily limits to re-check inside the settlement transaction. */
+function dailyCapsFor(context: FinanceContext, currency: string) {
+  const limits = context.serverSettings.limits[currency];
+  if (limits === undefined) return undefined;
+  return {
+    perDayMinor: toMinorUnits(limits.perDay.amount, limits.perDay.currency),
+    perCounterpartyMinor: limits.perCounterpartyPerDay ? toMinorUnits(limits.perCounterpartyPerDay.amount, limits.perCounterpartyPerDay.currency) : undefined,
+  };
+}
 
 /**
  * Shows the server-rendered approval text to the human through form elicitation (2025 era, when the
@@ -158,7 +169,7 @@ export const executePaymentTool = defineTool({
         reference: payment.endToEndId,
         sourceKind: "payment",
         sourceRef: payment.id,
-      });
+      }, dailyCapsFor(context, payment.currency));
       if (!settled) throw new ExtensionError("PAYMENT_NOT_EXECUTABLE", "the payment changed state while executing; reload it", { field: "paymentId" });
       await context.audit({
         binding: "finance.payment.execute",
