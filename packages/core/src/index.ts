@@ -42,7 +42,7 @@ export { extensionJsonSchema, extensionJsonSchemaText, isJsonSchemaFresh, type J
 // Serving an extension
 export { attachExtension, EXTENSION_ERROR_CODE, type AttachOptions, type AttachedExtension } from "./server/attach.js";
 export { requestClientCapabilities } from "./server/client-capabilities.js";
-export { confirmWithUser, type UserConfirmation } from "./server/confirm-with-user.js";
+export { confirmWithUser, InputRequiredSignal, type UserConfirmation } from "./server/confirm-with-user.js";
 export type { PrincipalSource } from "./server/resolve-context.js";
 export { serveHttp, type ServeHttpOptions, type RunningHttpServer } from "./server/serve-http.js";
 export {

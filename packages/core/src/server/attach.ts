@@ -23,6 +23,7 @@ import type {
 import { ExtensionError, isExtensionError } from "../errors.js";
 import type { AuditTrail } from "../safety/audit-trail.js";
 import { createContextResolver, type PrincipalSource } from "./resolve-context.js";
+import { InputRequiredSignal } from "./confirm-with-user.js";
 import { describeIssues } from "./describe-issues.js";
 
 /**
@@ -224,6 +225,8 @@ function toolCaller(server: McpServer, tool: ToolDefinition, runtime: BindingRun
     try {
       raw = await tool.handler(input.data, context);
     } catch (error) {
+      // The round ends here; the client asks the user and retries the call with the answer.
+      if (error instanceof InputRequiredSignal) return error.result as unknown as CallToolResult;
       if (isExtensionError(error)) {
         await context.audit({ binding: bindingName, outcome: "denied", code: error.code });
         return errorResult(error);

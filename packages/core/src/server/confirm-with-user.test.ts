@@ -33,9 +33,10 @@ const factory = () => {
 };
 
 describe("confirmWithUser", () => {
+  for (const era of ["legacy", "modern"] as const)
   for (const [accept, expected] of [[true, "accepted"], [false, "declined"]] as const) {
-    it(`asks through form elicitation on a 2025 connection (${expected})`, async () => {
-      const { client, close } = await connectInProcess(factory, { era: "legacy", capabilities: { elicitation: { form: {} } } });
+    it(`asks through form elicitation (${era}, ${expected})`, async () => {
+      const { client, close } = await connectInProcess(factory, { era, capabilities: { elicitation: { form: {} } } });
       const messages: string[] = [];
       client.setRequestHandler("elicitation/create", async (request) => {
         messages.push((request.params as { message: string }).message);
@@ -48,7 +49,7 @@ describe("confirmWithUser", () => {
     });
   }
 
-  it("reports unavailable without the capability or in the 2026-07-28 era", async () => {
+  it("reports unavailable when the client cannot ask the user", async () => {
     for (const era of ["legacy", "modern"] as const) {
       const { client, close } = await connectInProcess(factory, { era });
       const result = await client.callTool({ name: "confirm_delete", arguments: {} });

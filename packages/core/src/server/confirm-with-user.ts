@@ -1,3 +1,5 @@
+import { acceptedContent, inputRequired, type InputRequiredResult } from "@modelcontextprotocol/server";
+import { z } from "zod";
 import type { BindingContext } from "../extension/bindings.js";
 
 /**
@@ -7,11 +9,33 @@ import type { BindingContext } from "../extension/bindings.js";
 export type UserConfirmation = "accepted" | "declined" | "unavailable";
 
 /**
+ * Thrown by {@link confirmWithUser} in the 2026-07-28 era to end the current round with an
+ * `input_required` result; core's tool dispatch returns it to the client, which asks the
+ * user and retries the call with the answer. Handlers must let it propagate.
+ * @category Server
+ */
+export class InputRequiredSignal extends Error {
+  override readonly name = "InputRequiredSignal";
+  constructor(readonly result: InputRequiredResult) {
+    super("input required from the client");
+  }
+}
+
+const CONFIRMATION_SCHEMA = {
+  type: "object" as const,
+  properties: { confirm: { type: "boolean" as const, title: "Confirm", description: "Confirm this action" } },
+  required: ["confirm"],
+};
+const ConfirmationAnswer = z.object({ confirm: z.boolean() });
+
+/**
  * Asks the human behind the client to confirm an action through MCP user input (form
- * elicitation), where the client declared that it supports it. Returns `unavailable` when it
- * cannot ask: the client has no elicitation capability, or the request is in the 2026-07-28 era,
- * which has no server-to-client requests. Callers then fall back to an approval token
- * (`createApprovals`), which the user confirms in a second call.
+ * elicitation), where the client declared the `elicitation` capability:
+ * - 2025 era: a server-to-client `elicitation/create` request, answered in place;
+ * - 2026-07-28 era: a multi-round-trip `input_required` result (the call ends, the client
+ *   asks the user and retries the same call with the answer, and the handler runs again).
+ * Returns `unavailable` when the client cannot ask; callers then fall back to an approval
+ * token (`createApprovals`) the user confirms in a second call. Tool handlers only.
  *
  * The message is shown to a person: render it from server data, never from model-supplied text.
  *
@@ -22,16 +46,16 @@ export type UserConfirmation = "accepted" | "declined" | "unavailable";
  * ```
  * @category Server
  */
-export async function confirmWithUser(context: BindingContext, message: string): Promise<UserConfirmation> {
-  if (context.era !== "legacy" || !context.clientCapabilities?.elicitation) return "unavailable";
-  const answer = await context.request.mcpReq.elicitInput({
-    mode: "form",
-    message,
-    requestedSchema: {
-      type: "object",
-      properties: { confirm: { type: "boolean", title: "Confirm", description: "Confirm this action" } },
-      required: ["confirm"],
-    },
-  });
-  return answer.action === "accept" && answer.content?.confirm === true ? "accepted" : "declined";
+export async function confirmWithUser(context: BindingContext, message: string, options: { key?: string } = {}): Promise<UserConfirmation> {
+  if (!context.clientCapabilities?.elicitation) return "unavailable";
+  if (context.era === "legacy") {
+    const answer = await context.request.mcpReq.elicitInput({ mode: "form", message, requestedSchema: CONFIRMATION_SCHEMA });
+    return answer.action === "accept" && answer.content?.confirm === true ? "accepted" : "declined";
+  }
+  const key = options.key ?? "confirm";
+  const responses = context.request.mcpReq.inputResponses;
+  if (responses && key in responses) {
+    return acceptedContent(responses, key, ConfirmationAnswer)?.confirm === true ? "accepted" : "declined";
+  }
+  throw new InputRequiredSignal(inputRequired({ inputRequests: { [key]: inputRequired.elicit({ message, requestedSchema: CONFIRMATION_SCHEMA }) } }));
 }
