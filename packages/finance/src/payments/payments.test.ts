@@ -208,17 +208,18 @@ describe("money-movement rules", () => {
     expect(errorCode(await env.call("finance_validate_account_identifier", { iban: "4111 1111 1111 1111" }))).toBe("PAN_NOT_ACCEPTED");
   });
 
-  it("asks the human through form elicitation when a 2025-era client can show a form", async () => {
+  for (const era of ["legacy", "modern"] as const)
+  it(`asks the human through form elicitation when a client can show a form (${era})`, async () => {
     const asked: string[] = [];
     let answer: "approve" | "decline" = "approve";
     const human = await connectInProcess(() => env.runtime.createServer(), {
-      era: "legacy",
+      era,
       capabilities: { elicitation: { form: {} } },
       extensions: { [FINANCE_EXTENSION_ID]: { approvalUi: ["form"] } },
     });
     human.client.setRequestHandler("elicitation/create", async (request: { params: { message: string } }) => {
       asked.push(request.params.message);
-      return { action: "accept", content: { decision: answer } };
+      return { action: "accept", content: { confirm: answer === "approve" } };
     });
     try {
       const call = async (name: string, args: Record<string, unknown>) => (await human.client.callTool({ name, arguments: args })) as Result;

@@ -1,4 +1,4 @@
-import { defineTool, ExtensionError } from "@mcp-verticals/core";
+import { confirmWithUser, defineTool, ExtensionError, InputRequiredSignal } from "@mcp-verticals/core";
 import { z } from "zod";
 import type { FinanceContext } from "../context.js";
 import { toMinorUnits } from "../money/money.js";
@@ -20,26 +20,20 @@ function dailyCapsFor(context: FinanceContext, currency: string) {
 }
 
 /**
- * Shows the server-rendered approval text to the human through form elicitation (2025 era, when the
- * client declared a form approval UI). Returns the decision, or undefined when it cannot ask.
+ * Shows the server-rendered approval text to the human through MCP form elicitation when the
+ * client declared a form approval UI: asked in place in the 2025 era, through a multi-round-trip
+ * `input_required` result in the 2026-07-28 era. Returns the decision, or undefined when it cannot ask.
  */
 async function askHuman(context: FinanceContext, preview: string): Promise<"approve" | "decline" | undefined> {
-  if (context.era !== "legacy" || !context.settings.approvalUi.includes("form")) return undefined;
-  const request = (context.request as { mcpReq?: { elicitInput?: (params: unknown) => Promise<{ action: string; content?: Record<string, unknown> }> } }).mcpReq;
-  if (request?.elicitInput === undefined) return undefined;
+  if (!context.settings.approvalUi.includes("form")) return undefined;
   try {
-    const answer = await request.elicitInput({
-      mode: "form",
-      message: `Approve this payment?\n${preview}`,
-      requestedSchema: {
-        type: "object",
-        properties: { decision: { type: "string", title: "Decision", enum: ["approve", "decline"] } },
-        required: ["decision"],
-      },
-    });
-    return answer.action === "accept" && answer.content?.decision === "approve" ? "approve" : "decline";
-  } catch {
-    // The client cannot elicit (no capability, or no channel back): fall back to the token flow.
+    const answer = await confirmWithUser(context, `Approve this payment?\n${preview}`, { key: "approve_payment" });
+    if (answer === "unavailable") return undefined;
+    return answer === "accepted" ? "approve" : "decline";
+  } catch (error) {
+    // The 2026-07-28 round ends here; the client asks the human and retries the call.
+    if (error instanceof InputRequiredSignal) throw error;
+    // The client cannot elicit after all (no channel back): fall back to the token flow.
     return undefined;
   }
 }
