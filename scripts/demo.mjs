@@ -6,6 +6,7 @@ import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/cli
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { z } from "zod";
 import { templateClient, TEMPLATE_EXTENSION_ID } from "../packages/template/dist/index.js";
+import { financeClient } from "../packages/finance/dist/index.js";
 
 const bin = fileURLToPath(new URL("../packages/template/dist/bin.js", import.meta.url));
 const eras = { legacy: "legacy", modern: { pin: "2026-07-28" } };
@@ -66,4 +67,40 @@ try {
 } finally {
   server.kill("SIGTERM");
 }
+// A real vertical: the finance reference server (SQLite demo company), 2026-07-28 era, with a
+// client whose "human" approves a payment through the form the server asks for.
+const finance = financeClient({ approvalUi: ["form"] });
+const host = new Client(
+  { name: "mcp-verticals-demo", version: "0.1.0" },
+  { versionNegotiation: { mode: eras.modern }, capabilities: { elicitation: { form: {} }, extensions: finance.declaration } },
+);
+const asked = [];
+host.setRequestHandler("elicitation/create", async (request) => {
+  asked.push(request.params.message);
+  return { action: "accept", content: { confirm: true } };
+});
+await host.connect(new StdioClientTransport({ command: process.execPath, args: [fileURLToPath(new URL("../packages/finance/dist/bin.js", import.meta.url))], stderr: "ignore" }));
+const bound = finance.bind(host);
+say(`\n▶ mcp-finance over stdio: era ${host.getProtocolEra()}, negotiated ${finance.extension.id} ${bound.version}`);
+say(`  effective settings: ${JSON.stringify(bound.settings).slice(0, 300)}…`);
+const balances = await bound.callTool("finance_get_balances", { accountId: "acc_operating" });
+say(`  finance_get_balances acc_operating → ${JSON.stringify(balances).slice(0, 200)}`);
+const trial = await bound.callTool("finance_trial_balance", {});
+say(`  finance_trial_balance → ${JSON.stringify(trial).slice(0, 200)}…`);
+const run = Date.now().toString(36);
+const prepared = await bound.callTool("finance_prepare_payment", {
+  idempotencyKey: `demo-prepare-${run}`,
+  debtorAccountId: "acc_operating",
+  creditor: { counterpartyId: "cp_acme" },
+  amount: { amount: "1250.00", currency: "EUR" },
+  remittance: "Invoice ACME-2026-118",
+});
+say(`  finance_prepare_payment → payment ${prepared.payment.id}, status ${prepared.payment.status}`);
+const executed = await bound.callTool("finance_execute_payment", { idempotencyKey: `demo-execute-${run}`, paymentId: prepared.payment.id });
+say(`  the server asked the human: ${JSON.stringify(asked[0] ?? "(no approval needed)")}`);
+say(`  finance_execute_payment → status ${executed.payment.status}`);
+const replay = await bound.callTool("finance_execute_payment", { idempotencyKey: `demo-execute-${run}`, paymentId: prepared.payment.id });
+say(`  same idempotency key again → replayed ${replay.idempotentReplayed}, still one payment (${replay.payment.status})`);
+await host.close();
+
 say("\nDone.");
