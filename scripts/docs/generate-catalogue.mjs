@@ -132,6 +132,42 @@ function embeddable(markdown) {
     .trim();
 }
 
+/**
+ * Runs each tool's first example against the vertical's reference server in process (embedded
+ * backend, a client that declares the extension with empty settings, 2026-07-28 era) and returns the
+ * structured results by tool name. A tool whose example cannot run is simply left without output.
+ */
+async function workedExamples(module, extension, coreTestingEntry) {
+  const results = new Map();
+  const factoryName = Object.keys(module).find((name) => /^create\w*Server$/.test(name) && typeof module[name] === "function");
+  if (!factoryName || !coreTestingEntry) return results;
+  const { connectInProcess } = await import(pathToFileURL(coreTestingEntry).href);
+  let connection;
+  try {
+    connection = await connectInProcess(() => module[factoryName](), { era: "modern", extensions: { [extension.id]: {} } });
+    for (const tool of extension.tools) {
+      if (!tool.examples?.length) continue;
+      try {
+        const result = await connection.client.callTool({ name: tool.name, arguments: tool.examples[0] });
+        if (!result.isError && result.structuredContent) results.set(tool.name, result.structuredContent);
+      } catch {
+        // No output for this tool; its example arguments are still documented.
+      }
+    }
+  } catch {
+    // The server needs configuration to start; the catalogue is still complete without outputs.
+  } finally {
+    await connection?.close?.().catch(() => undefined);
+  }
+  return results;
+}
+
+/** JSON for a docs page, cut at a readable size. */
+function boundedJson(value, limit = 1500) {
+  const text = JSON.stringify(value, null, 2);
+  return text.length <= limit ? text : `${text.slice(0, limit)}\n… (truncated)`;
+}
+
 /** The markdown page of one vertical. */
 export async function verticalPage(root, folder) {
   const dir = join(root, "packages", folder);
@@ -143,6 +179,8 @@ export async function verticalPage(root, folder) {
   if (!coreEntry) throw new Error("@mcp-verticals/core has no dist; build it first");
   const core = await import(pathToFileURL(coreEntry).href);
   const defs = core.extensionJsonSchema(extension).$defs;
+  const testingEntry = coreEntry.replace(/index\.js$/, "testing.js");
+  const worked = await workedExamples(module, extension, existsSync(testingEntry) ? testingEntry : undefined);
   const bins = Object.keys(typeof manifest.bin === "string" ? { [manifest.name]: manifest.bin } : (manifest.bin ?? {}));
   const title = `${folder.charAt(0).toUpperCase()}${folder.slice(1)}`;
   const out = [];
@@ -185,6 +223,9 @@ export async function verticalPage(root, folder) {
     out.push("", "Input:", "", propertiesTable(defs[`tool.${tool.name}.input`]));
     out.push("Output (`structuredContent`):", "", propertiesTable(defs[`tool.${tool.name}.output`], { withDefault: false }));
     if (tool.examples?.length) out.push("Example arguments:", "", "```json", JSON.stringify(tool.examples[0], null, 2), "```", "");
+    if (worked.has(tool.name)) {
+      out.push("Result against the embedded demo data (`structuredContent`, produced when these docs were built):", "", "```json", boundedJson(worked.get(tool.name)), "```", "");
+    }
   }
 
   out.push("## Resources", "");
