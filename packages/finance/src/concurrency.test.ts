@@ -1,6 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { verifyAuditChain } from "@mcp-verticals/core";
 import { openFinanceStorage } from "./backend/open-storage.js";
 import { FINANCE_EXTENSION_ID } from "./extension.js";
 import { postgresAvailable, startTestCluster, type TestCluster } from "./__fixtures__/postgres-cluster.js";
@@ -60,6 +61,10 @@ describe.runIf(postgresAvailable())("concurrency on PostgreSQL with several serv
       expect((await after.listEntries({}, 0, 1)).total).toBe(entriesBefore + 1);
       expect((await after.getPayment(payment.id))?.status).toBe("settled");
       expect(await after.executedTotal("EUR", new Date().toISOString().slice(0, 10))).toBe(77777n);
+      // Three processes audited into one table: still one chain, not three forks.
+      const { items } = await after.listAudit(0, 100_000);
+      expect(items.length).toBeGreaterThan(50);
+      expect(verifyAuditChain(items)).toMatchObject({ ok: true, count: items.length });
     } finally {
       await after.close();
     }

@@ -100,6 +100,13 @@ export interface AuditSink {
   append(line: string): Promise<void>;
   /** The last non-empty line written, so a new process can continue the chain. */
   readLast(): Promise<string | undefined>;
+  /**
+   * Optional: reads the last line and appends the line `compose` builds from it as one atomic
+   * step (e.g. one database transaction under a lock). Sinks shared by several processes
+   * (replicas on one database) implement it, so their records form one chain instead of forks;
+   * the trail then never caches the chain head.
+   */
+  appendLinked?(compose: (last: string | undefined) => string): Promise<void>;
 }
 
 /**
@@ -320,8 +327,7 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
   let head: { seq: number; hash: string } | undefined;
   let queue: Promise<unknown> = Promise.resolve();
 
-  const resume = async (): Promise<{ seq: number; hash: string }> => {
-    const last = await sink.readLast();
+  const headOf = (last: string | undefined): { seq: number; hash: string } => {
     if (last === undefined) return { seq: -1, hash: GENESIS_HASH };
     const parsed = parseRecord(last);
     if (parsed === undefined || hashOf(parsed.raw) !== parsed.record.hash) {
@@ -331,10 +337,9 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
     return { seq: parsed.record.seq, hash: parsed.record.hash };
   };
 
-  const appendRecord = async (input: AuditEntryInput): Promise<AuditRecord> => {
-    head ??= await resume();
+  const build = (input: AuditEntryInput, previous: { seq: number; hash: string }): AuditRecord => {
     const unsigned: Omit<AuditRecord, "hash"> = {
-      seq: head.seq + 1,
+      seq: previous.seq + 1,
       time: now().toISOString(),
       extension: input.extension,
       binding: input.binding,
@@ -343,9 +348,22 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
       ...(input.code === undefined ? {} : { code: input.code }),
       ...(input.subjects === undefined ? {} : { subjects: input.subjects.map((subject) => keyedId(key, subject)) }),
       ...(input.detail === undefined ? {} : { detail: input.detail }),
-      prevHash: head.hash,
+      prevHash: previous.hash,
     };
-    const record: AuditRecord = { ...unsigned, hash: hashOf(unsigned) };
+    return { ...unsigned, hash: hashOf(unsigned) };
+  };
+
+  const appendRecord = async (input: AuditEntryInput): Promise<AuditRecord> => {
+    if (sink.appendLinked) {
+      let record: AuditRecord | undefined;
+      await sink.appendLinked((last) => {
+        record = build(input, headOf(last));
+        return canonicalJson(record);
+      });
+      return record!;
+    }
+    head ??= headOf(await sink.readLast());
+    const record = build(input, head);
     try {
       await sink.append(canonicalJson(record));
     } catch (error) {

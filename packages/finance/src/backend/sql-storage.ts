@@ -257,6 +257,14 @@ export function createSqlStorage(driver: SqlDriver): FinanceStorage {
       const [row] = await driver.all("SELECT line FROM audit ORDER BY seq DESC LIMIT 1");
       return text(row?.line);
     },
+    // Replicas on one database write one chain: read the head and append under one lock.
+    async appendLinked(compose) {
+      await driver.transaction(async (sql) => {
+        if (driver.engine === "postgres") await sql.run("SELECT pg_advisory_xact_lock(727275)");
+        const [row] = await sql.all("SELECT line FROM audit ORDER BY seq DESC LIMIT 1");
+        await sql.run("INSERT INTO audit (line) VALUES (?)", [compose(text(row?.line))]);
+      });
+    },
   };
 
   return {
