@@ -122,7 +122,8 @@ export function attachExtension<Ext extends AnyExtension, Services>(
     principal: options.principal,
   });
   const report = options.onError ?? (() => undefined);
-  const binding = { extension, contextFor, report };
+  const audit: BindingRuntime["audit"] = options.audit ? (context, entry) => context.audit(entry) : async () => undefined;
+  const binding = { extension, contextFor, report, audit };
 
   const owned = toolTable(server);
   for (const tool of extension.tools) {
@@ -155,6 +156,8 @@ interface BindingRuntime {
   extension: AnyExtension;
   contextFor: (request: ServerContext) => BindingContext;
   report: (error: unknown, binding: string) => void;
+  /** Records through the context's trail; a no-op without one. */
+  audit: (context: BindingContext, entry: Parameters<BindingContext["audit"]>[0]) => Promise<void>;
 }
 
 function toolTable(server: McpServer): Map<string, ToolCallHandler> {
@@ -212,13 +215,13 @@ function toolCaller(server: McpServer, tool: ToolDefinition, runtime: BindingRun
   return async (request, sdkContext) => {
     const context = runtime.contextFor(sdkContext);
     if (tool.requiresClientExtension && !context.declared) {
-      await context.audit({ binding: bindingName, outcome: "denied", code: "MISSING_CLIENT_EXTENSION" });
+      await runtime.audit(context, { binding: bindingName, outcome: "denied", code: "MISSING_CLIENT_EXTENSION" });
       throw missingCapability(runtime.extension.id);
     }
     const input = tool.input.safeParse(request.params.arguments ?? {});
     if (!input.success) {
       const { field, message } = describeIssues(input.error);
-      await context.audit({ binding: bindingName, outcome: "denied", code: "INVALID_ARGUMENTS" });
+      await runtime.audit(context, { binding: bindingName, outcome: "denied", code: "INVALID_ARGUMENTS" });
       return errorResult(new ExtensionError("INVALID_ARGUMENTS", `Invalid arguments for ${tool.name}${field ? ` at ${field}` : ""}: ${message}`, field ? { field } : {}));
     }
     let raw: unknown;
@@ -228,12 +231,12 @@ function toolCaller(server: McpServer, tool: ToolDefinition, runtime: BindingRun
       // The round ends here; the client asks the user and retries the call with the answer.
       if (error instanceof InputRequiredSignal) return error.result as unknown as CallToolResult;
       if (isExtensionError(error)) {
-        await context.audit({ binding: bindingName, outcome: "denied", code: error.code });
+        await runtime.audit(context, { binding: bindingName, outcome: "denied", code: error.code });
         return errorResult(error);
       }
       if (error instanceof ProtocolError) throw error;
       runtime.report(error, bindingName);
-      await context.audit({ binding: bindingName, outcome: "error", code: "INTERNAL_ERROR" });
+      await runtime.audit(context, { binding: bindingName, outcome: "error", code: "INTERNAL_ERROR" });
       return errorResult(new ExtensionError("INTERNAL_ERROR", `${tool.name} failed unexpectedly; the server logged the cause`));
     }
     const output = tool.output.safeParse(raw);
@@ -241,15 +244,16 @@ function toolCaller(server: McpServer, tool: ToolDefinition, runtime: BindingRun
       // A server bug: never send data that breaks the advertised contract.
       const { field } = describeIssues(output.error);
       runtime.report(output.error, bindingName);
-      await context.audit({ binding: bindingName, outcome: "error", code: "OUTPUT_SCHEMA_VIOLATION" });
+      await runtime.audit(context, { binding: bindingName, outcome: "error", code: "OUTPUT_SCHEMA_VIOLATION" });
       throw new ProtocolError(ProtocolErrorCode.InternalError, `Tool ${tool.name} produced output that does not match its output schema${field ? ` at ${field}` : ""}`);
     }
     const text = tool.render ? tool.render(output.data) : JSON.stringify(output.data);
-    if (Buffer.byteLength(text) > maxBytes) {
-      await context.audit({ binding: bindingName, outcome: "error", code: "OUTPUT_TOO_LARGE" });
+    // UTF-16 length × 3 bounds the UTF-8 size, so most outputs skip the exact count.
+    if (text.length * 3 > maxBytes && Buffer.byteLength(text) > maxBytes) {
+      await runtime.audit(context, { binding: bindingName, outcome: "error", code: "OUTPUT_TOO_LARGE" });
       return errorResult(new ExtensionError("OUTPUT_TOO_LARGE", `${tool.name} output exceeds ${maxBytes} bytes; narrow the query or lower the limit`));
     }
-    await context.audit({ binding: bindingName, outcome: "ok" });
+    await runtime.audit(context, { binding: bindingName, outcome: "ok" });
     return server.server.projectCallToolResult(
       { content: [{ type: "text", text }], structuredContent: output.data as Record<string, unknown> },
       outputSchemaJson,
@@ -263,7 +267,7 @@ function registerMethod(server: McpServer, method: MethodDefinition, runtime: Bi
   server.server.setRequestHandler(name, { params: method.params, result: method.result }, async (params, sdkContext) => {
     const context = runtime.contextFor(sdkContext);
     if (requires && !context.declared) {
-      await context.audit({ binding: name, outcome: "denied", code: "MISSING_CLIENT_EXTENSION" });
+      await runtime.audit(context, { binding: name, outcome: "denied", code: "MISSING_CLIENT_EXTENSION" });
       throw missingCapability(runtime.extension.id);
     }
     const { _meta: _ignored, ...clean } = params as Record<string, unknown>;
@@ -277,21 +281,21 @@ function registerMethod(server: McpServer, method: MethodDefinition, runtime: Bi
       raw = await method.handler(parsed.data, context);
     } catch (error) {
       if (isExtensionError(error)) {
-        await context.audit({ binding: name, outcome: "denied", code: error.code });
+        await runtime.audit(context, { binding: name, outcome: "denied", code: error.code });
         throw new ProtocolError(EXTENSION_ERROR_CODE, `${error.code}: ${error.message}`, error.toJSON());
       }
       if (error instanceof ProtocolError) throw error;
       runtime.report(error, name);
-      await context.audit({ binding: name, outcome: "error", code: "INTERNAL_ERROR" });
+      await runtime.audit(context, { binding: name, outcome: "error", code: "INTERNAL_ERROR" });
       throw new ProtocolError(ProtocolErrorCode.InternalError, `${name} failed unexpectedly; the server logged the cause`);
     }
     const result = method.result.safeParse(raw);
     if (!result.success) {
       runtime.report(result.error, name);
-      await context.audit({ binding: name, outcome: "error", code: "OUTPUT_SCHEMA_VIOLATION" });
+      await runtime.audit(context, { binding: name, outcome: "error", code: "OUTPUT_SCHEMA_VIOLATION" });
       throw new ProtocolError(ProtocolErrorCode.InternalError, `${name} produced a result that does not match its schema`);
     }
-    await context.audit({ binding: name, outcome: "ok" });
+    await runtime.audit(context, { binding: name, outcome: "ok" });
     return result.data as never;
   });
 }
@@ -320,17 +324,17 @@ function registerResource(server: McpServer, resource: ResourceDefinition, runti
   const read = async (uri: URL, variables: Record<string, string | string[]>, sdkContext: ServerContext): Promise<ReadResourceResult> => {
     const context = runtime.contextFor(sdkContext);
     if (resource.requiresClientExtension && !context.declared) {
-      await context.audit({ binding, outcome: "denied", code: "MISSING_CLIENT_EXTENSION" });
+      await runtime.audit(context, { binding, outcome: "denied", code: "MISSING_CLIENT_EXTENSION" });
       throw missingCapability(runtime.extension.id);
     }
     const flat = Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, Array.isArray(value) ? value.join(",") : value]));
     try {
       const produced = await resource.read(uri, flat, context);
       const items = (Array.isArray(produced) ? produced : [produced]) as ResourceContent[];
-      await context.audit({ binding, outcome: "ok" });
+      await runtime.audit(context, { binding, outcome: "ok" });
       return { contents: items.map((item) => ({ uri: item.uri ?? uri.href, mimeType: item.mimeType ?? resource.mimeType, ...("text" in item ? { text: item.text } : { blob: item.blob }) })) };
     } catch (error) {
-      await context.audit({ binding, outcome: isExtensionError(error) ? "denied" : "error", code: isExtensionError(error) ? error.code : "INTERNAL_ERROR" });
+      await runtime.audit(context, { binding, outcome: isExtensionError(error) ? "denied" : "error", code: isExtensionError(error) ? error.code : "INTERNAL_ERROR" });
       return toProtocolError(error, binding, runtime);
     }
   };
@@ -371,16 +375,16 @@ function registerPrompt(server: McpServer, prompt: PromptDefinition, runtime: Bi
     async (args: unknown, sdkContext: ServerContext): Promise<GetPromptResult> => {
       const context = runtime.contextFor(sdkContext);
       if (prompt.requiresClientExtension && !context.declared) {
-        await context.audit({ binding, outcome: "denied", code: "MISSING_CLIENT_EXTENSION" });
+        await runtime.audit(context, { binding, outcome: "denied", code: "MISSING_CLIENT_EXTENSION" });
         throw missingCapability(runtime.extension.id);
       }
       try {
         const rendered = await prompt.render(args as never, context);
-        await context.audit({ binding, outcome: "ok" });
+        await runtime.audit(context, { binding, outcome: "ok" });
         const messages = typeof rendered === "string" ? [{ role: "user" as const, content: { type: "text" as const, text: rendered } }] : [...rendered];
         return { description: prompt.description, messages };
       } catch (error) {
-        await context.audit({ binding, outcome: isExtensionError(error) ? "denied" : "error", code: isExtensionError(error) ? error.code : "INTERNAL_ERROR" });
+        await runtime.audit(context, { binding, outcome: isExtensionError(error) ? "denied" : "error", code: isExtensionError(error) ? error.code : "INTERNAL_ERROR" });
         return toProtocolError(error, binding, runtime);
       }
     },
