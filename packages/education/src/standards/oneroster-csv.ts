@@ -25,7 +25,9 @@ export interface CsvImportReport {
   problems: CsvProblem[];
 }
 
-type Row = Record<string, string>;
+/** One parsed CSV record: column header to cell text. */
+export type Row = Record<string, string>;
+
 const FILES: [kind: OneRosterKind, file: string][] = [
   ["orgs", "orgs.csv"],
   ["academicSessions", "academicSessions.csv"],
