@@ -48,7 +48,7 @@ export { Pseudonym, NamedRef, ClassView, RosterEntry, WorkStatus, OwnResult, Wor
 
 // Standards
 export { parseQtiItem, candidateQtiXml, candidateQtiItem, scoreQtiResponse, buildQtiItemXml, QTI3_NAMESPACE, QTI3_RP_TEMPLATE_BASE, MAX_QTI_XML_BYTES, type QtiScore, type SimpleQtiItem } from "./standards/qti.js";
-export { importOneRosterCsv, writeOneRosterCsv, parseCsv, parseManifest, rowsToRecords, MAX_CSV_BYTES, type CsvImportReport, type CsvProblem, type Row } from "./standards/oneroster-csv.js";
+export { importOneRosterCsv, writeOneRosterCsv, parseCsv, parseManifest, rowsToRecords, MAX_CSV_BYTES, type CsvImportReport, type CsvProblem, type Row as OneRosterCsvRow } from "./standards/oneroster-csv.js";
 export { serveOneRosterRest, OneRosterRestClient, ONEROSTER_SCOPES, type OneRosterRestClientOptions, type OneRosterRestServerOptions, type RunningOneRosterServer } from "./standards/oneroster-rest.js";
 export { XapiLrs, serveXapi, agentKey, XAPI_VERSION, type XapiServerOptions, type RunningXapiServer } from "./standards/xapi.js";
 
