@@ -81,5 +81,8 @@ export {
   type ResultOf,
 } from "./client/extension-client.js";
 
+// Deterministic demo data
+export { createSeededRandom } from "./data/seeded-random.js";
+
 // Safety primitives
 export * from "./safety/index.js";

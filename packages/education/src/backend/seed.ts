@@ -1,3 +1,4 @@
+import { createSeededRandom } from "@mcp-verticals/core";
 import type { OrAcademicSession, OrCategory, OrClass, OrCourse, OrEnrollment, OrLineItem, OrOrg, OrResult, OrUser } from "../schemas/oneroster.js";
 import type { LineItemExtras } from "../schemas/oneroster.js";
 import { cfItemId, seededFramework, seededItems } from "./seed-content.js";
@@ -70,17 +71,6 @@ const WORK: [title: string, kind: "assignment" | "quiz", assign: string, due: st
   ["Unit 3 reading response", "assignment", "2026-11-25", "2026-12-10", "cat-homework"],
 ];
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const MODIFIED = "2026-08-01T00:00:00.000Z";
 const ref = (type: string, sourcedId: string) => ({ href: `/${type}s/${sourcedId}`, sourcedId, type });
 
@@ -97,7 +87,7 @@ const ref = (type: string, sourcedId: string) => ({ href: `/${type}s/${sourcedId
  */
 export function generateSchool(options: SchoolOptions = {}): SyntheticSchool {
   const studentCount = options.students ?? 320;
-  const random = mulberry32(options.seed ?? 2026);
+  const random = createSeededRandom(options.seed ?? 2026);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const orgs: OrOrg[] = [
     { sourcedId: "org-district", status: "active", dateLastModified: MODIFIED, name: "Synthetic Unified School District", type: "district", identifier: "SUSD" },

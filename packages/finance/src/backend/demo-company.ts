@@ -1,3 +1,4 @@
+import { createSeededRandom } from "@mcp-verticals/core";
 import type { AccountRecord, CounterpartyRecord, EntryInput, PaymentRecord } from "./finance-storage.js";
 import { paymentDigest } from "../payments/digest.js";
 
@@ -37,23 +38,11 @@ export const DEMO_COUNTERPARTIES: readonly CounterpartyRecord[] = [
   { id: "cp_alpina", name: "Alpina Print AG", iban: "CH9300762011623852957", country: "CH", allowlisted: false },
 ];
 
-/** Small deterministic PRNG (mulberry32), so every demo database is identical. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const pad = (n: number) => String(n).padStart(2, "0");
 
 /** A year of bookings, November 2025 to October 2026. */
 export function demoEntries(): EntryInput[] {
-  const random = prng(20261124);
+  const random = createSeededRandom(20261124);
   const entries: EntryInput[] = [];
   let seq = 0;
   const add = (date: string, description: string, legs: Array<[string, bigint, string]>, extra: Partial<EntryInput> = {}) => {

@@ -1,3 +1,4 @@
+import { createSeededRandom } from "@mcp-verticals/core";
 import type {
   AllergyIntolerance,
   Condition,
@@ -23,18 +24,6 @@ import {
   VITAL_CODES,
   type Concept,
 } from "./terminology-data.js";
-
-/** A seeded PRNG (mulberry32): the same seed always yields the same corpus. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const GIVEN_FEMALE = ["Amelia", "Beatrix", "Clementine", "Dorothea", "Evangeline", "Florentina", "Georgiana", "Henrietta", "Imogen", "Josephine", "Katarina", "Leonora", "Marisol", "Noemi", "Octavia", "Philippa", "Rosalind", "Seraphina", "Theodora", "Wilhelmina"];
 const GIVEN_MALE = ["Alistair", "Barnaby", "Cornelius", "Desmond", "Ezekiel", "Fitzgerald", "Gideon", "Horatio", "Ignatius", "Jasper", "Leopold", "Maximilian", "Nathaniel", "Oswald", "Percival", "Quentin", "Rupert", "Sebastian", "Thaddeus", "Valentin"];
@@ -87,7 +76,7 @@ const concept = (value: Concept) => ({ coding: [coding(value)], text: value.disp
  * ```
  */
 export function generateSyntheticCorpus(options: SyntheticCorpusOptions = {}): SyntheticCorpus {
-  const random = mulberry32(options.seed ?? 20261124);
+  const random = createSeededRandom(options.seed ?? 20261124);
   const count = Math.max(1, options.patients ?? 60);
   const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
