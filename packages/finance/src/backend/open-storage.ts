@@ -2,6 +2,7 @@ import type { FinanceStorage } from "./finance-storage.js";
 import { DEMO_ACCOUNTS, DEMO_COUNTERPARTIES, demoEntries, demoPayments } from "./demo-company.js";
 import { openPostgresDriver } from "./postgres-driver.js";
 import { POSTGRES_SCHEMA, SQLITE_SCHEMA } from "./schema-sql.js";
+import { insertPayment } from "./sql-storage.js";
 import type { SqlDriver, SqlExecutor } from "./sql-driver.js";
 import { openSqliteDriver, splitScript } from "./sqlite-driver.js";
 import { createSqlStorage } from "./sql-storage.js";
@@ -66,27 +67,7 @@ async function seedDemo(sql: SqlExecutor): Promise<void> {
       entry.sourceKind,
     ]);
   }
-  for (const payment of demoPayments()) {
-    await sql.run(
-      `INSERT INTO payments (id, status, debtor_account_id, creditor_counterparty_id, creditor_name, creditor_iban, amount_minor, currency, end_to_end_id, execution_date, remittance, digest, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        payment.id,
-        payment.status,
-        payment.debtorAccountId,
-        payment.creditorCounterpartyId,
-        payment.creditorName,
-        payment.creditorIban,
-        payment.amountMinor,
-        payment.currency,
-        payment.endToEndId,
-        payment.executionDate,
-        payment.remittance,
-        payment.digest,
-        payment.createdAt,
-      ],
-    );
-  }
+  for (const payment of demoPayments()) await insertPayment(sql, payment);
 }
 
 async function migrate(driver: SqlDriver, seed: boolean): Promise<void> {

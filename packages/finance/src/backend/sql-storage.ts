@@ -412,27 +412,7 @@ export function createSqlStorage(driver: SqlDriver): FinanceStorage {
       );
     },
     async createPayment(payment) {
-      await driver.run(
-        `INSERT INTO payments (id, status, debtor_account_id, creditor_counterparty_id, creditor_name, creditor_iban, creditor_bic, amount_minor, currency,
-           end_to_end_id, execution_date, remittance, digest, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          payment.id,
-          payment.status,
-          payment.debtorAccountId,
-          payment.creditorCounterpartyId,
-          payment.creditorName,
-          payment.creditorIban,
-          payment.creditorBic,
-          payment.amountMinor,
-          payment.currency,
-          payment.endToEndId,
-          payment.executionDate,
-          payment.remittance,
-          payment.digest,
-          payment.createdAt,
-        ],
-      );
+      await insertPayment(driver, payment);
     },
     async getPayment(id) {
       const [row] = await driver.all("SELECT * FROM payments WHERE id = ?", [id]);
@@ -520,4 +500,29 @@ export function createSqlStorage(driver: SqlDriver): FinanceStorage {
     },
     close: () => driver.close(),
   };
+}
+
+/** Inserts one payment row; shared by the storage API and demo seeding (inside its transaction). */
+export async function insertPayment(sql: SqlExecutor, payment: PaymentRecord): Promise<void> {
+  await sql.run(
+    `INSERT INTO payments (id, status, debtor_account_id, creditor_counterparty_id, creditor_name, creditor_iban, creditor_bic, amount_minor, currency,
+       end_to_end_id, execution_date, remittance, digest, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      payment.id,
+      payment.status,
+      payment.debtorAccountId,
+      payment.creditorCounterpartyId,
+      payment.creditorName,
+      payment.creditorIban,
+      payment.creditorBic,
+      payment.amountMinor,
+      payment.currency,
+      payment.endToEndId,
+      payment.executionDate,
+      payment.remittance,
+      payment.digest,
+      payment.createdAt,
+    ],
+  );
 }
