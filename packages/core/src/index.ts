@@ -84,5 +84,8 @@ export {
 // Deterministic demo data
 export { createSeededRandom } from "./data/seeded-random.js";
 
+// Shared state for replicas (approvals, idempotency, audit appends, counters, tasks)
+export * from "./state/index.js";
+
 // Safety primitives
 export * from "./safety/index.js";
