@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { ClientCapabilities, ServerContext, ToolAnnotations, PromptMessage } from "@modelcontextprotocol/server";
+import type { StateStore } from "../state/state-store.js";
 import type { AuditEntryInput } from "../safety/audit-trail.js";
 
 /**
@@ -52,6 +53,8 @@ export interface BindingContext<ServerSettings = unknown, ClientSettings = unkno
   readonly principal: Principal | undefined;
   /** The backends and helpers the server was attached with. */
   readonly services: Services;
+  /** Shared state the server was attached with (approvals, idempotency, tasks); `undefined` without one. */
+  readonly state: StateStore | undefined;
   /** Appends an entry to the attached audit trail (no-op without one). */
   audit(entry: Omit<AuditEntryInput, "extension" | "principal"> & { principal?: string }): Promise<void>;
   /**

@@ -22,6 +22,7 @@ import type {
 } from "../extension/bindings.js";
 import { ExtensionError, isExtensionError } from "../errors.js";
 import type { AuditTrail } from "../safety/audit-trail.js";
+import type { StateStore } from "../state/state-store.js";
 import { createContextResolver, type PrincipalSource } from "./resolve-context.js";
 import { InputRequiredSignal } from "./confirm-with-user.js";
 import { describeIssues } from "./describe-issues.js";
@@ -46,6 +47,8 @@ export interface AttachOptions<Settings, Services> {
   services: Services;
   /** Audit trail that receives one record per binding call and denial. */
   audit?: AuditTrail;
+  /** Shared state (approvals, idempotency, tasks) handed to bindings as `context.state`; share one across replicas. */
+  state?: StateStore;
   /** The caller when the transport carries no authentication (stdio, local HTTP). */
   principal?: PrincipalSource;
   /** Where unexpected handler failures are reported; they never reach the client. */
@@ -119,6 +122,7 @@ export function attachExtension<Ext extends AnyExtension, Services>(
     serverSettings,
     services: options.services,
     audit: options.audit,
+    state: options.state,
     principal: options.principal,
   });
   const report = options.onError ?? (() => undefined);

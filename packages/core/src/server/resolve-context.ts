@@ -4,6 +4,7 @@ import type { AnyExtension } from "../extension/define.js";
 import type { BindingContext, Principal } from "../extension/bindings.js";
 import { negotiateVersion } from "../extension/versions.js";
 import type { AuditTrail } from "../safety/audit-trail.js";
+import type { StateStore } from "../state/state-store.js";
 import { requestClientCapabilities } from "./client-capabilities.js";
 import { describeIssues } from "./describe-issues.js";
 
@@ -27,6 +28,7 @@ export function createContextResolver<Services>(options: {
   serverSettings: unknown;
   services: Services;
   audit: AuditTrail | undefined;
+  state?: StateStore | undefined;
   principal: PrincipalSource | undefined;
 }): (request: ServerContext) => BindingContext<unknown, unknown, unknown, Services> {
   const { server, services, audit } = options;
@@ -81,6 +83,7 @@ export function createContextResolver<Services>(options: {
       clientCapabilities: capabilities,
       principal,
       services,
+      state: options.state,
       request,
       annotateAudit: (annotation) => {
         if (annotation.detail) detail = { ...detail, ...annotation.detail };
