@@ -81,6 +81,17 @@ export {
   type ResultOf,
 } from "./client/extension-client.js";
 
+export {
+  createTaskClient,
+  TaskEndedError,
+  type TaskClient,
+  type ToolCallOutcome,
+  type WaitOptions,
+} from "./client/task-client.js";
+
+// Long-running calls as tasks (io.modelcontextprotocol/tasks)
+export * from "./tasks/index.js";
+
 // Deterministic demo data
 export { createSeededRandom } from "./data/seeded-random.js";
 

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { ClientCapabilities, ServerContext, ToolAnnotations, PromptMessage } from "@modelcontextprotocol/server";
 import type { StateStore } from "../state/state-store.js";
 import type { AuditEntryInput } from "../safety/audit-trail.js";
+import type { TaskHandle, TaskResumePolicy, TaskSupport } from "../tasks/task-types.js";
 
 /**
  * The two MCP protocol eras core serves: `legacy` (2025 `initialize` handshake) and
@@ -62,7 +63,20 @@ export interface BindingContext<ServerSettings = unknown, ClientSettings = unkno
    * call, so a vertical enriches it instead of writing a second record. Flat, non-sensitive values only.
    */
   annotateAudit(annotation: { detail?: AuditEntryInput["detail"]; subjects?: readonly string[] }): void;
-  /** The raw SDK request context, for what core does not wrap. */
+  /**
+   * Aborted when the client gives up on the call: `notifications/cancelled` for a synchronous
+   * call, `tasks/cancel` for a task. Long jobs check it between records and stop promptly.
+   */
+  readonly signal: AbortSignal;
+  /**
+   * Reports progress (`done` of `total` units, e.g. records or bytes): sent as
+   * `notifications/progress` when the client passed a progressToken, recorded as the task's
+   * status when the call runs as a task, dropped otherwise. Only increasing `done` values are sent.
+   */
+  progress(done: number, total?: number, message?: string): Promise<void>;
+  /** The task this call runs as (`io.modelcontextprotocol/tasks`); `undefined` for a synchronous call. */
+  readonly task: TaskHandle | undefined;
+  /** The raw SDK request context, for what core does not wrap (synthetic for a task's worker). */
   readonly request: ServerContext;
 }
 
@@ -109,6 +123,19 @@ export interface ToolDefinition<
   readonly render?: (output: z.output<Output>) => string;
   /** Hard ceiling on the serialized structured output; default 512 KiB. */
   readonly maxOutputBytes?: number;
+  /**
+   * Whether the tool runs as a task (`io.modelcontextprotocol/tasks`): `required`, `optional`
+   * (a task for clients that declared the extension) or `forbidden` (default).
+   */
+  readonly task?: TaskSupport;
+  /** What happens to its task when the worker dies: `fail` (default) or `restart` from the stored arguments. */
+  readonly taskResume?: TaskResumePolicy;
+  /**
+   * Runs in the `tools/call` request before a task is created, e.g. to ask the human to
+   * confirm through multi-round-trip `input_required` (the task is created on the round
+   * that passes). Throw an `ExtensionError` to refuse without creating a task.
+   */
+  readonly beforeTask?: (input: z.output<Input>, context: Context) => void | Promise<void>;
   readonly handler: (input: z.output<Input>, context: Context) => z.input<Output> | Promise<z.input<Output>>;
 }
 

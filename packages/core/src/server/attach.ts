@@ -26,6 +26,10 @@ import type { StateStore } from "../state/state-store.js";
 import { createContextResolver, type PrincipalSource } from "./resolve-context.js";
 import { InputRequiredSignal } from "./confirm-with-user.js";
 import { describeIssues } from "./describe-issues.js";
+import { attachTasks, type TasksAttachment } from "../tasks/task-methods.js";
+import { taskRuntimeFor, type TaskRuntime } from "../tasks/task-runtime.js";
+import { clientDeclaresTasks, registerToolTask, startToolTask, taskSupportOf, type ToolTaskBinding } from "../tasks/task-tools.js";
+import { TASKS_EXTENSION_ID } from "../tasks/task-types.js";
 
 /**
  * JSON-RPC error code for a domain refusal raised by a custom method (outside the range
@@ -51,6 +55,8 @@ export interface AttachOptions<Settings, Services> {
   state?: StateStore;
   /** The caller when the transport carries no authentication (stdio, local HTTP). */
   principal?: PrincipalSource;
+  /** Runs task-capable tools as tasks; default: the runtime of `state` (or of process memory). */
+  tasks?: TaskRuntime;
   /** Where unexpected handler failures are reported; they never reach the client. */
   onError?: (error: unknown, binding: string) => void;
 }
@@ -127,7 +133,11 @@ export function attachExtension<Ext extends AnyExtension, Services>(
   });
   const report = options.onError ?? (() => undefined);
   const audit: BindingRuntime["audit"] = options.audit ? (context, entry) => context.audit(entry) : async () => undefined;
-  const binding = { extension, contextFor, report, audit };
+  const binding: BindingRuntime = { extension, contextFor, report, audit };
+  if (extension.tools.some((tool) => taskSupportOf(tool) !== "forbidden")) {
+    binding.tasks = attachTasks(server, options.tasks ?? taskRuntimeFor(options.state));
+    binding.tasks.addExtension(extension.id, contextFor);
+  }
 
   const owned = toolTable(server);
   for (const tool of extension.tools) {
@@ -158,7 +168,9 @@ export function attachExtension<Ext extends AnyExtension, Services>(
 
 interface BindingRuntime {
   extension: AnyExtension;
-  contextFor: (request: ServerContext) => BindingContext;
+  contextFor: ToolTaskBinding["contextFor"];
+  /** Present when the extension has task-capable tools. */
+  tasks?: TasksAttachment;
   report: (error: unknown, binding: string) => void;
   /** Records through the context's trail; a no-op without one. */
   audit: (context: BindingContext, entry: Parameters<BindingContext["audit"]>[0]) => Promise<void>;
@@ -216,21 +228,13 @@ function toolCaller(server: McpServer, tool: ToolDefinition, runtime: BindingRun
   const bindingName = `tools/call:${tool.name}`;
   const outputSchemaJson = outputSchemaJsonFor(tool);
   const maxBytes = tool.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
-  return async (request, sdkContext) => {
-    const context = runtime.contextFor(sdkContext);
-    if (tool.requiresClientExtension && !context.declared) {
-      await runtime.audit(context, { binding: bindingName, outcome: "denied", code: "MISSING_CLIENT_EXTENSION" });
-      throw missingCapability(runtime.extension.id);
-    }
-    const input = tool.input.safeParse(request.params.arguments ?? {});
-    if (!input.success) {
-      const { field, message } = describeIssues(input.error);
-      await runtime.audit(context, { binding: bindingName, outcome: "denied", code: "INVALID_ARGUMENTS" });
-      return errorResult(new ExtensionError("INVALID_ARGUMENTS", `Invalid arguments for ${tool.name}${field ? ` at ${field}` : ""}: ${message}`, field ? { field } : {}));
-    }
+  const support = taskSupportOf(tool);
+
+  /** Everything after argument validation; a task's worker runs exactly this too. */
+  const execute = async (data: unknown, context: BindingContext): Promise<CallToolResult> => {
     let raw: unknown;
     try {
-      raw = await tool.handler(input.data, context);
+      raw = await tool.handler(data as never, context);
     } catch (error) {
       // The round ends here; the client asks the user and retries the call with the answer.
       if (error instanceof InputRequiredSignal) return error.result as unknown as CallToolResult;
@@ -239,6 +243,8 @@ function toolCaller(server: McpServer, tool: ToolDefinition, runtime: BindingRun
         return errorResult(error);
       }
       if (error instanceof ProtocolError) throw error;
+      // A cancelled call or task: let the task worker (or the SDK) record the cancellation.
+      if (context.signal.aborted && error === context.signal.reason) throw error;
       runtime.report(error, bindingName);
       await runtime.audit(context, { binding: bindingName, outcome: "error", code: "INTERNAL_ERROR" });
       return errorResult(new ExtensionError("INTERNAL_ERROR", `${tool.name} failed unexpectedly; the server logged the cause`));
@@ -262,6 +268,46 @@ function toolCaller(server: McpServer, tool: ToolDefinition, runtime: BindingRun
       { content: [{ type: "text", text }], structuredContent: output.data as Record<string, unknown> },
       outputSchemaJson,
     );
+  };
+
+  const taskBinding: ToolTaskBinding | undefined =
+    runtime.tasks && support !== "forbidden"
+      ? { runtime: runtime.tasks.runtime, extensionId: runtime.extension.id, tool, contextFor: runtime.contextFor, execute }
+      : undefined;
+  if (taskBinding) registerToolTask(taskBinding);
+
+  return async (request, sdkContext) => {
+    const context = runtime.contextFor(sdkContext);
+    if (tool.requiresClientExtension && !context.declared) {
+      await runtime.audit(context, { binding: bindingName, outcome: "denied", code: "MISSING_CLIENT_EXTENSION" });
+      throw missingCapability(runtime.extension.id);
+    }
+    const asTask = taskBinding !== undefined && clientDeclaresTasks(context.clientCapabilities);
+    if (support === "required" && !asTask) {
+      // SEP-2663: a call that can only be served as a task needs a client that can poll one.
+      await runtime.audit(context, { binding: bindingName, outcome: "denied", code: "MISSING_CLIENT_EXTENSION" });
+      throw missingCapability(TASKS_EXTENSION_ID);
+    }
+    const input = tool.input.safeParse(request.params.arguments ?? {});
+    if (!input.success) {
+      const { field, message } = describeIssues(input.error);
+      await runtime.audit(context, { binding: bindingName, outcome: "denied", code: "INVALID_ARGUMENTS" });
+      return errorResult(new ExtensionError("INVALID_ARGUMENTS", `Invalid arguments for ${tool.name}${field ? ` at ${field}` : ""}: ${message}`, field ? { field } : {}));
+    }
+    if (!asTask) return execute(input.data, context);
+    if (tool.beforeTask) {
+      try {
+        await tool.beforeTask(input.data, context);
+      } catch (error) {
+        if (error instanceof InputRequiredSignal) return error.result as unknown as CallToolResult;
+        if (isExtensionError(error)) {
+          await runtime.audit(context, { binding: bindingName, outcome: "denied", code: error.code });
+          return errorResult(error);
+        }
+        throw error;
+      }
+    }
+    return startToolTask(taskBinding, input.data, context, runtime.tasks!.notifier(context));
   };
 }
 

@@ -33,7 +33,9 @@ const ConfirmationAnswer = z.object({ confirm: z.boolean() });
  * elicitation), where the client declared the `elicitation` capability:
  * - 2025 era: a server-to-client `elicitation/create` request, answered in place;
  * - 2026-07-28 era: a multi-round-trip `input_required` result (the call ends, the client
- *   asks the user and retries the same call with the answer, and the handler runs again).
+ *   asks the user and retries the same call with the answer, and the handler runs again);
+ * - inside a task (either era): the task waits in `input_required` until the client answers
+ *   with `tasks/update`, then the job continues.
  * Returns `unavailable` when the client cannot ask; callers then fall back to an approval
  * token (`createApprovals`) the user confirms in a second call. Tool handlers only.
  *
@@ -48,6 +50,12 @@ const ConfirmationAnswer = z.object({ confirm: z.boolean() });
  */
 export async function confirmWithUser(context: BindingContext, message: string, options: { key?: string } = {}): Promise<UserConfirmation> {
   if (!context.clientCapabilities?.elicitation) return "unavailable";
+  if (context.task) {
+    // A task waits in input_required; the client answers with tasks/update and the job resumes here.
+    const key = options.key ?? "confirm";
+    const answers = await context.task.requestInput({ [key]: inputRequired.elicit({ message, requestedSchema: CONFIRMATION_SCHEMA }) });
+    return acceptedContent(answers, key, ConfirmationAnswer)?.confirm === true ? "accepted" : "declined";
+  }
   if (context.era === "legacy") {
     const answer = await context.request.mcpReq.elicitInput({ mode: "form", message, requestedSchema: CONFIRMATION_SCHEMA });
     return answer.action === "accept" && answer.content?.confirm === true ? "accepted" : "declined";

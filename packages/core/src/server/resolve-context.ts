@@ -7,6 +7,17 @@ import type { AuditTrail } from "../safety/audit-trail.js";
 import type { StateStore } from "../state/state-store.js";
 import { requestClientCapabilities } from "./client-capabilities.js";
 import { describeIssues } from "./describe-issues.js";
+import { requestProgress } from "../tasks/progress.js";
+import type { TaskHandle } from "../tasks/task-types.js";
+
+/** What a task's worker puts in place of the request's own caller, signal and progress. */
+export interface ContextOverrides {
+  principal?: Principal | undefined;
+  era?: BindingContext["era"];
+  signal: AbortSignal;
+  progress: BindingContext["progress"];
+  task: TaskHandle;
+}
 
 /** How the attached server learns who is calling when HTTP auth does not say. */
 export type PrincipalSource = Principal | ((request: ServerContext) => Principal | undefined);
@@ -30,7 +41,7 @@ export function createContextResolver<Services>(options: {
   audit: AuditTrail | undefined;
   state?: StateStore | undefined;
   principal: PrincipalSource | undefined;
-}): (request: ServerContext) => BindingContext<unknown, unknown, unknown, Services> {
+}): (request: ServerContext, overrides?: ContextOverrides) => BindingContext<unknown, unknown, unknown, Services> {
   const { server, services, audit } = options;
   // Settings were validated against this extension's own schemas; the definition is type-erased here.
   const extension = options.extension as AnyExtension & { negotiate(input: { server: unknown; client: unknown; version: string | undefined }): unknown };
@@ -64,11 +75,12 @@ export function createContextResolver<Services>(options: {
     return parsed;
   };
 
-  return (request) => {
-    const { capabilities, era } = requestClientCapabilities(server, request);
+  return (request, overrides) => {
+    const { capabilities, era: requestEra } = requestClientCapabilities(server, request);
+    const era = overrides?.era ?? requestEra;
     const client = parseClientSide(capabilities?.extensions?.[extension.id]);
     const declared = client.listed && client.version !== undefined;
-    const principal = resolvePrincipal(request, options.principal);
+    const principal = overrides ? overrides.principal : resolvePrincipal(request, options.principal);
     let detail: Record<string, string | number | boolean | null> | undefined;
     let subjects: string[] | undefined;
     return {
@@ -85,6 +97,9 @@ export function createContextResolver<Services>(options: {
       services,
       state: options.state,
       request,
+      signal: overrides?.signal ?? request.mcpReq.signal,
+      progress: overrides?.progress ?? requestProgress(request),
+      task: overrides?.task,
       annotateAudit: (annotation) => {
         if (annotation.detail) detail = { ...detail, ...annotation.detail };
         if (annotation.subjects) subjects = [...(subjects ?? []), ...annotation.subjects];
@@ -114,7 +129,8 @@ function invalidSettings(extensionId: string, field: string, message: string): P
   });
 }
 
-function resolvePrincipal(request: ServerContext, source: PrincipalSource | undefined): Principal | undefined {
+/** The caller of a request: verified HTTP auth first, then the configured source. */
+export function resolvePrincipal(request: ServerContext, source: PrincipalSource | undefined): Principal | undefined {
   const authInfo = request.http?.authInfo;
   if (authInfo) {
     const extra = (authInfo.extra ?? {}) as { subject?: unknown; roles?: unknown; attributes?: unknown };

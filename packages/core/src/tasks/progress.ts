@@ -1,0 +1,37 @@
+/**
+ * Progress reporting for a synchronous call: `notifications/progress` tied to the request's
+ * progressToken, only for increasing `done`, at most every 50 ms (the last step always goes).
+ */
+import type { ServerContext } from "@modelcontextprotocol/server";
+
+const MIN_INTERVAL_MS = 50;
+
+/** Checks progress numbers; they come from vertical code, so a bad value is a bug, not input. */
+export function assertProgress(done: number, total: number | undefined): void {
+  if (!Number.isFinite(done) || done < 0) throw new RangeError("progress done must be a finite number >= 0");
+  if (total !== undefined && (!Number.isFinite(total) || total < 0)) throw new RangeError("progress total must be a finite number >= 0");
+}
+
+/** The `progress` of a binding context for a synchronous request. */
+export function requestProgress(request: ServerContext): (done: number, total?: number, message?: string) => Promise<void> {
+  const token = request.mcpReq._meta?.progressToken;
+  let last = -Infinity;
+  let sentAt = 0;
+  return async (done, total, message) => {
+    assertProgress(done, total);
+    if (token === undefined || !(done > last)) return;
+    const now = Date.now();
+    const final = total !== undefined && done >= total;
+    if (!final && now - sentAt < MIN_INTERVAL_MS) return;
+    last = done;
+    sentAt = now;
+    try {
+      await request.mcpReq.notify({
+        method: "notifications/progress",
+        params: { progressToken: token, progress: done, ...(total === undefined ? {} : { total }), ...(message ? { message } : {}) },
+      });
+    } catch {
+      // The client went away; the call itself decides what that means (via its signal).
+    }
+  };
+}
