@@ -133,9 +133,10 @@ export interface ToolDefinition<
   /**
    * Runs in the `tools/call` request before a task is created, e.g. to ask the human to
    * confirm through multi-round-trip `input_required` (the task is created on the round
-   * that passes). Throw an `ExtensionError` to refuse without creating a task.
+   * that passes). Throw an `ExtensionError` to refuse without creating a task. Return new
+   * arguments (e.g. with the answers gathered) to run the task with those instead.
    */
-  readonly beforeTask?: (input: z.output<Input>, context: Context) => void | Promise<void>;
+  readonly beforeTask?: (input: z.output<Input>, context: Context) => void | z.output<Input> | Promise<void | z.output<Input>>;
   readonly handler: (input: z.output<Input>, context: Context) => z.input<Output> | Promise<z.input<Output>>;
 }
 

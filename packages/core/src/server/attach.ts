@@ -295,9 +295,11 @@ function toolCaller(server: McpServer, tool: ToolDefinition, runtime: BindingRun
       return errorResult(new ExtensionError("INVALID_ARGUMENTS", `Invalid arguments for ${tool.name}${field ? ` at ${field}` : ""}: ${message}`, field ? { field } : {}));
     }
     if (!asTask) return execute(input.data, context);
+    let taskInput: unknown = input.data;
     if (tool.beforeTask) {
       try {
-        await tool.beforeTask(input.data, context);
+        const replaced = await tool.beforeTask(input.data, context);
+        if (replaced !== undefined) taskInput = tool.input.parse(replaced);
       } catch (error) {
         if (error instanceof InputRequiredSignal) return error.result as unknown as CallToolResult;
         if (isExtensionError(error)) {
@@ -307,7 +309,7 @@ function toolCaller(server: McpServer, tool: ToolDefinition, runtime: BindingRun
         throw error;
       }
     }
-    return startToolTask(taskBinding, input.data, context, runtime.tasks!.notifier(context));
+    return startToolTask(taskBinding, taskInput, context, runtime.tasks!.notifier(context));
   };
 }
 

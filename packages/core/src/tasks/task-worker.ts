@@ -135,21 +135,27 @@ export function startWorker(task: StoredTask, job: TaskJob, options: WorkerOptio
       });
       if (parked) options.onChange(parked);
     }));
-    for (;;) {
-      controller.signal.throwIfAborted();
-      current = await readTask(state, task.taskId);
-      if (!current) throw new TaskLeaseLostError();
-      if (current.cancelRequested) controller.abort(new TaskCancelledError());
-      if (answered(current)) return pick(current);
-      await new Promise<void>((resolve) => {
-        const timeout = setTimeout(resolve, INPUT_POLL_MS);
-        wakeWaiter = () => {
-          clearTimeout(timeout);
-          resolve();
-        };
-        controller.signal.addEventListener("abort", () => wakeWaiter?.(), { once: true });
-      });
-      wakeWaiter = undefined;
+    const wakeOnAbort = () => wakeWaiter?.();
+    controller.signal.addEventListener("abort", wakeOnAbort, { once: true });
+    try {
+      for (;;) {
+        controller.signal.throwIfAborted();
+        current = await readTask(state, task.taskId);
+        if (!current) throw new TaskLeaseLostError();
+        if (current.cancelRequested) controller.abort(new TaskCancelledError());
+        if (answered(current)) return pick(current);
+        // Woken early by tasks/update on this process; otherwise polls the store (another replica's update).
+        await new Promise<void>((resolve) => {
+          const timeout = setTimeout(resolve, INPUT_POLL_MS);
+          wakeWaiter = () => {
+            clearTimeout(timeout);
+            resolve();
+          };
+        });
+        wakeWaiter = undefined;
+      }
+    } finally {
+      controller.signal.removeEventListener("abort", wakeOnAbort);
     }
   };
 

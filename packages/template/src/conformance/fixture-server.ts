@@ -19,7 +19,7 @@
  * Not a public API: used only by `official-suite.test.ts`.
  */
 import { randomBytes } from "node:crypto";
-import { requestClientCapabilities } from "@mcp-verticals/core";
+import { createTaskRuntime, requestClientCapabilities, type TaskRuntime } from "@mcp-verticals/core";
 import {
   acceptedContent,
   completable,
@@ -37,6 +37,7 @@ import {
 } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { createTemplateServer, type TemplateServerOptions } from "../server.js";
+import { addTaskFixtures } from "./task-fixtures.js";
 
 /** A 1x1 red PNG. */
 export const RED_PIXEL_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC";
@@ -102,6 +103,8 @@ export interface ConformanceFixtureState {
   readonly codec: ReturnType<typeof createRequestStateCodec<FlowState>>;
   extraTools: number;
   extraPrompts: number;
+  /** Runs the task fixtures' tasks; outlives the per-request server instances. */
+  readonly tasks: TaskRuntime;
   /**
    * Publishes list changes to `subscriptions/listen` streams. Under a per-request serving entry
    * only the HTTP handler's event bus reaches those streams; wire its `notify` here when the
@@ -116,6 +119,7 @@ export function createFixtureState(): ConformanceFixtureState {
     codec: createRequestStateCodec<FlowState>({ key: randomBytes(32), ttlSeconds: 600 }),
     extraTools: 0,
     extraPrompts: 0,
+    tasks: createTaskRuntime({ pollIntervalMs: 200 }),
   };
 }
 
@@ -441,5 +445,5 @@ export function addConformanceDiagnostics(server: McpServer, state: ConformanceF
  * All instances from one factory share one {@link ConformanceFixtureState}.
  */
 export function createConformanceFixture(options: TemplateServerOptions = {}, state: ConformanceFixtureState = createFixtureState()): () => McpServer {
-  return () => addConformanceDiagnostics(createTemplateServer(options), state);
+  return () => addTaskFixtures(addConformanceDiagnostics(createTemplateServer(options), state), state.tasks);
 }
