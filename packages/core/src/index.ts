@@ -64,6 +64,8 @@ export {
   type ServerCliOptions,
   type RunningCliServer,
 } from "./server/cli.js";
+export { registerCliSubcommand, type CliSubcommand, type CliSubcommandInput } from "./server/cli-subcommands.js";
+export { defaultStateFile } from "./server/cli-state.js";
 
 // Using an extension from a client
 export {

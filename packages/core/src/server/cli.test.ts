@@ -1,3 +1,6 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { CliUsageError, helpText, runServerCli } from "./cli.js";
@@ -22,7 +25,7 @@ describe("runServerCli", () => {
 
   it("serves HTTP on 127.0.0.1 with a bearer token from the environment", async () => {
     const lines: string[] = [];
-    const running = await runServerCli({ ...base, argv: ["--http", "0"], env: { MCP_BEARER_TOKEN: "t".repeat(40) }, log: (line) => lines.push(line) });
+    const running = await runServerCli({ ...base, argv: ["--http", "0"], env: { MCP_BEARER_TOKEN: "t".repeat(40), XDG_STATE_HOME: mkdtempSync(join(tmpdir(), "cli-state-")) }, log: (line) => lines.push(line) });
     try {
       expect(running?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
       expect(lines.join()).toContain("bearer token required");

@@ -1,6 +1,9 @@
 import { parseArgs } from "node:util";
 import type { McpServerFactory } from "@modelcontextprotocol/server";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
+import type { StateStore } from "../state/state-store.js";
+import { extractStateFlags, openCliState, STATE_FLAGS, stateHelpRows } from "./cli-state.js";
+import { cliSubcommands } from "./cli-subcommands.js";
 import { serveHttp } from "./serve-http.js";
 import type { ServerIdentity } from "./server-card.js";
 
@@ -30,11 +33,16 @@ export interface ServerCliOptions {
   flags?: Record<string, CliFlag>;
   /** Environment variables the server reads, name → description (secrets go here, never in flags). */
   environment?: Record<string, string>;
-  /** Builds the server factory from parsed flags; may return a `close` for its resources. */
+  /**
+   * Builds the server factory from parsed flags; may return a `close` for its resources.
+   * `state` is the shared state `--state`/`--postgres`/`DATABASE_URL` opened (closed at shutdown,
+   * after `close`): hand it to `attachExtension(..., { state })`.
+   */
   createFactory: (input: {
     flags: Record<string, string | boolean | string[] | undefined>;
     transport: "stdio" | "http";
     env: NodeJS.ProcessEnv;
+    state: StateStore;
   }) => McpServerFactory | { factory: McpServerFactory; close?: () => Promise<void> } | Promise<McpServerFactory | { factory: McpServerFactory; close?: () => Promise<void> }>;
   argv?: string[];
   env?: NodeJS.ProcessEnv;
@@ -62,6 +70,7 @@ const BUILT_IN_FLAGS = {
   "allowed-host": { type: "string", multiple: true },
   "allowed-origin": { type: "string", multiple: true },
   "max-body-bytes": { type: "string" },
+  ...STATE_FLAGS,
 } as const;
 
 /** Error raised for bad command-line usage; the bin prints it and exits with status 2. */
@@ -90,9 +99,28 @@ export async function runServerCli(options: ServerCliOptions): Promise<RunningCl
   const ownFlags = Object.fromEntries(
     Object.entries(options.flags ?? {}).map(([name, flag]) => [name, { type: flag.type, ...(flag.multiple ? { multiple: true } : {}) }]),
   );
+  const argv = options.argv ?? process.argv.slice(2);
+  const subcommand = argv[0] !== undefined && !argv[0].startsWith("-") ? cliSubcommands().get(argv[0]) : undefined;
+  if (subcommand !== undefined) {
+    // An operator command on the same state instead of serving; its exit code becomes the process's.
+    let split;
+    try {
+      split = extractStateFlags(argv.slice(1));
+    } catch (error) {
+      throw new CliUsageError(`${(error as Error).message}\nRun ${options.command} --help for usage.`);
+    }
+    const { state } = await openCliState(split.values, env, options.command);
+    try {
+      const print = (line: string) => process.stdout.write(`${line}\n`);
+      process.exitCode = await subcommand.run({ argv: split.rest, state, log, print, env, options });
+    } finally {
+      await state.close();
+    }
+    return undefined;
+  }
   let parsed;
   try {
-    parsed = parseArgs({ args: options.argv ?? process.argv.slice(2), options: { ...BUILT_IN_FLAGS, ...ownFlags } as never, strict: true, allowPositionals: false });
+    parsed = parseArgs({ args: argv, options: { ...BUILT_IN_FLAGS, ...ownFlags } as never, strict: true, allowPositionals: false });
   } catch (error) {
     throw new CliUsageError(`${(error as Error).message}\nRun ${options.command} --help for usage.`);
   }
@@ -106,8 +134,22 @@ export async function runServerCli(options: ServerCliOptions): Promise<RunningCl
     return undefined;
   }
   const transport = values.http === undefined ? "stdio" : "http";
-  const built = await options.createFactory({ flags: values, transport, env });
-  const { factory, close: closeResources } = typeof built === "function" ? { factory: built, close: undefined } : built;
+  const { state, where } = await openCliState(values, env, options.command);
+  let built;
+  try {
+    built = await options.createFactory({ flags: values, transport, env, state });
+  } catch (error) {
+    await state.close().catch(() => undefined);
+    throw error;
+  }
+  const { factory, close: ownResources } = typeof built === "function" ? { factory: built, close: undefined } : built;
+  const closeResources = async (): Promise<void> => {
+    try {
+      await ownResources?.();
+    } finally {
+      await state.close();
+    }
+  };
 
   let running: RunningCliServer;
   if (transport === "http") {
@@ -126,11 +168,11 @@ export async function runServerCli(options: ServerCliOptions): Promise<RunningCl
       ...(token ? { auth: { token } } : {}),
       onError: (error) => log(`[${options.command}] ${error.name}: ${error.message}`),
     });
-    log(`${options.command} listening on ${http.url} (server card: ${http.cardUrl})${token ? ", bearer token required" : ""}`);
+    log(`${options.command} listening on ${http.url} (server card: ${http.cardUrl})${token ? ", bearer token required" : ""}; state: ${where}`);
     running = { transport, url: http.url, close: async () => { await http.close(); await closeResources?.(); } };
   } else {
     const stdio = serveStdio(factory, { onerror: (error) => log(`[${options.command}] ${error.name}: ${error.message}`) });
-    log(`${options.command} serving MCP on stdio`);
+    log(`${options.command} serving MCP on stdio; state: ${where}`);
     running = { transport, close: async () => { await stdio.close(); await closeResources?.(); } };
   }
 
@@ -162,6 +204,7 @@ export function helpText(options: Pick<ServerCliOptions, "command" | "summary" |
     ["--allowed-host <name>", "Accept this Host header (repeatable; loopback names by default)."],
     ["--allowed-origin <name>", "Accept this Origin host name (repeatable; loopback names by default)."],
     ["--max-body-bytes <n>", "Largest HTTP request body accepted (default 1048576)."],
+    ...stateHelpRows(options.command),
     ...Object.entries(options.flags ?? {}).map(([name, flag]): [string, string] => [
       `--${name}${flag.type === "string" ? ` ${flag.valueName ?? "<value>"}` : ""}`,
       flag.description,
@@ -170,9 +213,16 @@ export function helpText(options: Pick<ServerCliOptions, "command" | "summary" |
     ["-h, --help", "Print this help."],
   ];
   const width = Math.max(...rows.map(([left]) => left.length)) + 2;
-  const environment = { MCP_BEARER_TOKEN: "With --http, require this bearer token on every MCP request.", ...options.environment };
+  const environment = {
+    MCP_BEARER_TOKEN: "With --http, require this bearer token on every MCP request.",
+    DATABASE_URL: "PostgreSQL URL for the shared state when --postgres is not given.",
+    XDG_STATE_HOME: "Directory of the default --state file.",
+    ...options.environment,
+  };
+  const commands = [...cliSubcommands().values()];
   return [
     `Usage: ${options.command} [options]`,
+    ...(commands.length > 0 ? [`       ${options.command} <command> [args] [--state <file> | --postgres <url>]`] : []),
     "",
     options.summary,
     "",
@@ -181,6 +231,7 @@ export function helpText(options: Pick<ServerCliOptions, "command" | "summary" |
     "",
     "Environment:",
     ...Object.entries(environment).map(([name, description]) => `  ${name.padEnd(width)}${description}`),
+    ...(commands.length > 0 ? ["", "Commands (run on the shared state instead of serving):", ...commands.map((command) => `  ${command.name.padEnd(width)}${command.summary}`)] : []),
   ].join("\n");
 }
 

@@ -13,3 +13,12 @@ export {
   type ReadLogOptions,
 } from "./state-store.js";
 export { memoryStateStore, type MemoryStateStoreOptions } from "./memory-store.js";
+export { sqliteStateStore, type SqliteStateStoreOptions } from "./sqlite-store.js";
+export {
+  postgresStateStore,
+  type PostgresStateStoreOptions,
+  type PostgresPoolLike,
+  type PostgresQueryable,
+} from "./postgres-store.js";
+export { openStateStore, type OpenStateStoreOptions } from "./open-store.js";
+export { sharedSecret, SECRETS_NAMESPACE } from "./shared-secret.js";

@@ -1,3 +1,4 @@
+import { encodeValue, expectedVersion, expiryOf, logWindow } from "./sql-values.js";
 import {
   assertStateKey,
   assertStateName,
@@ -68,15 +69,18 @@ export function memoryStateStore(options: MemoryStateStoreOptions = {}): StateSt
       open();
       assertStateName(namespace, "namespace");
       assertStateKey(key);
+      encodeValue(value);
+      const expect = expectedVersion(putOptions.expectVersion);
+      const expiresAt = expiryOf(putOptions.expiresAt);
       const rows = table(namespace);
       const current = live(rows.get(key));
-      if (putOptions.expectVersion !== undefined && (current?.version ?? 0) !== putOptions.expectVersion) return undefined;
+      if (expect !== undefined && (current?.version ?? 0) !== expect) return undefined;
       const record: StateRecord = {
         namespace,
         key,
         value: structuredClone(value),
         version: (current?.version ?? 0) + 1,
-        expiresAt: putOptions.expiresAt ?? null,
+        expiresAt,
         updatedAt: now(),
       };
       rows.set(key, record);
@@ -88,9 +92,10 @@ export function memoryStateStore(options: MemoryStateStoreOptions = {}): StateSt
       assertStateName(namespace, "namespace");
       assertStateKey(key);
       const rows = namespaces.get(namespace);
+      const expect = expectedVersion(deleteOptions.expectVersion);
       const current = live(rows?.get(key));
       if (current === undefined) return false;
-      if (deleteOptions.expectVersion !== undefined && current.version !== deleteOptions.expectVersion) return false;
+      if (expect !== undefined && current.version !== expect) return false;
       rows!.delete(key);
       return true;
     },
@@ -141,6 +146,7 @@ export function memoryStateStore(options: MemoryStateStoreOptions = {}): StateSt
       }
       const last = entries.length === 0 ? undefined : { seq: entries.length, entry: structuredClone(entries.at(-1)) as T };
       const entry = compose(last);
+      encodeValue(entry);
       entries.push(structuredClone(entry));
       return { seq: entries.length, entry };
     },
@@ -148,9 +154,10 @@ export function memoryStateStore(options: MemoryStateStoreOptions = {}): StateSt
     async readLog<T>(log: string, readOptions: { afterSeq?: number; limit?: number; last?: number } = {}) {
       open();
       assertStateName(log, "log");
+      const window = logWindow(readOptions);
       const entries = logs.get(log) ?? [];
-      const start = readOptions.last !== undefined ? Math.max(0, entries.length - readOptions.last) : (readOptions.afterSeq ?? 0);
-      const end = readOptions.limit !== undefined ? start + readOptions.limit : entries.length;
+      const start = window.last !== undefined ? Math.max(0, entries.length - window.last) : window.afterSeq;
+      const end = window.limit !== undefined ? start + window.limit : entries.length;
       return entries.slice(start, end).map((entry, index) => ({ seq: start + index + 1, entry: structuredClone(entry) as T }));
     },
 

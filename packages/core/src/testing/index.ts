@@ -13,3 +13,12 @@ export {
   type ConformanceReport,
   type ConformanceOptions,
 } from "./conformance.js";
+export {
+  startPostgresCluster,
+  postgresClusterAt,
+  postgresAvailable,
+  postgresBinDir,
+  postgresGlobalSetup,
+  sharedPostgresCluster,
+  type PostgresTestCluster,
+} from "./postgres-cluster.js";
