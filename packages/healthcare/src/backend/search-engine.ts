@@ -31,6 +31,10 @@ export const SEARCH_PARAMETERS: Record<string, Record<string, ParamDefinition>> 
     gender: token((r) => list(r.gender)),
     identifier: token((r) => list(r.identifier)),
     "general-practitioner": { kind: "reference", get: (r) => list(r.generalPractitioner) },
+    "address-city": { kind: "string", get: (r) => list(r.address).flatMap((a: any) => list(a.city)) },
+    "address-state": { kind: "string", get: (r) => list(r.address).flatMap((a: any) => list(a.state)) },
+    "address-postalcode": { kind: "string", get: (r) => list(r.address).flatMap((a: any) => list(a.postalCode)) },
+    "address-country": { kind: "string", get: (r) => list(r.address).flatMap((a: any) => list(a.country)) },
   },
   Practitioner: { name: { kind: "string", get: (r) => list(r.name).flatMap((n: any) => [...list(n.family), ...list(n.given)]) }, identifier: token((r) => list(r.identifier)) },
   Organization: { name: { kind: "string", get: (r) => list(r.name) } },
@@ -168,8 +172,10 @@ function matchesString(values: unknown[], query: string): boolean {
   return values.some((value) => typeof value === "string" && value.toLowerCase().split(/\s+/).some((word) => word.startsWith(needle)));
 }
 
-function matches(resource: Resource, name: string, definition: ParamDefinition, query: string): boolean {
+function matches(resource: Resource, name: string, definition: ParamDefinition, query: string, modifier: string | undefined): boolean {
   const values = definition.get(resource);
+  if (modifier === "missing") return (query === "true") === (values.length === 0);
+  if (modifier === "not") return !query.split(",").some((alternative) => matchesToken(values, alternative));
   // Comma means OR within one parameter.
   return query.split(",").some((alternative) => {
     switch (definition.kind) {
@@ -178,11 +184,20 @@ function matches(resource: Resource, name: string, definition: ParamDefinition, 
       case "token":
         return matchesToken(values, alternative);
       case "reference":
-        return matchesReference(values, alternative, name === "patient" || name === "subject" ? "Patient" : undefined);
+        return matchesReference(values, alternative, modifier ?? (name === "patient" || name === "subject" ? "Patient" : undefined));
       default:
-        return matchesString(values, alternative);
+        return modifier === "exact" ? values.some((value) => value === alternative) : matchesString(values, alternative);
     }
   });
+}
+
+/** Whether the engine implements a modifier for a parameter type (`:Type` on references). */
+function modifierSupported(kind: ParamKind | "id", modifier: string): boolean {
+  if (modifier === "missing") return kind !== "id";
+  if (kind === "token") return modifier === "not";
+  if (kind === "string") return modifier === "exact";
+  if (kind === "reference") return /^[A-Z][A-Za-z]+$/.test(modifier);
+  return false;
 }
 
 const sortKey = (resource: any): string =>
@@ -212,16 +227,19 @@ export function runSearch(
 ): SearchOutcome {
   const definitions = SEARCH_PARAMETERS[resourceType];
   if (!definitions) throw new ExtensionError("UNSUPPORTED_RESOURCE_TYPE", "this server does not search that resource type", { field: "resourceType" });
-  const filters: [string, ParamDefinition | "id", string][] = [];
+  const filters: [string, ParamDefinition | "id", string, string | undefined][] = [];
   for (const [rawName, rawValue] of Object.entries(params)) {
-    const name = rawName.split(":")[0]!;
+    const [name, modifier] = rawName.split(":", 2) as [string, string | undefined];
     if (RESULT_PARAMETERS.has(name)) continue;
     const definition = name === "_id" ? "id" : definitions[name];
     if (!definition) throw new ExtensionError("UNSUPPORTED_SEARCH_PARAMETER", `${resourceType} has no search parameter of that name`, { field: `params.${name}` });
-    for (const value of list(rawValue)) filters.push([name, definition, String(value)]);
+    if (modifier !== undefined && !modifierSupported(definition === "id" ? "id" : definition.kind, modifier)) {
+      throw new ExtensionError("UNSUPPORTED_SEARCH_PARAMETER", "that modifier is not supported for this search parameter", { field: `params.${name}` });
+    }
+    for (const value of list(rawValue)) filters.push([name, definition, String(value), modifier]);
   }
   let found = store.all(resourceType).filter((resource) =>
-    filters.every(([name, definition, value]) => (definition === "id" ? value.split(",").includes(resource.id ?? "") : matches(resource, name, definition, value))),
+    filters.every(([name, definition, value, modifier]) => (definition === "id" ? value.split(",").includes(resource.id ?? "") : matches(resource, name, definition, value, modifier))),
   );
   const sort = list(params._sort)[0];
   if (typeof sort === "string" && sort.length > 0) {

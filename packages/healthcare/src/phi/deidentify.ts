@@ -8,6 +8,8 @@ export interface PseudonymRegistry {
   pseudonym(resourceType: string, id: string): string;
   /** The real id behind a pseudonym this registry issued, if any. */
   resolve(resourceType: string, pseudonym: string): string | undefined;
+  /** A short keyed fingerprint of client text (12 hex chars), for error fields that must not echo it; nothing is stored. */
+  fingerprint(value: string): string;
 }
 
 /**
@@ -29,6 +31,7 @@ export function createPseudonymRegistry(key: string | Uint8Array): PseudonymRegi
       return value;
     },
     resolve: (resourceType, pseudonym) => reverse.get(`${resourceType}/${pseudonym}`),
+    fingerprint: (value) => keyedId(key, `fingerprint:${value}`).slice(0, 12),
   };
 }
 

@@ -4,6 +4,7 @@ import type { HealthcareContext } from "../context.js";
 import { patientParameterOf, patientReferencesOf, SEARCH_PARAMETERS, type SearchParams } from "../backend/search-engine.js";
 import { deidentifyResource, namesIn } from "./deidentify.js";
 import { parseSmartScopes, requireScope, resourceWithinScopes, type SmartScope } from "./smart-scopes.js";
+import { checkSearchParameter, type SearchPolicyContext } from "./search-policy.js";
 
 /** The access decision for one call: who, which patient, which scopes. */
 export interface AccessDecision {
@@ -99,19 +100,30 @@ export function inPatientContext(resource: Resource, patient: string | undefined
   return patientReferencesOf(resource).includes(`Patient/${patient}`);
 }
 
+/** The search policy of this call's PHI mode. */
+export function searchPolicyOf(context: HealthcareContext): SearchPolicyContext {
+  return { phiMode: context.settings.phiMode, fingerprint: (value) => context.services.pseudonyms.fingerprint(value) };
+}
+
+/** The default target type of a bare id given to a reference search parameter. */
+const REFERENCE_TARGETS: Record<string, string> = { patient: "Patient", subject: "Patient", encounter: "Encounter", "general-practitioner": "Practitioner", requester: "Practitioner", performer: "Practitioner" };
+
 /**
- * Constrains search parameters to the patient in context: injects the patient, refuses other
- * patients' references (`PATIENT_OUT_OF_CONTEXT`), and maps pseudonymous references back.
+ * Checks search parameters against the PHI mode's search policy (before the backend sees them),
+ * constrains them to the patient in context (injects the patient, refuses other patients'
+ * references with `PATIENT_OUT_OF_CONTEXT`), and maps pseudonymous ids and references back.
  */
 export function constrainSearch(context: HealthcareContext, access: AccessDecision, resourceType: string, params: SearchParams): SearchParams {
   const out: SearchParams = {};
+  const policy = searchPolicyOf(context);
   for (const [name, value] of Object.entries(params)) {
-    const base = name.split(":")[0]!;
+    const base = name.split(/[:.]/, 1)[0]!;
     const values = Array.isArray(value) ? value : [value];
-    refuseIdentifyingFilter(context, resourceType, base, values);
-    if (base === "patient" || base === "subject" || base === "encounter" || base === "_id") {
-      const targetType = base === "encounter" ? "Encounter" : base === "_id" ? resourceType : "Patient";
-      const mapped = values.map((item) => item.split(",").map((part) => (base === "_id" ? realId(context, resourceType, part) : realReference(context, part, targetType))).join(","));
+    checkSearchParameter(policy, resourceType, name, values);
+    const kind = base === "_id" ? "id" : SEARCH_PARAMETERS[resourceType]?.[base]?.kind;
+    if ((kind === "id" || kind === "reference") && !name.endsWith(":missing") && !name.includes(".")) {
+      const targetType = REFERENCE_TARGETS[base] ?? resourceType;
+      const mapped = values.map((item) => item.split(",").map((part) => (kind === "id" ? realId(context, resourceType, part) : realReference(context, part, targetType))).join(","));
       out[name] = mapped.length === 1 ? mapped[0]! : mapped;
     } else out[name] = value;
   }
@@ -133,22 +145,12 @@ export function constrainSearch(context: HealthcareContext, access: AccessDecisi
   return out;
 }
 
-/** Search parameters that match on direct identifiers; refused outside identified mode so a search cannot re-identify. */
-const IDENTIFYING_PARAMETERS = new Set(["name", "family", "given", "identifier", "telecom", "phone", "email", "address", "address-city", "address-postalcode", "address-country", "address-state", "phonetic"]);
-
 /**
- * Refuses filters that would let a de-identified session re-identify people: name, identifier,
- * telecom and address parameters outside identified mode, and dates finer than a year under Safe Harbor.
+ * Refuses a filter that would let a de-identified session re-identify people (see
+ * {@link checkSearchParameter}); `field` names the tool argument when it is not `params.<name>`.
  */
-export function refuseIdentifyingFilter(context: HealthcareContext, resourceType: string, parameter: string, values: readonly string[], field = `params.${parameter}`): void {
-  const mode = context.settings.phiMode;
-  if (mode === "identified") return;
-  if (IDENTIFYING_PARAMETERS.has(parameter)) {
-    throw new ExtensionError("PHI_FILTER_NOT_ALLOWED", "filtering on names, identifiers, contact details or addresses is not allowed in de-identified modes", { field });
-  }
-  if (mode === "safe-harbor" && SEARCH_PARAMETERS[resourceType]?.[parameter]?.kind === "date" && values.some((value) => /\d{4}-/.test(value))) {
-    throw new ExtensionError("PHI_FILTER_NOT_ALLOWED", "under Safe Harbor, date filters may name a year only (e.g. ge2023)", { field });
-  }
+export function refuseIdentifyingFilter(context: HealthcareContext, resourceType: string, parameter: string, values: readonly string[], field?: string): void {
+  checkSearchParameter(searchPolicyOf(context), resourceType, parameter, values, field);
 }
 
 /** Applies the negotiated PHI mode to a resource and fences its narrative as untrusted. */

@@ -25,9 +25,25 @@ export const ResourceItem = z.union([CompactResource, FhirResourceJson]);
 /** Input `format`. */
 export const FormatInput = OutputFormat.optional().describe("compact (default: one line of facts per resource) or fhir (full JSON)");
 
-/** Search parameters as name → value or values. */
+const SearchValue = z.union([z.string().max(500), z.array(z.string().max(500)).max(10)]);
+const SEARCH_NAME = /^[A-Za-z_][A-Za-z0-9_:.-]{0,99}$/;
+const { $schema: _unused, ...searchValueJson } = z.toJSONSchema(SearchValue) as Record<string, unknown>;
+
+/**
+ * Search parameters as name → value or values. Checked entry by entry with issues reported at
+ * `params` itself, so a validation error never echoes a parameter name the client made up.
+ */
 export const SearchParamsInput = z
-  .record(z.string().regex(/^[a-z_][a-z0-9_:-]*$/i), z.union([z.string().max(500), z.array(z.string().max(500)).max(10)]))
+  .record(z.string(), z.unknown())
+  .superRefine((value, context) => {
+    const entries = Object.entries(value);
+    if (entries.length > 20) context.addIssue({ code: "custom", message: "at most 20 search parameters" });
+    for (const [name, item] of entries) {
+      if (!SEARCH_NAME.test(name)) return context.addIssue({ code: "custom", message: "a search parameter name looks like name, name:modifier or chain.name (letters, digits, _ : . -)" });
+      if (!SearchValue.safeParse(item).success) return context.addIssue({ code: "custom", message: "a search parameter value is a string (at most 500 characters) or an array of up to 10 such strings" });
+    }
+  })
+  .meta({ propertyNames: { pattern: SEARCH_NAME.source }, additionalProperties: searchValueJson, maxProperties: 20 })
   .default({})
   .describe("FHIR search parameters, e.g. { patient: 'Patient/123', code: 'http://loinc.org|4548-4', date: ['ge2023-01-01'] }");
 

@@ -2,13 +2,14 @@ import { defineTool } from "@mcp-verticals/core";
 import { z } from "zod";
 import type { HealthcareContext } from "../context.js";
 import { ResourceTypeName } from "../schemas/settings.js";
+import { searchParameterAllowed } from "../phi/search-policy.js";
 
 /** `fhir_capabilities`: what this FHIR server can do, in at most a few kilobytes. */
 export const fhirCapabilitiesTool = defineTool({
   name: "fhir_capabilities",
   title: "FHIR capabilities",
   description:
-    "Lists the FHIR resource types this server serves, with their interactions, search parameters (name and type) and operations, plus the negotiated PHI mode, access and limits. Call it first to learn which searches are possible. Pass resourceType to see one type only.",
+    "Lists the FHIR resource types this server serves, with their interactions, the search parameters (name and type) this session may use (de-identified sessions cannot filter on names, identifiers, contact details or finer address parts, and under Safe Harbor dates are years only) and operations, plus the negotiated PHI mode, access and limits. Call it first to learn which searches are possible. Pass resourceType to see one type only.",
   input: z.object({ resourceType: ResourceTypeName.optional().describe("Limit the answer to one resource type, e.g. Observation.") }),
   output: z.object({
     fhirVersion: z.string(),
@@ -35,7 +36,7 @@ export const fhirCapabilitiesTool = defineTool({
       resourceTypes: served.map((entry) => ({
         type: entry.type,
         interactions: (entry.interaction ?? []).map((interaction) => interaction.code).filter((code) => context.settings.writesEnabled || (code !== "create" && code !== "update")),
-        searchParams: (entry.searchParam ?? []).slice(0, 20).map((param) => ({ name: param.name, type: param.type })),
+        searchParams: (entry.searchParam ?? []).filter((param) => searchParameterAllowed(context.settings.phiMode, entry.type, param.name)).slice(0, 20).map((param) => ({ name: param.name, type: param.type })),
         includes: (entry.searchInclude ?? []).slice(0, 10),
         operations: (entry.operation ?? []).map((operation) => `$${operation.name}`),
       })),

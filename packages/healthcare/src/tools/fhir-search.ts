@@ -3,7 +3,9 @@ import { z } from "zod";
 import type { HealthcareContext } from "../context.js";
 import { FormatInput, SearchParamsInput } from "../schemas/fhir.js";
 import { ResourceTypeName } from "../schemas/settings.js";
-import { constrainSearch, guarded, requireScope, withinAccess } from "../phi/gateway.js";
+import { constrainSearch, guarded, requireScope, searchPolicyOf, withinAccess } from "../phi/gateway.js";
+import { checkSearchSort } from "../phi/search-policy.js";
+import type { SearchParams } from "../backend/search-engine.js";
 import { formatFor, renderItems, requireServedType } from "./shared.js";
 
 const IncludeSpec = z.string().regex(/^[A-Z][A-Za-z]+:[a-z][a-z-]*$/, "Type:parameter, e.g. Observation:encounter");
@@ -46,7 +48,8 @@ export const fhirSearchTool = defineTool({
       requireScope(access.scopes, input.resourceType, "s");
       const count = resolveLimit(input.count, { defaultLimit: context.settings.limits.defaultCount, maxLimit: context.settings.limits.maxCount });
       const format = formatFor(context, input.format);
-      const params = constrainSearch(context, access, input.resourceType, input.params);
+      checkSearchSort(searchPolicyOf(context), input.resourceType, input.sort);
+      const params = constrainSearch(context, access, input.resourceType, input.params as SearchParams);
       if (input.include?.length) params._include = input.include;
       if (input.revinclude?.length) params._revinclude = input.revinclude;
       if (input.sort) params._sort = input.sort;

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { HealthcareContext } from "../context.js";
 import { FhirResourceJson } from "../schemas/fhir.js";
 import { groupIssues, validateResource } from "../validation/validate.js";
+import { withSafePaths } from "../validation/safe-paths.js";
 import { guarded, inPatientContext, realId, requireScope, withinAccess } from "../phi/gateway.js";
 
 /** One group of validation issues. */
@@ -14,12 +15,12 @@ export const GroupedIssueSchema = z.object({
   paths: z.array(z.string()).max(3),
 });
 
-/** `fhir_validate`: structural and required-binding validation of one resource. */
+/** `fhir_validate`: structural and required-binding validation of one resource or Bundle. */
 export const fhirValidateTool = defineTool({
   name: "fhir_validate",
   title: "Validate a FHIR resource",
   description:
-    "Validates one FHIR R4 resource (JSON, or a stored one by reference Type/id) against the base specification: unknown elements, cardinality, primitive formats and calendar dates, choice types, narrative shape and required value-set bindings such as Patient.gender. Issues are grouped (same problem → one entry with a count and up to 3 paths) and capped at 20 groups. Use it before fhir_write.",
+    "Validates one FHIR R4 resource or Bundle (JSON, or a stored one by reference Type/id) against the base specification: unknown elements, cardinality, primitive formats and calendar dates, choice types (incl. required ones such as MedicationRequest.medication[x]), _x primitive siblings, narrative shape, required value-set bindings such as Patient.gender, and for Bundles the bdl-* invariants, fullUrl and entry.request rules, in-bundle reference resolution and each entry's resource. Issues are grouped (same problem → one entry with a count and up to 3 paths) and capped at 20 groups. Use it before fhir_write.",
   input: z.object({
     resource: FhirResourceJson.optional().describe("The resource JSON to validate."),
     reference: z.string().regex(/^[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}$/).optional().describe("Or a stored resource to validate, as Type/id."),
@@ -44,7 +45,7 @@ export const fhirValidateTool = defineTool({
         }
         return { value: stored, count: 1 };
       }));
-    const issues = validateResource(resource);
+    const issues = withSafePaths(validateResource(resource), context.settings.phiMode, context.services.pseudonyms.fingerprint);
     const { groups, truncated } = groupIssues(issues, 20);
     const errorCount = issues.filter((issue) => issue.severity === "error").length;
     await context.audit({ binding: "fhir_validate", outcome: "ok", detail: { resourceType: "AuditEvent", action: "E", entityType: String(resource.resourceType), count: errorCount, phiMode: context.settings.phiMode } });

@@ -5,6 +5,7 @@ import type { HealthcareContext } from "../context.js";
 import { FhirResourceJson } from "../schemas/fhir.js";
 import { citeOf, guarded, inPatientContext, realReference, requireScope } from "../phi/gateway.js";
 import { groupIssues, validateResource } from "../validation/validate.js";
+import { withSafePaths } from "../validation/safe-paths.js";
 import { scrubFreeText } from "../phi/deidentify.js";
 import { GroupedIssueSchema } from "./fhir-validate.js";
 import { requireServedType } from "./shared.js";
@@ -77,7 +78,7 @@ export const fhirWriteTool = defineTool({
       : `${output.status}: ${output.allowed ? "allowed" : `not allowed (${output.denial?.code})`}. ${output.preview ?? ""}${output.issues.length ? ` Issues: ${output.issues.map((issue) => issue.message).join("; ")}` : ""}`,
   handler: async (input, context: HealthcareContext) =>
     guarded(context, "fhir_write", input.action === "create" ? "C" : "U", input.resource.resourceType, async (access) => {
-      const issues = validateResource(input.resource);
+      const issues = withSafePaths(validateResource(input.resource), context.settings.phiMode, context.services.pseudonyms.fingerprint);
       if (input.action === "update" && !input.resource.id) issues.push({ severity: "error", code: "required", path: `${input.resource.resourceType}.id`, message: "update needs the resource id" });
       const grouped = groupIssues(issues, 20).groups;
       const hasErrors = issues.some((issue) => issue.severity === "error");

@@ -1,14 +1,16 @@
 /**
  * A fast structural validator for the FHIR R4 resource types this package serves: element
  * names, cardinality of required elements, primitive formats (with calendar checks), required
- * value-set bindings (e.g. `Patient.gender`), choice types, narrative shape, and `_x` siblings.
+ * value-set bindings (e.g. `Patient.gender`), choice types (one at most; required `[x]` present),
+ * narrative shape, `_x` siblings, and Bundles with each entry's resource by its own type.
  */
+import { bundleRuleIssues } from "./bundle.js";
 
 /** One validation issue, shaped like an OperationOutcome issue. */
 export interface ValidationIssue {
   severity: "error" | "warning";
-  /** OperationOutcome issue type: `structure`, `required`, `value`, `code-invalid`, `not-supported`. */
-  code: "structure" | "required" | "value" | "code-invalid" | "not-supported";
+  /** OperationOutcome issue type: `structure`, `required`, `value`, `code-invalid`, `invariant`, `not-found`, `not-supported`. */
+  code: "structure" | "required" | "value" | "code-invalid" | "invariant" | "not-found" | "not-supported";
   /** FHIRPath-like location, e.g. `Patient.telecom[0].system`. */
   path: string;
   message: string;
@@ -32,9 +34,20 @@ const e = (kind: Kind, extra: Omit<Element, "kind"> = {}): Element => ({ kind, .
 const many = (kind: Kind, extra: Omit<Element, "kind"> = {}): Element => ({ kind, array: true, ...extra });
 const req = (kind: Kind, extra: Omit<Element, "kind"> = {}): Element => ({ kind, required: true, ...extra });
 
+/** `[x]` groups with min 1, per definition set (e.g. `MedicationRequest.medication[x]`). */
+const REQUIRED_CHOICES = new WeakMap<Record<string, Element>, readonly string[]>();
+/** Marks `[x]` groups of a definition set as required (cardinality 1..1). */
+const withRequiredChoice = (definitions: Record<string, Element>, ...groups: string[]): Record<string, Element> => {
+  REQUIRED_CHOICES.set(definitions, groups);
+  return definitions;
+};
+
 const GENDER = ["male", "female", "other", "unknown"] as const;
+/** Elements of every Resource (Bundle has only these). */
+const BASE_RESOURCE: Record<string, Element> = { id: e("id"), meta: e("Meta"), implicitRules: e("uri"), language: e("code") };
+/** Elements of every DomainResource. */
 const RESOURCE_BASE: Record<string, Element> = {
-  id: e("id"), meta: e("Meta"), implicitRules: e("uri"), language: e("code"), text: e("Narrative"), contained: many("Resource"), extension: many("Extension"), modifierExtension: many("Extension"),
+  ...BASE_RESOURCE, text: e("Narrative"), contained: many("Resource"), extension: many("Extension"), modifierExtension: many("Extension"),
 };
 
 const DATA_TYPES: Partial<Record<Kind, Record<string, Element>>> = {
@@ -93,24 +106,24 @@ const RESOURCES: Record<string, Record<string, Element>> = {
     referenceRange: many("BackboneElement", { children: { low: e("Quantity"), high: e("Quantity"), type: e("CodeableConcept"), appliesTo: many("CodeableConcept"), age: e("Range"), text: e("string") } }), hasMember: many("Reference"), derivedFrom: many("Reference"),
     component: many("BackboneElement", { children: { code: req("CodeableConcept"), ...VALUE_X, dataAbsentReason: e("CodeableConcept"), interpretation: many("CodeableConcept"), referenceRange: many("any") } }),
   },
-  MedicationRequest: {
+  MedicationRequest: withRequiredChoice({
     identifier: many("Identifier"), status: req("code", { codes: ["active", "on-hold", "cancelled", "completed", "entered-in-error", "stopped", "draft", "unknown"] }), statusReason: e("CodeableConcept"),
     intent: req("code", { codes: ["proposal", "plan", "order", "original-order", "reflex-order", "filler-order", "instance-order", "option"] }), category: many("CodeableConcept"), priority: e("code", { codes: ["routine", "urgent", "asap", "stat"] }), doNotPerform: e("boolean"),
     reportedBoolean: e("boolean"), reportedReference: e("Reference"), medicationCodeableConcept: e("CodeableConcept"), medicationReference: e("Reference"), subject: req("Reference"), encounter: e("Reference"), supportingInformation: many("Reference"), authoredOn: e("dateTime"), requester: e("Reference"),
     performer: e("Reference"), performerType: e("CodeableConcept"), recorder: e("Reference"), reasonCode: many("CodeableConcept"), reasonReference: many("Reference"), instantiatesCanonical: many("uri"), instantiatesUri: many("uri"), basedOn: many("Reference"), groupIdentifier: e("Identifier"),
-    courseOfTherapyType: e("CodeableConcept"), insurance: many("Reference"), note: many("Annotation"), dosageInstruction: many("Dosage"), dispenseRequest: e("any"), substitution: e("any"), priorPrescription: e("Reference"), detectedIssue: many("Reference"), eventHistory: many("Reference"),
-  },
+    courseOfTherapyType: e("CodeableConcept"), insurance: many("Reference"), note: many("Annotation"), dosageInstruction: many("Dosage"), dispenseRequest: e("any"), substitution: e("BackboneElement", { children: withRequiredChoice({ allowedBoolean: e("boolean"), allowedCodeableConcept: e("CodeableConcept"), reason: e("CodeableConcept") }, "allowed") }), priorPrescription: e("Reference"), detectedIssue: many("Reference"), eventHistory: many("Reference"),
+  }, "medication"),
   AllergyIntolerance: {
     identifier: many("Identifier"), clinicalStatus: e("CodeableConcept", { codes: ["active", "inactive", "resolved"] }), verificationStatus: e("CodeableConcept", { codes: ["unconfirmed", "confirmed", "refuted", "entered-in-error"] }), type: e("code", { codes: ["allergy", "intolerance"] }),
     category: many("code", { codes: ["food", "medication", "environment", "biologic"] }), criticality: e("code", { codes: ["low", "high", "unable-to-assess"] }), code: e("CodeableConcept"), patient: req("Reference"), encounter: e("Reference"),
     onsetDateTime: e("dateTime"), onsetAge: e("Age"), onsetPeriod: e("Period"), onsetRange: e("Range"), onsetString: e("string"), recordedDate: e("dateTime"), recorder: e("Reference"), asserter: e("Reference"), lastOccurrence: e("dateTime"), note: many("Annotation"),
     reaction: many("BackboneElement", { children: { substance: e("CodeableConcept"), manifestation: many("CodeableConcept", { required: true }), description: e("string"), onset: e("dateTime"), severity: e("code", { codes: ["mild", "moderate", "severe"] }), exposureRoute: e("CodeableConcept"), note: many("Annotation") } }),
   },
-  Immunization: {
+  Immunization: withRequiredChoice({
     identifier: many("Identifier"), status: req("code", { codes: ["completed", "entered-in-error", "not-done"] }), statusReason: e("CodeableConcept"), vaccineCode: req("CodeableConcept"), patient: req("Reference"), encounter: e("Reference"), occurrenceDateTime: e("dateTime"), occurrenceString: e("string"),
     recorded: e("dateTime"), primarySource: e("boolean"), reportOrigin: e("CodeableConcept"), location: e("Reference"), manufacturer: e("Reference"), lotNumber: e("string"), expirationDate: e("date"), site: e("CodeableConcept"), route: e("CodeableConcept"), doseQuantity: e("Quantity"),
-    performer: many("BackboneElement", { children: { function: e("CodeableConcept"), actor: req("Reference") } }), note: many("Annotation"), reasonCode: many("CodeableConcept"), reasonReference: many("Reference"), isSubpotent: e("boolean"), subpotentReason: many("CodeableConcept"), education: many("any"), programEligibility: many("CodeableConcept"), fundingSource: e("CodeableConcept"), reaction: many("any"), protocolApplied: many("any"),
-  },
+    performer: many("BackboneElement", { children: { function: e("CodeableConcept"), actor: req("Reference") } }), note: many("Annotation"), reasonCode: many("CodeableConcept"), reasonReference: many("Reference"), isSubpotent: e("boolean"), subpotentReason: many("CodeableConcept"), education: many("any"), programEligibility: many("CodeableConcept"), fundingSource: e("CodeableConcept"), reaction: many("any"), protocolApplied: many("BackboneElement", { children: withRequiredChoice({ series: e("string"), authority: e("Reference"), targetDisease: many("CodeableConcept"), doseNumberPositiveInt: e("positiveInt"), doseNumberString: e("string"), seriesDosesPositiveInt: e("positiveInt"), seriesDosesString: e("string") }, "doseNumber") }),
+  }, "occurrence"),
   Procedure: {
     identifier: many("Identifier"), instantiatesCanonical: many("uri"), instantiatesUri: many("uri"), basedOn: many("Reference"), partOf: many("Reference"), status: req("code", { codes: ["preparation", "in-progress", "not-done", "on-hold", "stopped", "completed", "entered-in-error", "unknown"] }), statusReason: e("CodeableConcept"),
     category: e("CodeableConcept"), code: e("CodeableConcept"), subject: req("Reference"), encounter: e("Reference"), performedDateTime: e("dateTime"), performedPeriod: e("Period"), performedString: e("string"), performedAge: e("Age"), performedRange: e("Range"), recorder: e("Reference"), asserter: e("Reference"),
@@ -120,6 +133,28 @@ const RESOURCES: Record<string, Record<string, Element>> = {
     target: many("Reference", { required: true }), occurredPeriod: e("Period"), occurredDateTime: e("dateTime"), recorded: req("instant"), policy: many("uri"), location: e("Reference"), reason: many("CodeableConcept"), activity: e("CodeableConcept"),
     agent: many("BackboneElement", { required: true, children: { type: e("CodeableConcept"), role: many("CodeableConcept"), who: req("Reference"), onBehalfOf: e("Reference") } }), entity: many("any"), signature: many("any"),
   },
+};
+
+const BUNDLE_LINK = many("BackboneElement", { children: { relation: req("string"), url: req("uri") } });
+RESOURCES.Bundle = {
+  identifier: e("Identifier"),
+  type: req("code", { codes: ["document", "message", "transaction", "transaction-response", "batch", "batch-response", "history", "searchset", "collection"] }),
+  timestamp: e("instant"),
+  total: e("unsignedInt"),
+  link: BUNDLE_LINK,
+  entry: many("BackboneElement", {
+    children: {
+      link: BUNDLE_LINK,
+      fullUrl: e("uri"),
+      resource: e("Resource"),
+      search: e("BackboneElement", { children: { mode: e("code", { codes: ["match", "include", "outcome"] }), score: e("decimal") } }),
+      request: e("BackboneElement", {
+        children: { method: req("code", { codes: ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"] }), url: req("uri"), ifNoneMatch: e("string"), ifModifiedSince: e("instant"), ifMatch: e("string"), ifNoneExist: e("string") },
+      }),
+      response: e("BackboneElement", { children: { status: req("string"), location: e("uri"), etag: e("string"), lastModified: e("instant"), outcome: e("Resource") } }),
+    },
+  }),
+  signature: e("any"),
 };
 
 /** Resource types the validator checks in depth. */
@@ -186,9 +221,12 @@ interface Compiled {
   /** Choice element name → its `[x]` group, e.g. `valueQuantity` → `value`. */
   choiceOf: Map<string, string>;
   required: string[];
+  /** `[x]` groups that need one of their choices. */
+  requiredChoices: readonly string[];
 }
 
-const CHOICE_GROUPS = new Set(["value", "onset", "abatement", "effective", "deceased", "multipleBirth", "occurrence", "performed", "medication", "reported", "occurred", "asNeeded"]);
+/** Every `[x]` element name in the definitions below. */
+const CHOICE_GROUPS = ["value", "onset", "abatement", "effective", "deceased", "multipleBirth", "occurrence", "performed", "medication", "reported", "occurred", "asNeeded", "author", "allowed", "doseNumber", "seriesDoses"];
 const compiledCache = new WeakMap<Record<string, Element>, { resource?: Compiled; element?: Compiled }>();
 const ELEMENT_BASE: Record<string, Element> = { id: e("string"), extension: many("Extension"), modifierExtension: many("Extension") };
 
@@ -198,13 +236,20 @@ function compile(definitions: Record<string, Element>, isResource: boolean): Com
   if (!entry) compiledCache.set(definitions, (entry = {}));
   const cached = isResource ? entry.resource : entry.element;
   if (cached) return cached;
-  const elements = new Map(Object.entries(isResource ? { ...RESOURCE_BASE, ...definitions } : { ...ELEMENT_BASE, ...definitions }));
+  const base = isResource ? (definitions === RESOURCES.Bundle ? BASE_RESOURCE : RESOURCE_BASE) : ELEMENT_BASE;
+  const elements = new Map(Object.entries({ ...base, ...definitions }));
   const choiceOf = new Map<string, string>();
   for (const key of elements.keys()) {
-    const group = /^([a-z]+(?:Birth)?)[A-Z]/.exec(key)?.[1];
-    if (group && CHOICE_GROUPS.has(group)) choiceOf.set(key, group);
+    // A choice element is its group name followed by a type name: valueQuantity, doseNumberPositiveInt.
+    const group = CHOICE_GROUPS.find((name) => key.length > name.length && key.startsWith(name) && /[A-Z]/.test(key[name.length]!));
+    if (group) choiceOf.set(key, group);
   }
-  const compiled = { elements, choiceOf, required: Object.entries(definitions).filter(([, definition]) => definition.required).map(([key]) => key) };
+  const compiled = {
+    elements,
+    choiceOf,
+    required: Object.entries(definitions).filter(([, definition]) => definition.required).map(([key]) => key),
+    requiredChoices: REQUIRED_CHOICES.get(definitions) ?? [],
+  };
   if (isResource) entry.resource = compiled;
   else entry.element = compiled;
   return compiled;
@@ -216,7 +261,7 @@ function validateObject(value: unknown, definitions: Record<string, Element>, pa
     return;
   }
   const record = value as Record<string, unknown>;
-  const { elements, choiceOf, required } = compile(definitions, isResource);
+  const { elements, choiceOf, required, requiredChoices } = compile(definitions, isResource);
   let seenGroups: string[] | undefined;
   for (const key in record) {
     const child = record[key];
@@ -224,7 +269,7 @@ function validateObject(value: unknown, definitions: Record<string, Element>, pa
     if (key.charCodeAt(0) === 95 /* _ */) {
       const base = elements.get(key.slice(1));
       if (!base || !PRIMITIVES.has(base.kind)) issues.push({ severity: "error", code: "structure", path: `${path}.${key}`, message: "unknown element" });
-      else validateObject(child, EMPTY, `${path}.${key}`, issues, false);
+      else validatePrimitiveSibling(base, child, record[key.slice(1)], `${path}.${key}`, issues);
       continue;
     }
     const definition = elements.get(key);
@@ -247,7 +292,16 @@ function validateObject(value: unknown, definitions: Record<string, Element>, pa
         continue;
       }
       if (child.length === 0) issues.push({ severity: "error", code: "structure", path: `${path}.${key}`, message: "arrays must not be empty" });
-      for (let index = 0; index < child.length; index++) validateElement(definition, child[index], `${path}.${key}[${index}]`, issues);
+      const siblings = record[`_${key}`];
+      for (let index = 0; index < child.length; index++) {
+        // A repeating primitive may hold null where its `_x` sibling carries the id/extensions instead (R4 JSON §2.6.2).
+        if (child[index] === null && PRIMITIVES.has(definition.kind) && Array.isArray(siblings) && isPlainObject(siblings[index])) continue;
+        if (child[index] === null) {
+          issues.push({ severity: "error", code: "structure", path: `${path}.${key}[${index}]`, message: "null is not allowed" });
+          continue;
+        }
+        validateElement(definition, child[index], `${path}.${key}[${index}]`, issues);
+      }
     } else {
       if (Array.isArray(child)) {
         issues.push({ severity: "error", code: "structure", path: `${path}.${key}`, message: "expected a single value, not an array" });
@@ -257,11 +311,52 @@ function validateObject(value: unknown, definitions: Record<string, Element>, pa
     }
   }
   for (const key of required) {
-    if (record[key] === undefined) issues.push({ severity: "error", code: "required", path: `${path}.${key}`, message: "required element is missing" });
+    // A primitive given only by its `_x` sibling (e.g. a data-absent-reason extension) is present.
+    if (record[key] === undefined && record[`_${key}`] === undefined) issues.push({ severity: "error", code: "required", path: `${path}.${key}`, message: "required element is missing" });
+  }
+  for (const group of requiredChoices) {
+    if (!seenGroups?.includes(group) && !Object.keys(record).some((key) => key.startsWith("_") && choiceOf.get(key.slice(1)) === group)) {
+      issues.push({ severity: "error", code: "required", path: `${path}.${group}[x]`, message: "required choice element is missing" });
+    }
+  }
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * The `_x` sibling of a primitive (R4 JSON §2.6.2): an object for a single value; for a repeating
+ * value an array aligned with the values, holding null where a value has no id or extensions.
+ */
+function validatePrimitiveSibling(definition: Element, sibling: unknown, values: unknown, path: string, issues: ValidationIssue[]): void {
+  if (!definition.array) {
+    if (!isPlainObject(sibling)) {
+      issues.push({ severity: "error", code: "structure", path, message: "the _ sibling of a single primitive must be an object" });
+      return;
+    }
+    validateObject(sibling, EMPTY, path, issues, false);
+    return;
+  }
+  if (!Array.isArray(sibling)) {
+    issues.push({ severity: "error", code: "structure", path, message: "the _ sibling of a repeating primitive must be an array aligned with its values" });
+    return;
+  }
+  if (Array.isArray(values) && values.length !== sibling.length) {
+    issues.push({ severity: "error", code: "structure", path, message: "the _ sibling of a repeating primitive must have as many items as its values" });
+  }
+  for (let index = 0; index < sibling.length; index++) {
+    const item = sibling[index];
+    if (item === null) {
+      const value = Array.isArray(values) ? values[index] : undefined;
+      if (value === null || value === undefined) issues.push({ severity: "error", code: "structure", path: `${path}[${index}]`, message: "a repeating primitive needs a value or an _ sibling at each position" });
+      continue;
+    }
+    validateObject(item, EMPTY, `${path}[${index}]`, issues, false);
   }
 }
 
 const EMPTY: Record<string, Element> = {};
+const MAX_NESTING = 16;
+let nesting = 0;
 
 function validateElement(definition: Element, value: unknown, path: string, issues: ValidationIssue[]): void {
   const { kind } = definition;
@@ -273,7 +368,17 @@ function validateElement(definition: Element, value: unknown, path: string, issu
   }
   if (kind === "any") return;
   if (kind === "Resource") {
-    issues.push(...validateResource(value).map((issue) => ({ ...issue, path: `${path}.${issue.path}` })));
+    // Bundles and contained resources nest; a bound keeps a hostile document from exhausting the stack.
+    if (nesting >= MAX_NESTING) {
+      issues.push({ severity: "error", code: "structure", path, message: `resources nest deeper than ${MAX_NESTING} levels` });
+      return;
+    }
+    nesting++;
+    try {
+      issues.push(...validateResource(value).map((issue) => ({ ...issue, path: `${path}.${issue.path}` })));
+    } finally {
+      nesting--;
+    }
     return;
   }
   if (kind === "Extension") {
@@ -307,6 +412,7 @@ export function validateResource(resource: unknown): ValidationIssue[] {
   const definitions = RESOURCES[resourceType];
   if (!definitions) return [{ severity: "warning", code: "not-supported", path: resourceType, message: "this resource type is not validated in depth by this server" }];
   validateObject(resource, definitions, resourceType, issues, true);
+  if (resourceType === "Bundle") issues.push(...bundleRuleIssues(resource as Record<string, unknown>));
   return issues;
 }
 
