@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { call, createHarness } from "../__fixtures__/harness.js";
 import { generateSyntheticCorpus } from "../backend/synthetic-data.js";
 import { SUPPORTED_RESOURCE_TYPES } from "../schemas/settings.js";
+import { ageBandCutoffYear } from "./search-policy.js";
 
 /**
  * Runs every tool, resource and prompt of a safe-harbor session over the whole synthetic corpus,
@@ -64,6 +65,55 @@ describe.each([
     await tool("fhir_search", { resourceType: "Patient", params: { identifier: identifiers.identifierValues[6]! } });
     await tool("fhir_read", { resourceType: "Patient", id: "does-not-exist" });
     await tool("fhir_write", { action: "create", reason: `for ${identifiers.names[9]}`, resource: { resourceType: "Patient", name: [{ family: identifiers.names[9]! }], telecom: [{ system: "phone", value: identifiers.phones[2]! }] } });
+
+    // Searches on quasi-identifiers are refused before the backend, and the refusals echo nothing:
+    // neither the guessed value nor a parameter name made of it.
+    const refusals: [string, Record<string, unknown>][] = [];
+    const guess = (resourceType: string, params: Record<string, unknown>) => refusals.push([resourceType, params]);
+    for (const name of identifiers.names.slice(0, 12)) {
+      guess("Patient", { name });
+      guess("Patient", { "family:exact": name });
+      guess("Practitioner", { name });
+      guess("Observation", { "subject.name": name });
+      guess("Observation", { "subject:Patient.family": name });
+      guess("Patient", { _filter: `family eq ${name}` });
+      guess("Patient", { _has: name });
+      guess("Patient", { [name]: "x" });
+      guess("Patient", { [`${name}:exact`]: "x" });
+    }
+    for (const value of identifiers.identifierValues.slice(0, 12)) {
+      guess("Patient", { identifier: value });
+      guess("Observation", { "patient.identifier": value });
+    }
+    for (const value of identifiers.phones.slice(0, 6)) guess("Patient", { phone: value });
+    for (const value of identifiers.emails.slice(0, 6)) guess("Patient", { email: value });
+    for (const value of identifiers.addressLines.slice(0, 6)) guess("Patient", { address: value });
+    if (mode === "safe-harbor") {
+      for (const value of identifiers.postalCodes.slice(0, 6)) guess("Patient", { "address-postalcode": value });
+      for (const value of identifiers.cities.slice(0, 6)) guess("Patient", { "address-city": value });
+      for (const value of identifiers.exactDates.slice(0, 12)) {
+        guess("Patient", { birthdate: value });
+        guess("Encounter", { date: value });
+        guess("Observation", { "subject:Patient.birthdate": value.slice(0, 4) });
+      }
+      // The birth years of the 90+ band, and every way to ask for one.
+      for (let year = ageBandCutoffYear() - 15; year <= ageBandCutoffYear(); year++) {
+        for (const value of [String(year), `eq${year}`, `ge${year}`, `le${year - 1}`, `ne${year}`]) guess("Patient", { birthdate: value });
+      }
+    }
+    for (const [resourceType, params] of refusals) {
+      const result = await client.callTool({ name: "fhir_search", arguments: { resourceType, params } });
+      record(result);
+      expect(result.isError, `${resourceType} ${JSON.stringify(params)}`).toBe(true);
+      expect(["PHI_FILTER_NOT_ALLOWED", "UNSUPPORTED_SEARCH_PARAMETER"]).toContain((result.structuredContent as any).error.code);
+    }
+    if (mode === "safe-harbor") {
+      for (let year = ageBandCutoffYear() - 15; year <= ageBandCutoffYear(); year++) {
+        const result = await client.callTool({ name: "patient_find", arguments: { birthDate: String(year) } });
+        record(result);
+        expect((result.structuredContent as any).error.code).toBe("PHI_FILTER_NOT_ALLOWED");
+      }
+    }
 
     const haystack = outputs.join("\n");
     expect(haystack.length).toBeGreaterThan(500_000);

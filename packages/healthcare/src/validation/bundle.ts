@@ -17,12 +17,15 @@ type Entry = { fullUrl?: unknown; resource?: any; request?: any; response?: any;
 const issue = (code: ValidationIssue["code"], path: string, message: string): ValidationIssue => ({ severity: "error", code, path, message });
 
 /** Every literal reference inside a value, with its path relative to it (contained `#x` references excluded). */
-function referencesIn(value: unknown, path: string, out: { path: string; reference: string }[]): void {
-  if (Array.isArray(value)) value.forEach((item, index) => referencesIn(item, `${path}[${index}]`, out));
+function referencesIn(value: unknown, path: string, out: { path: string; reference: string }[], depth = 0): void {
+  // Nested bundles are checked at their own level; the element walk is bounded like the validator's.
+  if (depth > 64) return;
+  if (Array.isArray(value)) value.forEach((item, index) => referencesIn(item, `${path}[${index}]`, out, depth + 1));
   else if (typeof value === "object" && value !== null) {
+    if ((value as { resourceType?: unknown }).resourceType === "Bundle" && depth > 0) return;
     for (const [key, child] of Object.entries(value)) {
       if (key === "reference" && typeof child === "string" && !child.startsWith("#")) out.push({ path: `${path}.reference`, reference: child });
-      else if (typeof child === "object") referencesIn(child, `${path}.${key}`, out);
+      else if (typeof child === "object") referencesIn(child, `${path}.${key}`, out, depth + 1);
     }
   }
 }
