@@ -37,6 +37,13 @@ export interface IdempotencyBackend {
   complete(key: string, result: unknown): Promise<void>;
   /** Releases a claimed key after a failure, so a retry can run. */
   abort(key: string): Promise<void>;
+  /**
+   * Optional: how long an in-flight claim lasts unless renewed. When set with {@link IdempotencyBackend.renew},
+   * {@link createIdempotency} renews the claim every third of it while the operation runs.
+   */
+  readonly leaseMs?: number;
+  /** Optional: extends this process's in-flight claim; resolves false when the claim was lost. */
+  renew?(key: string): Promise<boolean>;
 }
 
 /**
@@ -177,11 +184,18 @@ export function createIdempotency(options: IdempotencyOptions = {}): Idempotency
       const claim = await backend.begin(compositeKey, digest, now() + retentionMs);
       if (claim.state === "new") {
         let result: T;
+        // A leased claim is renewed while the operation runs, so only a dead worker's claim lapses.
+        const renewal =
+          backend.renew !== undefined && backend.leaseMs !== undefined
+            ? setInterval(() => void backend.renew!(compositeKey).catch(() => undefined), Math.max(10, backend.leaseMs / 3))
+            : undefined;
         try {
           result = await fn();
         } catch (error) {
           await backend.abort(compositeKey).catch(() => undefined);
           throw error;
+        } finally {
+          clearInterval(renewal);
         }
         // If storing fails the key stays claimed: refusing retries beats repeating the side effect.
         await backend.complete(compositeKey, result);

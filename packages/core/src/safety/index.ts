@@ -30,13 +30,16 @@ export type {
   AuditTrailOptions,
   FileAuditSinkOptions,
 } from "./audit-trail.js";
+export { stateAuditSink, type StateAuditSink } from "./state-audit-sink.js";
 
 // Approvals bound to exact arguments.
 export { createApprovals, memoryApprovalLedger } from "./approvals.js";
 export type { ApprovalLedger, Approvals, ApprovalsOptions, MemoryApprovalLedgerOptions, PreparedApproval } from "./approvals.js";
+export { stateApprovalLedger, type StateApprovalLedgerOptions } from "./state-approval-ledger.js";
 
 // Idempotent side effects.
 export { createIdempotency, memoryIdempotencyBackend } from "./idempotency.js";
+export { stateIdempotencyBackend, type StateIdempotencyBackendOptions } from "./state-idempotency.js";
 export type {
   Idempotency,
   IdempotencyBackend,

@@ -1,0 +1,174 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { sqliteStateStore } from "../state/sqlite-store.js";
+import type { StateStore } from "../state/state-store.js";
+import { createApprovals } from "./approvals.js";
+import { createAuditTrail, verifyAuditChain } from "./audit-trail.js";
+import { createIdempotency } from "./idempotency.js";
+import { stateApprovalLedger } from "./state-approval-ledger.js";
+import { stateAuditSink } from "./state-audit-sink.js";
+import { stateIdempotencyBackend } from "./state-idempotency.js";
+
+const directory = mkdtempSync(join(tmpdir(), "state-backed-"));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+let files = 0;
+
+/** Two "replicas": two independent stores on one SQLite file. */
+async function replicas(): Promise<[StateStore, StateStore, () => Promise<void>]> {
+  const file = join(directory, `replicas-${++files}.sqlite`);
+  const a = await sqliteStateStore({ file });
+  const b = await sqliteStateStore({ file });
+  return [a, b, async () => void (await Promise.all([a.close(), b.close()]))];
+}
+
+const secret = "s".repeat(32);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("stateApprovalLedger", () => {
+  it("lets an approval be confirmed once across replicas, and a declined one never", async () => {
+    const [a, b, close] = await replicas();
+    try {
+      const onA = createApprovals({ secret, ledger: stateApprovalLedger(a) });
+      const onB = createApprovals({ secret, ledger: stateApprovalLedger(b) });
+      const args = { amount: "10.00" };
+      const approval = onA.prepare({ binding: "pay", args, preview: "Pay 10.00" });
+      const outcomes = await Promise.allSettled([1, 2, 3, 4].map((index) => (index % 2 ? onA : onB).confirm({ token: approval.token, binding: "pay", args })));
+      expect(outcomes.filter((outcome) => outcome.status === "fulfilled")).toHaveLength(1);
+      for (const outcome of outcomes.filter((outcome) => outcome.status === "rejected")) {
+        expect((outcome as PromiseRejectedResult).reason).toMatchObject({ code: "APPROVAL_ALREADY_USED" });
+      }
+      const declined = onB.prepare({ binding: "pay", args, preview: "Pay 10.00" });
+      await onB.decline(declined.token);
+      await expect(onA.confirm({ token: declined.token, binding: "pay", args })).rejects.toMatchObject({ code: "APPROVAL_DECLINED" });
+      const ledger = stateApprovalLedger(a);
+      expect(await ledger.decline("used-first", Date.now() + 1_000)).toBe(true);
+      expect(await ledger.consume("used-first", Date.now() + 1_000)).toBe(false);
+      expect(await stateApprovalLedger(b).isDeclined("used-first")).toBe(true);
+      expect(await ledger.consume("spent", Date.now() + 1_000)).toBe(true);
+      expect(await ledger.decline("spent", Date.now() + 1_000)).toBe(false);
+    } finally {
+      await close();
+    }
+  });
+
+  it("keeps a spent id past the token's expiry by the clock-skew margin", async () => {
+    const [a, , close] = await replicas();
+    try {
+      const ledger = stateApprovalLedger(a, { clockSkewMs: 60_000 });
+      const expiresAt = Date.now() - 1_000;
+      expect(await ledger.consume("late", expiresAt)).toBe(true);
+      expect((await a.get("approval-ledger", "late"))?.expiresAt).toBe(expiresAt + 60_000);
+      expect(await ledger.consume("late", expiresAt)).toBe(false);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe("stateIdempotencyBackend", () => {
+  it("runs an operation exactly once under concurrent retries on two replicas and replays the result", async () => {
+    const [a, b, close] = await replicas();
+    try {
+      const guards = [createIdempotency({ backend: stateIdempotencyBackend(a) }), createIdempotency({ backend: stateIdempotencyBackend(b) })];
+      let runs = 0;
+      const args = { to: "acct-1", amount: 5 };
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, index) =>
+          guards[index % 2]!.run({ scope: "pay:u1", key: "k-1", args }, async () => {
+            runs++;
+            await sleep(50);
+            return { paymentId: `p-${runs}` };
+          }),
+        ),
+      );
+      expect(runs).toBe(1);
+      expect(new Set(results.map((outcome) => outcome.result.paymentId))).toEqual(new Set(["p-1"]));
+      expect(results.filter((outcome) => !outcome.replayed)).toHaveLength(1);
+      await expect(guards[1]!.run({ scope: "pay:u1", key: "k-1", args: { ...args, amount: 6 } }, async () => ({ paymentId: "x" }))).rejects.toMatchObject({
+        code: "IDEMPOTENCY_CONFLICT",
+      });
+    } finally {
+      await close();
+    }
+  });
+
+  it("renews the lease while the operation runs, so a retry on another replica waits instead of repeating it", async () => {
+    const [a, b, close] = await replicas();
+    try {
+      const onA = createIdempotency({ backend: stateIdempotencyBackend(a, { leaseMs: 150 }) });
+      const onB = createIdempotency({ backend: stateIdempotencyBackend(b, { leaseMs: 150 }), pendingPollMs: 20 });
+      let runs = 0;
+      const slow = onA.run({ scope: "s", key: "slow", args: 1 }, async () => {
+        runs++;
+        await sleep(700);
+        return "from A";
+      });
+      await sleep(50);
+      const retry = await onB.run({ scope: "s", key: "slow", args: 1 }, async () => {
+        runs++;
+        return "from B";
+      });
+      expect(retry).toEqual({ result: "from A", replayed: true });
+      expect((await slow).result).toBe("from A");
+      expect(runs).toBe(1);
+    } finally {
+      await close();
+    }
+  });
+
+  it("lets a retry resume a claim whose worker died once its lease lapses, not after the whole retention", async () => {
+    const [a, b, close] = await replicas();
+    try {
+      // A claims the key and dies: nothing renews or completes the claim.
+      const dead = stateIdempotencyBackend(a, { leaseMs: 200 });
+      const onB = createIdempotency({ backend: stateIdempotencyBackend(b, { leaseMs: 200 }), pendingPollMs: 20, pendingTimeoutMs: 50 });
+      const { digestOf } = await import("./canonical-json.js");
+      const args = { n: 1 };
+      expect(await dead.begin("s\u0000resumed", digestOf(args), Date.now() + 86_400_000)).toEqual({ state: "new" });
+      await expect(onB.run({ scope: "s", key: "resumed", args }, async () => "too early")).rejects.toMatchObject({ code: "IDEMPOTENCY_IN_PROGRESS" });
+      await sleep(250);
+      expect(await onB.run({ scope: "s", key: "resumed", args }, async () => "resumed")).toEqual({ result: "resumed", replayed: false });
+      expect(await onB.run({ scope: "s", key: "resumed", args }, async () => "again")).toEqual({ result: "resumed", replayed: true });
+      // The dead worker's late completion does not overwrite the stored result.
+      await dead.complete("s\u0000resumed", "late");
+      expect(await onB.run({ scope: "s", key: "resumed", args }, async () => "again")).toEqual({ result: "resumed", replayed: true });
+    } finally {
+      await close();
+    }
+  });
+
+  it("releases the key when the operation fails, so a retry runs", async () => {
+    const [a, , close] = await replicas();
+    try {
+      const guard = createIdempotency({ backend: stateIdempotencyBackend(a) });
+      await expect(guard.run({ scope: "s", key: "fails", args: 1 }, async () => Promise.reject(new Error("bank down")))).rejects.toThrow("bank down");
+      expect(await guard.run({ scope: "s".repeat(600), key: "fails", args: 1 }, async () => "long scope")).toEqual({ result: "long scope", replayed: false });
+      expect(await guard.run({ scope: "s", key: "fails", args: 1 }, async () => "ok")).toEqual({ result: "ok", replayed: false });
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe("stateAuditSink", () => {
+  it("keeps one verifiable chain when two replicas record concurrently", async () => {
+    const [a, b, close] = await replicas();
+    try {
+      const trails = [a, b].map((state) => createAuditTrail({ sink: stateAuditSink(state), key: secret }));
+      await Promise.all(
+        Array.from({ length: 40 }, (_, index) =>
+          trails[index % 2]!.record({ extension: "io.example/x", binding: "write", outcome: "ok", principal: `user-${index % 3}` }),
+        ),
+      );
+      const lines = await stateAuditSink(b).readAll();
+      expect(lines).toHaveLength(40);
+      expect(verifyAuditChain(lines)).toMatchObject({ ok: true, count: 40 });
+      expect(await stateAuditSink(a).readLast()).toBe(lines.at(-1));
+      await expect(stateAuditSink(a).append("two\nlines")).rejects.toThrow(TypeError);
+    } finally {
+      await close();
+    }
+  });
+});
