@@ -13,6 +13,8 @@ import { patientEverythingTool } from "./tools/patient-everything.js";
 import { terminologyLookupTool, terminologySearchTool, terminologyValidateTool } from "./tools/terminology.js";
 import { fhirValidateTool } from "./tools/fhir-validate.js";
 import { fhirWriteTool } from "./tools/fhir-write.js";
+import { fhirBulkExportTool } from "./tools/fhir-bulk-export.js";
+import { bulkExportFileResource } from "./resources/bulk-export-resource.js";
 import { fhirResourceTemplate, metadataResource, patientSummaryResource, policyResource, terminologyResource } from "./resources/fhir-resources.js";
 import { careGapsPrompt, labTrendPrompt, medicationReviewPrompt, patientSummaryPrompt, visitPrepPrompt } from "./prompts/clinical-prompts.js";
 
@@ -44,7 +46,8 @@ export const healthcareExtension = defineExtension({
     terminologySearchTool,
     fhirValidateTool,
     fhirWriteTool,
+    fhirBulkExportTool,
   ],
-  resources: [metadataResource, fhirResourceTemplate, patientSummaryResource, terminologyResource, policyResource],
+  resources: [metadataResource, fhirResourceTemplate, patientSummaryResource, terminologyResource, policyResource, bulkExportFileResource],
   prompts: [patientSummaryPrompt, medicationReviewPrompt, labTrendPrompt, careGapsPrompt, visitPrepPrompt],
 });

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from "node:crypto";
-import { attachExtension, createApprovals, createCursorCodec, type AuditTrail, type PrincipalSource } from "@mcp-verticals/core";
+import { attachExtension, createApprovals, createCursorCodec, type AuditTrail, type PrincipalSource, type StateStore, type TaskRuntime } from "@mcp-verticals/core";
 import { McpServer } from "@modelcontextprotocol/server";
 import type { z } from "zod";
 import type { HealthcareServices } from "./context.js";
@@ -64,6 +64,10 @@ export interface HealthcareServerOptions extends HealthcareServicesOptions {
   principal?: PrincipalSource;
   /** Also register the ChatGPT-style connector tools `search` and `fetch` (opt-in). */
   connectorTools?: boolean;
+  /** Shared state (task records, bulk export files); share one across replicas. */
+  state?: StateStore;
+  /** The task runtime for fhir_bulk_export (default: the one of `state`). */
+  tasks?: TaskRuntime;
 }
 
 /**
@@ -85,6 +89,8 @@ export function createHealthcareServer(options: HealthcareServerOptions = {}): M
     services: options.services ?? createHealthcareServices(options),
     ...(options.audit ? { audit: options.audit } : {}),
     ...(options.principal ? { principal: options.principal } : {}),
+    ...(options.state ? { state: options.state } : {}),
+    ...(options.tasks ? { tasks: options.tasks } : {}),
   });
   if (options.connectorTools) registerConnectorTools(server, attached);
   return server;
