@@ -18,7 +18,7 @@ check() {
 check "build" pnpm exec turbo run build --env-mode=loose --output-logs=errors-only
 check "typecheck" pnpm exec turbo run typecheck --env-mode=loose --output-logs=errors-only
 rm -f packages/*/.vitest/results.json
-pnpm exec turbo run test --env-mode=loose --concurrency=2 --output-logs=full
+pnpm exec turbo run test --continue --env-mode=loose --concurrency=2 --output-logs=full
 test_status=$?
 counts=$(node scripts/sum-test-results.mjs) || counts="0 1"
 read -r tests_passed tests_failed <<<"$counts"

@@ -97,12 +97,14 @@ describe("stateIdempotencyBackend", () => {
   it("renews the lease while the operation runs, so a retry on another replica waits instead of repeating it", async () => {
     const [a, b, close] = await replicas();
     try {
-      const onA = createIdempotency({ backend: stateIdempotencyBackend(a, { leaseMs: 150 }) });
-      const onB = createIdempotency({ backend: stateIdempotencyBackend(b, { leaseMs: 150 }), pendingPollMs: 20 });
+      const onA = createIdempotency({ backend: stateIdempotencyBackend(a, { leaseMs: 1_000 }) });
+      const onB = createIdempotency({ backend: stateIdempotencyBackend(b, { leaseMs: 1_000 }), pendingPollMs: 20 });
       let runs = 0;
       const slow = onA.run({ scope: "s", key: "slow", args: 1 }, async () => {
         runs++;
-        await sleep(700);
+        // Outlasts the lease twice over: only renewal keeps B from taking the key. A lease of
+        // a second leaves room for a loaded machine's late timers.
+        await sleep(2_500);
         return "from A";
       });
       await sleep(50);
