@@ -1,5 +1,5 @@
 import { verifyAuditFile } from "@mcp-verticals/core";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -36,7 +36,7 @@ describe("the durable embedded store (--data)", async () => {
       await second.close();
     }
     expect(existsSync(join(dir, "education.sqlite"))).toBe(true);
-    const verdict = await verifyAuditFile(join(dir, "audit.jsonl"));
+    const verdict = await verifyAuditFile(join(dir, "audit.jsonl"), { chainKey: readFileSync(join(dir, "audit.jsonl.audit-key"), "utf8").trim() });
     expect(verdict).toMatchObject({ ok: true });
     expect((verdict as { count: number }).count).toBeGreaterThan(4);
   });

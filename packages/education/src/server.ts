@@ -3,8 +3,16 @@ import {
   createApprovals,
   createAuditTrail,
   createCursorCodec,
+  defaultAuditKeyFile,
+  defaultCheckpointFile,
   fileAuditSink,
+  fileCheckpointStore,
+  loadAuditKey,
   memoryAuditSink,
+  memoryCheckpointStore,
+  verifyAuditTrail,
+  type AuditChainVerdict,
+  type AuditCheckpointStore,
   type AuditSink,
   type AuditTrail,
   type Principal,
@@ -42,6 +50,11 @@ export interface EducationRuntimeOptions {
   principal?: PrincipalSource;
   /** Audit trail; default a file trail in `dataDir`, or in memory. */
   audit?: AuditTrail;
+  /**
+   * Key (≥ 32 bytes) that signs the audit chain and its checkpoints; keep it apart from `dataDir`.
+   * Default: the key file `dataDir/audit.jsonl.audit-key` (created 0600 on first start), or random in memory.
+   */
+  auditKey?: string | Uint8Array;
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -54,6 +67,8 @@ export interface EducationRuntime {
   readonly audit: AuditTrail;
   /** The audit sink, for verification. */
   readonly auditSink: AuditSink;
+  /** Checks the default audit trail's keyed chain against its signed checkpoints. */
+  verifyAudit(): Promise<AuditChainVerdict>;
   readonly principal: PrincipalSource;
   /** A fresh `McpServer` with the extension attached: the factory serving entries call. */
   createServer(): McpServer;
@@ -97,8 +112,13 @@ export function createEducationRuntime(options: EducationRuntimeOptions = {}): E
   const now = options.now ?? Date.now;
   const gateway = new PrivacyGateway({ roster: options.roster ?? store, store, pseudonymKey, now });
   const lrs = new XapiLrs(store, { retentionDays: settings.privacy.retentionDays, now });
-  const auditSink: AuditSink = options.dataDir ? fileAuditSink(join(options.dataDir, "audit.jsonl")) : memoryAuditSink();
-  const audit = options.audit ?? createAuditTrail({ sink: auditSink, key: `${secret}:audit` });
+  const auditFile = options.dataDir ? join(options.dataDir, "audit.jsonl") : undefined;
+  const auditSink: AuditSink = auditFile ? fileAuditSink(auditFile) : memoryAuditSink();
+  const auditCheckpoints: AuditCheckpointStore = auditFile ? fileCheckpointStore(defaultCheckpointFile(auditFile)) : memoryCheckpointStore();
+  // The chain key never lives in the trail: a key file beside it at worst, the environment or a secret mount at best.
+  const auditKey = options.auditKey ?? (auditFile ? loadAuditKey({ env: {}, file: defaultAuditKeyFile(auditFile), create: true }).key : randomBytes(32));
+  const trail = options.audit ? undefined : createAuditTrail({ sink: auditSink, key: `${secret}:audit`, chainKey: auditKey, checkpoints: auditCheckpoints });
+  const audit = options.audit ?? trail!;
   const services: EducationServices = {
     gateway,
     lrs,
@@ -112,9 +132,14 @@ export function createEducationRuntime(options: EducationRuntimeOptions = {}): E
     settings,
     audit,
     auditSink,
+    verifyAudit: async () => {
+      await trail?.checkpoint();
+      return verifyAuditTrail({ lines: auditSink.readAll!(), checkpoints: auditCheckpoints.readAll() }, { chainKey: auditKey });
+    },
     principal,
     createServer: () => createEducationServer({ runtime: { services, settings: options.settings ?? {}, audit, principal } }),
     close: async () => {
+      await trail?.close();
       const closable = auditSink as AuditSink & { close?: () => Promise<void> };
       if (typeof closable.close === "function") await closable.close();
       store.close();

@@ -64,7 +64,7 @@ describe.runIf(postgresAvailable())("concurrency on PostgreSQL with several serv
       // Three processes audited into one table: still one chain, not three forks.
       const { items } = await after.listAudit(0, 100_000);
       expect(items.length).toBeGreaterThan(50);
-      expect(verifyAuditChain(items)).toMatchObject({ ok: true, count: items.length });
+      expect(verifyAuditChain(items, { chainKey: await after.secret() })).toMatchObject({ ok: true, count: items.length });
     } finally {
       await after.close();
     }

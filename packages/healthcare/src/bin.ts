@@ -1,6 +1,17 @@
 #!/usr/bin/env node
 import { createHmac, randomBytes } from "node:crypto";
-import { createAuditTrail, fileAuditSink, memoryAuditSink, runServerBin, CliUsageError, type Principal } from "@mcp-verticals/core";
+import {
+  createAuditTrail,
+  defaultAuditKeyFile,
+  defaultCheckpointFile,
+  fileAuditSink,
+  fileCheckpointStore,
+  loadAuditKey,
+  memoryAuditSink,
+  runServerBin,
+  CliUsageError,
+  type Principal,
+} from "@mcp-verticals/core";
 import { createHealthcareServer, createHealthcareServices, HEALTHCARE_SERVER_INFO } from "./server.js";
 import { HEALTHCARE_EXTENSION_ID } from "./extension.js";
 import { createEmbeddedFhirStore } from "./backend/embedded-store.js";
@@ -25,10 +36,12 @@ void runServerBin({
     patient: { type: "string", valueName: "<id>", description: "Fix the patient context to this patient (stdio principal)." },
     scope: { type: "string", multiple: true, valueName: "<scope>", description: "SMART scope granted to the stdio caller (repeatable; default patient/*.rs)." },
     "connector-tools": { type: "boolean", description: "Also offer the ChatGPT-style connector tools search and fetch." },
-    "audit-file": { type: "string", valueName: "<path>", description: "Append the hash-chained audit trail to this JSONL file." },
+    "audit-file": { type: "string", valueName: "<path>", description: "Append the keyed, checkpointed audit trail to this JSONL file (checkpoints in <path>.checkpoints; verify with `audit verify --file <path>`)." },
   },
   environment: {
     HEALTHCARE_SECRET: "Deployment secret (≥32 bytes) for pseudonyms, cursors and approvals; random per process when unset.",
+    MCP_AUDIT_KEY: "Key (≥32 bytes) that signs the audit chain and its checkpoints; keep it apart from the trail.",
+    MCP_AUDIT_KEY_FILE: "File holding that key (default <audit-file>.audit-key, created 0600 on first start).",
     FHIR_BEARER_TOKEN: "Bearer token for --fhir-url.",
     FHIR_CLIENT_ID: "SMART Backend Services client id for --fhir-url (with FHIR_PRIVATE_KEY).",
     FHIR_PRIVATE_KEY: "PEM private key (RS384 or ES384) for SMART Backend Services.",
@@ -62,9 +75,19 @@ void runServerBin({
     }
     const services = createHealthcareServices({ fhir, secret });
     const auditKey = createHmac("sha256", secret).update("audit").digest("hex");
-    const sink = typeof flags["audit-file"] === "string" ? fileAuditSink(flags["audit-file"]) : memoryAuditSink();
+    const auditFile = typeof flags["audit-file"] === "string" ? flags["audit-file"] : undefined;
+    const sink = auditFile ? fileAuditSink(auditFile) : memoryAuditSink();
+    const audit = auditFile
+      ? createAuditTrail({
+          sink,
+          key: auditKey,
+          chainKey: loadAuditKey({ env, file: defaultAuditKeyFile(auditFile), create: true }).key,
+          checkpoints: fileCheckpointStore(defaultCheckpointFile(auditFile)),
+        })
+      : createAuditTrail({ sink, key: auditKey });
+    // The closing checkpoint anchors the head before the file is closed.
+    closers.push(() => audit.close());
     if ("close" in sink) closers.push(() => (sink as { close(): Promise<void> }).close());
-    const audit = createAuditTrail({ sink, key: auditKey });
     const patient = typeof flags.patient === "string" ? flags.patient.replace(/^Patient\//, "") : undefined;
     const scopes = Array.isArray(flags.scope) ? flags.scope : ["patient/*.rs"];
     const principal: Principal = { id: "stdio-user", scopes, ...(patient ? { attributes: { patient } } : {}) };

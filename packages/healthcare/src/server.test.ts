@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { verifyAuditChain } from "@mcp-verticals/core";
 import { runConformance } from "@mcp-verticals/core/testing";
 import { afterAll, describe, expect, it } from "vitest";
-import { call, createHarness } from "./__fixtures__/harness.js";
+import { call, createHarness, TEST_AUDIT_KEY } from "./__fixtures__/harness.js";
 import { healthcareExtension } from "./extension.js";
 import { createHealthcareServer, createHealthcareServices } from "./server.js";
 
@@ -92,7 +92,7 @@ describe("patient context (identified)", () => {
     const lines = harness.auditLines.join("\n");
     expect(lines).not.toContain("patient-002");
     expect(lines).not.toContain("patient-003");
-    expect(verifyAuditChain(harness.auditLines)).toMatchObject({ ok: true });
+    expect(verifyAuditChain(harness.auditLines, { chainKey: TEST_AUDIT_KEY })).toMatchObject({ ok: true });
   });
 });
 

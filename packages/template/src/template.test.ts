@@ -39,6 +39,6 @@ describe("template extension", () => {
       ["tools/call:template_lookup_term", "denied", "TERM_NOT_FOUND"],
       [`${TEMPLATE_EXTENSION_ID}/stats`, "denied", "MISSING_CLIENT_EXTENSION"],
     ]);
-    expect(verifyAuditChain(sink.lines)).toMatchObject({ ok: true, count: 3 });
+    expect(verifyAuditChain(sink.lines, { chainKey: "k".repeat(32) })).toMatchObject({ ok: true, count: 3 });
   });
 });

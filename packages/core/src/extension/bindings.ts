@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { ClientCapabilities, ServerContext, ToolAnnotations, PromptMessage } from "@modelcontextprotocol/server";
 import type { StateStore } from "../state/state-store.js";
-import type { AuditEntryInput } from "../safety/audit-trail.js";
+import type { AuditEntryInput } from "../safety/audit-records.js";
 import type { TaskHandle, TaskResumePolicy, TaskSupport } from "../tasks/task-types.js";
 
 /**

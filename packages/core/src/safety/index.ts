@@ -1,6 +1,6 @@
 /**
  * Safety primitives for MCP servers in regulated domains (healthcare, finance, education):
- * tamper-evident audit trails, approvals bound to exact arguments, idempotent side effects,
+ * tamper-evident audit trails (keyed chain + signed checkpoints), approvals bound to exact arguments, idempotent side effects,
  * bounded and signed paging, and fencing of untrusted text. Only Node built-ins and zod.
  *
  * @module
@@ -10,26 +10,21 @@
 export { canonicalJson, digestOf, keyedId } from "./canonical-json.js";
 export { MIN_SECRET_BYTES } from "./secret-key.js";
 
-// Hash-chained audit trail.
-export {
-  GENESIS_HASH,
-  createAuditTrail,
-  fileAuditSink,
-  memoryAuditSink,
-  verifyAuditChain,
-  verifyAuditFile,
-} from "./audit-trail.js";
-export type {
-  AuditChainVerdict,
-  AuditDetail,
-  AuditEntryInput,
-  AuditOutcome,
-  AuditRecord,
-  AuditSink,
-  AuditTrail,
-  AuditTrailOptions,
-  FileAuditSinkOptions,
-} from "./audit-trail.js";
+// Tamper-evident audit trail: keyed chain, signed checkpoints, verification.
+export { GENESIS_HASH } from "./audit-records.js";
+export type { AuditDetail, AuditEntryInput, AuditOutcome, AuditRecord } from "./audit-records.js";
+export { fileAuditSink, memoryAuditSink } from "./audit-sinks.js";
+export type { AuditSink, FileAuditSinkOptions } from "./audit-sinks.js";
+export { AUDIT_CHECKPOINT_NAMESPACE, fileCheckpointStore, memoryCheckpointStore, stateCheckpointStore } from "./audit-checkpoints.js";
+export type { AuditCheckpoint, AuditCheckpointStore } from "./audit-checkpoints.js";
+export { createAuditTrail } from "./audit-chain.js";
+export type { AuditTrail, AuditTrailOptions } from "./audit-chain.js";
+export { defaultCheckpointFile, verifyAuditChain, verifyAuditFile, verifyAuditTrail } from "./audit-verify.js";
+export type { AuditChainVerdict, AuditTrailSource, AuditVerifyOptions } from "./audit-verify.js";
+export { loadAuditKey } from "./audit-key.js";
+export type { LoadAuditKeyOptions, LoadedAuditKey } from "./audit-key.js";
+export { DEFAULT_AUDIT_LOG, defaultAuditKeyFile, runAuditCommand } from "./audit-command.js";
+export type { AuditCommandInput } from "./audit-command.js";
 export { stateAuditSink, type StateAuditSink } from "./state-audit-sink.js";
 
 // Approvals bound to exact arguments.

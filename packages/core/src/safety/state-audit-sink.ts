@@ -1,5 +1,5 @@
 import type { StateStore } from "../state/state-store.js";
-import type { AuditSink } from "./audit-trail.js";
+import type { AuditSink } from "./audit-sinks.js";
 
 /**
  * An {@link AuditSink} that is one linked log in shared state, read back as its lines.

@@ -21,7 +21,7 @@ import type {
   ToolDefinition,
 } from "../extension/bindings.js";
 import { ExtensionError, isExtensionError } from "../errors.js";
-import type { AuditTrail } from "../safety/audit-trail.js";
+import type { AuditTrail } from "../safety/audit-chain.js";
 import type { StateStore } from "../state/state-store.js";
 import { createContextResolver, type PrincipalSource } from "./resolve-context.js";
 import { InputRequiredSignal } from "./confirm-with-user.js";

@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { connectInProcess } from "../testing/connect.js";
 import { createWeatherServer, WEATHER_ID } from "../__fixtures__/weather-extension.js";
-import { createAuditTrail, memoryAuditSink, verifyAuditChain } from "../safety/audit-trail.js";
+import { createAuditTrail } from "../safety/audit-chain.js";
+import { memoryAuditSink } from "../safety/audit-sinks.js";
+import { verifyAuditChain } from "../safety/audit-verify.js";
 import { keyedId } from "../safety/canonical-json.js";
 import { serveHttp } from "./serve-http.js";
 
@@ -30,10 +32,10 @@ describe("auditing through attachExtension", () => {
     expect(records[1]).toMatchObject({ binding: "tools/call:weather_alerts", outcome: "denied", code: "MISSING_CLIENT_EXTENSION" });
     expect(sink.lines.join("\n")).not.toContain("dr-who");
     expect(sink.lines.join("\n")).not.toContain("Oslo");
-    expect(verifyAuditChain(sink.lines)).toMatchObject({ ok: true, count: 2 });
+    expect(verifyAuditChain(sink.lines, { chainKey: key })).toMatchObject({ ok: true, count: 2 });
     const tampered = [...sink.lines];
     tampered[0] = tampered[0]!.replace('"ok"', '"denied"');
-    expect(verifyAuditChain(tampered)).toMatchObject({ ok: false, line: 1 });
+    expect(verifyAuditChain(tampered, { chainKey: key })).toMatchObject({ ok: false, line: 1 });
   });
 
   it("takes the principal from the HTTP bearer token's scopes and claims", async () => {

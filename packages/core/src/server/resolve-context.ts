@@ -3,7 +3,7 @@ import type { z } from "zod";
 import type { AnyExtension } from "../extension/define.js";
 import type { BindingContext, Principal } from "../extension/bindings.js";
 import { negotiateVersion } from "../extension/versions.js";
-import type { AuditTrail } from "../safety/audit-trail.js";
+import type { AuditTrail } from "../safety/audit-chain.js";
 import type { StateStore } from "../state/state-store.js";
 import { requestClientCapabilities } from "./client-capabilities.js";
 import { describeIssues } from "./describe-issues.js";

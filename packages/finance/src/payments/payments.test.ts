@@ -241,7 +241,7 @@ describe("money-movement rules", () => {
     const text = (read.contents[0] as { text: string }).text;
     const lines = text.split("\n").filter(Boolean);
     const { items } = await env.runtime.storage.listAudit(0, 100_000);
-    expect(verifyAuditChain(items).ok).toBe(true);
+    expect(verifyAuditChain(items, { chainKey: await env.runtime.storage.secret() }).ok).toBe(true);
     const records = lines.map((line) => JSON.parse(line) as { binding: string; outcome: string; code?: string });
     expect(records.some((r) => r.binding === "finance.payment.execute" && r.outcome === "ok")).toBe(true);
     expect(records.some((r) => r.outcome === "denied" && r.code === "PAYEE_NOT_ALLOWED")).toBe(true);

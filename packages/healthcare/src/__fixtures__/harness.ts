@@ -9,11 +9,14 @@ import type { HealthcareServerSettings } from "../schemas/settings.js";
 /** A fixed deployment secret so pseudonyms are reproducible across test runs. */
 export const TEST_SECRET = "test-deployment-secret-0123456789abcdef";
 
+/** The test audit trail's key (pseudonyms and, by default, the chain). */
+export const TEST_AUDIT_KEY = "audit-key-0123456789abcdef0123456789";
+
 /** One in-process healthcare server with a memory audit trail, and a way to connect clients to it. */
 export function createHarness(options: { settings?: z.input<typeof HealthcareServerSettings>; principal?: Principal } = {}) {
   const services = createHealthcareServices({ secret: TEST_SECRET });
   const sink = memoryAuditSink();
-  const audit = createAuditTrail({ sink, key: "audit-key-0123456789abcdef0123456789" });
+  const audit = createAuditTrail({ sink, key: TEST_AUDIT_KEY });
   const factory = () => createHealthcareServer({ services, audit, ...(options.settings ? { settings: options.settings } : {}), ...(options.principal ? { principal: options.principal } : {}) });
   const connections: { close(): Promise<void> }[] = [];
   return {

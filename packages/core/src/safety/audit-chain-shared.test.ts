@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { createAuditTrail, memoryAuditSink, verifyAuditChain, type AuditSink } from "./audit-trail.js";
+import { createAuditTrail } from "./audit-chain.js";
+import { memoryAuditSink, type AuditSink } from "./audit-sinks.js";
+import { memoryCheckpointStore } from "./audit-checkpoints.js";
+import { verifyAuditChain } from "./audit-verify.js";
 
 const key = "shared-audit-key-".repeat(2);
 
@@ -31,18 +34,22 @@ function sharedSink(linked: boolean): AuditSink & { lines: string[] } {
 describe("an audit chain shared by several processes", () => {
   it("stays one verifiable chain when the sink links appends atomically", async () => {
     const sink = sharedSink(true);
-    const replicas = [createAuditTrail({ sink, key }), createAuditTrail({ sink, key }), createAuditTrail({ sink, key })];
+    const checkpoints = memoryCheckpointStore();
+    const replicas = [0, 1, 2].map(() => createAuditTrail({ sink, key, checkpoints, checkpointEvery: 7, checkpointIntervalMs: 0 }));
     await Promise.all(
       Array.from({ length: 60 }, (_, index) => replicas[index % 3]!.record({ extension: "com.example/x", binding: `b${index}`, outcome: "ok" })),
     );
-    expect(verifyAuditChain(sink.lines)).toMatchObject({ ok: true, count: 60 });
+    await Promise.all(replicas.map((replica) => replica.close()));
+    // Every replica anchors the heads it wrote; together they anchor the whole shared chain.
+    expect(verifyAuditChain(sink.lines, { chainKey: key, checkpoints: checkpoints.lines })).toMatchObject({ ok: true, count: 60, unanchored: 0 });
+    expect(verifyAuditChain(sink.lines.slice(0, 59), { chainKey: key, checkpoints: checkpoints.lines })).toMatchObject({ ok: false, seq: 59 });
   });
 
   it("forks without it (why shared sinks must implement appendLinked)", async () => {
     const sink = sharedSink(false);
     const replicas = [createAuditTrail({ sink, key }), createAuditTrail({ sink, key })];
     await Promise.all(Array.from({ length: 20 }, (_, index) => replicas[index % 2]!.record({ extension: "com.example/x", binding: `b${index}`, outcome: "ok" })));
-    expect(verifyAuditChain(sink.lines).ok).toBe(false);
+    expect(verifyAuditChain(sink.lines, { chainKey: key }).ok).toBe(false);
   });
 
   it("still refuses to extend a damaged chain", async () => {

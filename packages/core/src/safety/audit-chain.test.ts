@@ -2,20 +2,17 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  GENESIS_HASH,
-  createAuditTrail,
-  fileAuditSink,
-  memoryAuditSink,
-  verifyAuditChain,
-  verifyAuditFile,
-  type AuditEntryInput,
-  type AuditSink,
-} from "./audit-trail.js";
+import { GENESIS_HASH, type AuditEntryInput } from "./audit-records.js";
+import { createAuditTrail } from "./audit-chain.js";
+import { fileAuditSink, memoryAuditSink, type AuditSink } from "./audit-sinks.js";
+import { fileCheckpointStore, memoryCheckpointStore } from "./audit-checkpoints.js";
+import { verifyAuditChain, verifyAuditFile } from "./audit-verify.js";
 import { keyedId } from "./canonical-json.js";
 import { isExtensionError } from "../errors.js";
 
 const KEY = "audit-key-for-tests-0123456789abcdef";
+const CHAIN_KEY = "chain-key-kept-apart-from-the-log-0123";
+const chain = { chainKey: CHAIN_KEY };
 const PRINCIPAL = "dr.jane.doe@clinic.example";
 const SUBJECT = "patient-MRN-0042";
 
@@ -51,8 +48,9 @@ async function fileLines(): Promise<string[]> {
 }
 
 async function writeTrail(count: number): Promise<void> {
-  const trail = createAuditTrail({ sink: openSink(), key: KEY, now: fixedClock() });
+  const trail = createAuditTrail({ sink: openSink(), key: KEY, chainKey: CHAIN_KEY, checkpoints: fileCheckpointStore(`${path}.checkpoints`), now: fixedClock() });
   for (let index = 0; index < count; index++) await trail.record(entry(index));
+  await trail.close();
 }
 
 beforeEach(async () => {
@@ -70,11 +68,11 @@ describe("audit trail on a file", () => {
     await writeTrail(10);
     const lines = await fileLines();
     expect(lines).toHaveLength(10);
-    const verdict = await verifyAuditFile(path);
-    const last = JSON.parse(lines[9] ?? "") as { hash: string };
-    expect(verdict).toEqual({ ok: true, count: 10, lastHash: last.hash });
+    const verdict = await verifyAuditFile(path, chain);
+    const last = JSON.parse(lines[9] ?? "") as { mac: string };
+    expect(verdict).toEqual({ ok: true, count: 10, head: last.mac, anchored: 10, anchoredAt: expect.any(String), unanchored: 0 });
     const first = JSON.parse(lines[0] ?? "") as { seq: number; prevHash: string; time: string };
-    expect(first).toMatchObject({ seq: 0, prevHash: GENESIS_HASH, time: "2025-01-01T00:00:00.000Z" });
+    expect(first).toMatchObject({ seq: 0, prevMac: GENESIS_HASH, time: "2025-01-01T00:00:00.000Z" });
   });
 
   it("stores principals and subjects only as keyed ids", async () => {
@@ -87,7 +85,7 @@ describe("audit trail on a file", () => {
     expect(record.subjects).toEqual([keyedId(KEY, SUBJECT)]);
   });
 
-  it.each(["seq", "time", "extension", "binding", "outcome", "principal", "code", "subjects", "detail", "prevHash", "hash"])(
+  it.each(["seq", "time", "extension", "binding", "outcome", "principal", "code", "subjects", "detail", "prevMac", "mac"])(
     "detects an edited %s on a middle line",
     async (field) => {
       await writeTrail(5);
@@ -103,38 +101,27 @@ describe("audit trail on a file", () => {
         code: "FORGED",
         subjects: [],
         detail: { index: 99 },
-        prevHash: "f".repeat(64),
-        hash: "e".repeat(64),
+        prevMac: "f".repeat(64),
+        mac: "e".repeat(64),
       };
       record[field] = edits[field];
       lines[2] = JSON.stringify(record);
       await writeFile(path, `${lines.join("\n")}\n`);
-      expect(await verifyAuditFile(path)).toMatchObject({ ok: false, line: 3 });
+      expect(await verifyAuditFile(path, chain)).toMatchObject({ ok: false, line: 3 });
     },
   );
-
-  it("detects an edit whose hash was recomputed, at the following line", async () => {
-    await writeTrail(5);
-    const lines = await fileLines();
-    const { createHash } = await import("node:crypto");
-    const { canonicalJson } = await import("./canonical-json.js");
-    const { hash: _old, ...rest } = JSON.parse(lines[2] ?? "") as Record<string, unknown>;
-    rest["outcome"] = "ok";
-    lines[2] = canonicalJson({ ...rest, hash: createHash("sha256").update(canonicalJson(rest)).digest("hex") });
-    expect(verifyAuditChain(lines)).toMatchObject({ ok: false, line: 4 });
-  });
 
   it("detects a deleted line", async () => {
     await writeTrail(5);
     const lines = await fileLines();
     lines.splice(2, 1);
     await writeFile(path, `${lines.join("\n")}\n`);
-    expect(await verifyAuditFile(path)).toMatchObject({ ok: false, line: 3 });
+    expect(await verifyAuditFile(path, chain)).toMatchObject({ ok: false, line: 3 });
   });
 
   it("detects a deleted first line", async () => {
     await writeTrail(3);
-    expect(verifyAuditChain((await fileLines()).slice(1))).toMatchObject({ ok: false, line: 1 });
+    expect(verifyAuditChain((await fileLines()).slice(1), chain)).toMatchObject({ ok: false, line: 1 });
   });
 
   it("detects two swapped lines", async () => {
@@ -142,60 +129,95 @@ describe("audit trail on a file", () => {
     const lines = await fileLines();
     [lines[1], lines[3]] = [lines[3] ?? "", lines[1] ?? ""];
     await writeFile(path, `${lines.join("\n")}\n`);
-    expect(await verifyAuditFile(path)).toMatchObject({ ok: false, line: 2 });
+    expect(await verifyAuditFile(path, chain)).toMatchObject({ ok: false, line: 2 });
   });
 
   it("detects an inserted duplicate line and a line that is not JSON", async () => {
     await writeTrail(4);
     const lines = await fileLines();
-    expect(verifyAuditChain([...lines.slice(0, 2), lines[1] ?? "", ...lines.slice(2)])).toMatchObject({ ok: false, line: 3 });
-    expect(verifyAuditChain([...lines.slice(0, 2), "{not json", ...lines.slice(2)])).toEqual({
+    expect(verifyAuditChain([...lines.slice(0, 2), lines[1] ?? "", ...lines.slice(2)], chain)).toMatchObject({ ok: false, line: 3 });
+    expect(verifyAuditChain([...lines.slice(0, 2), "{not json", ...lines.slice(2)], chain)).toEqual({
       ok: false,
       line: 3,
+      seq: 2,
       reason: "line is not valid JSON",
     });
   });
 
   it("continues one chain when a second trail opens the same file", async () => {
     await writeTrail(3);
-    const resumed = createAuditTrail({ sink: openSink(), key: KEY, now: fixedClock() });
+    const resumed = createAuditTrail({ sink: openSink(), key: KEY, chainKey: CHAIN_KEY, now: fixedClock() });
     const next = await resumed.record(entry(3));
     const lines = await fileLines();
     expect(next.seq).toBe(3);
-    expect(next.prevHash).toBe((JSON.parse(lines[2] ?? "") as { hash: string }).hash);
+    expect(next.prevMac).toBe((JSON.parse(lines[2] ?? "") as { mac: string }).mac);
     await resumed.record(entry(4));
-    expect(await verifyAuditFile(path)).toMatchObject({ ok: true, count: 5 });
+    expect(await verifyAuditFile(path, chain)).toMatchObject({ ok: true, count: 5, anchored: 3, unanchored: 2 });
   });
 
   it("serializes 100 concurrent records into one chain", async () => {
-    const trail = createAuditTrail({ sink: openSink(), key: KEY, now: fixedClock() });
+    const trail = createAuditTrail({ sink: openSink(), key: KEY, chainKey: CHAIN_KEY, now: fixedClock() });
     const records = await Promise.all(Array.from({ length: 100 }, (_, index) => trail.record(entry(index))));
     expect(records.map((record) => record.seq)).toEqual(Array.from({ length: 100 }, (_, index) => index));
     const lines = await fileLines();
     expect(lines.map((line) => (JSON.parse(line) as { seq: number }).seq)).toEqual(records.map((record) => record.seq));
-    expect(await verifyAuditFile(path)).toMatchObject({ ok: true, count: 100, lastHash: records[99]?.hash });
+    expect(await verifyAuditFile(path, { ...chain, checkpointFile: false })).toMatchObject({ ok: true, count: 100, head: records[99]?.mac });
   });
 
   it("resumes from the last line of a file larger than one read chunk", async () => {
-    const trail = createAuditTrail({ sink: openSink(), key: KEY, now: fixedClock() });
+    const trail = createAuditTrail({ sink: openSink(), key: KEY, chainKey: CHAIN_KEY, now: fixedClock() });
     const longNote = "n".repeat(200);
     for (let index = 0; index < 400; index++) await trail.record({ ...entry(index), detail: { note: longNote } });
-    const resumed = createAuditTrail({ sink: openSink(), key: KEY });
+    const resumed = createAuditTrail({ sink: openSink(), key: KEY, chainKey: CHAIN_KEY });
     expect((await resumed.record(entry(400))).seq).toBe(400);
-    expect(await verifyAuditFile(path)).toMatchObject({ ok: true, count: 401 });
+    expect(await verifyAuditFile(path, { ...chain, checkpointFile: false })).toMatchObject({ ok: true, count: 401 });
   });
 
   it("refuses to continue after a damaged last line", async () => {
     await writeTrail(2);
     await writeFile(path, "{\"seq\":5}\n", { flag: "a" });
-    const trail = createAuditTrail({ sink: openSink(), key: KEY });
+    const trail = createAuditTrail({ sink: openSink(), key: KEY, chainKey: CHAIN_KEY });
     const failure = await trail.record(entry(0)).catch((error: unknown) => error);
     expect(isExtensionError(failure) && failure.code).toBe("AUDIT_TRAIL_CORRUPT");
   });
 
+  it("refuses to continue a chain written under another chain key", async () => {
+    await writeTrail(2);
+    const trail = createAuditTrail({ sink: openSink(), key: KEY, chainKey: "another-chain-key-0123456789abcdef" });
+    await expect(trail.record(entry(2))).rejects.toMatchObject({ code: "AUDIT_TRAIL_CORRUPT" });
+  });
+
   it("verifies an empty file as an empty chain", async () => {
     await writeFile(join(dir, "empty.jsonl"), "");
-    expect(await verifyAuditFile(join(dir, "empty.jsonl"))).toEqual({ ok: true, count: 0, lastHash: GENESIS_HASH });
+    expect(await verifyAuditFile(join(dir, "empty.jsonl"), chain)).toEqual({ ok: true, count: 0, head: GENESIS_HASH, anchored: 0, unanchored: 0 });
+  });
+});
+
+describe("checkpoints", () => {
+  it("anchors the first record after start, every N records, on demand and at close", async () => {
+    const sink = memoryAuditSink();
+    const checkpoints = memoryCheckpointStore();
+    const trail = createAuditTrail({ sink, key: KEY, chainKey: CHAIN_KEY, checkpoints, checkpointEvery: 3, checkpointIntervalMs: 0 });
+    for (let index = 0; index < 7; index++) await trail.record(entry(index));
+    const counts = () => checkpoints.lines.map((line) => (JSON.parse(line) as { count: number }).count);
+    expect(counts()).toEqual([1, 4, 7]);
+    expect(await trail.checkpoint()).toBeUndefined(); // head unchanged
+    await trail.record(entry(7));
+    await trail.close();
+    expect(counts()).toEqual([1, 4, 7, 8]);
+    expect(checkpoints.lines.join("\n")).not.toContain(CHAIN_KEY);
+    await expect(trail.record(entry(8))).rejects.toMatchObject({ code: "AUDIT_TRAIL_CLOSED" });
+    expect(verifyAuditChain(sink.lines, { chainKey: CHAIN_KEY, checkpoints: checkpoints.lines })).toMatchObject({ ok: true, count: 8, anchored: 8, unanchored: 0 });
+  });
+
+  it("anchors periodically while the head moves", async () => {
+    const checkpoints = memoryCheckpointStore();
+    const trail = createAuditTrail({ sink: memoryAuditSink(), key: KEY, chainKey: CHAIN_KEY, checkpoints, checkpointIntervalMs: 20 });
+    await trail.record(entry(0));
+    await trail.record(entry(1));
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(checkpoints.lines.map((line) => (JSON.parse(line) as { count: number }).count)).toEqual([1, 2]);
+    await trail.close();
   });
 });
 
@@ -226,7 +248,7 @@ describe("audit entry validation", () => {
     await memoryTrail.record(entry(0));
     await expect(memoryTrail.record({ ...entry(1), detail: { bad: Number.NaN } })).rejects.toThrow(TypeError);
     await memoryTrail.record(entry(2));
-    expect(verifyAuditChain(sink.lines)).toMatchObject({ ok: true, count: 2 });
+    expect(verifyAuditChain(sink.lines, { chainKey: KEY })).toMatchObject({ ok: true, count: 2 });
   });
 
   it("recovers after a failing sink by re-reading the chain head", async () => {
@@ -247,6 +269,6 @@ describe("audit entry validation", () => {
     failNext = true;
     await expect(flakyTrail.record(entry(1))).rejects.toThrow("disk full");
     expect((await flakyTrail.record(entry(2))).seq).toBe(1);
-    expect(verifyAuditChain(inner.lines)).toMatchObject({ ok: true, count: 2 });
+    expect(verifyAuditChain(inner.lines, { chainKey: KEY })).toMatchObject({ ok: true, count: 2 });
   });
 });

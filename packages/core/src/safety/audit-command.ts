@@ -1,0 +1,158 @@
+import { stat } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import type { StateStore } from "../state/state-store.js";
+import { readFileLines } from "./audit-sinks.js";
+import { stateCheckpointStore } from "./audit-checkpoints.js";
+import { loadAuditKey } from "./audit-key.js";
+import { defaultCheckpointFile, verifyAuditTrail, type AuditChainVerdict } from "./audit-verify.js";
+
+/** The state log a shared audit chain lives in unless told otherwise. */
+export const DEFAULT_AUDIT_LOG = "audit";
+
+/**
+ * The key file that goes with an audit file or state file when none is configured: `<path>.audit-key`.
+ *
+ * @example
+ * ```ts
+ * defaultAuditKeyFile("/var/lib/mcp/audit.jsonl"); // "/var/lib/mcp/audit.jsonl.audit-key"
+ * ```
+ * @category Safety
+ */
+export function defaultAuditKeyFile(path: string): string {
+  return `${path}.audit-key`;
+}
+
+/**
+ * What the `audit` operator command is run with.
+ *
+ * @example
+ * ```ts
+ * const code = await runAuditCommand({ argv: ["verify", "--file", "audit.jsonl"], env: process.env, print: console.log, log: console.error });
+ * ```
+ * @category Safety
+ */
+export type AuditCommandInput = {
+  /** Arguments after `audit`: `verify [--file <path>] [--checkpoints <path>] [--log <name>]`. */
+  argv: string[];
+  /** Shared state holding a chain appended through its linked log (used without `--file`). */
+  state?: StateStore;
+  env: NodeJS.ProcessEnv;
+  /** Result lines (stdout). */
+  print: (line: string) => void;
+  /** Error lines (stderr). */
+  log: (line: string) => void;
+};
+
+const USAGE = [
+  "Usage: audit verify [--file <audit.jsonl>] [--checkpoints <path>] [--log <name>]",
+  "  --file         Verify this JSON Lines trail (checkpoints default to <file>.checkpoints,",
+  "                 key to MCP_AUDIT_KEY, MCP_AUDIT_KEY_FILE or <file>.audit-key).",
+  "  --checkpoints  Checkpoint file kept apart from the trail.",
+  "  --log          Without --file: the state log holding the shared chain (default audit);",
+  "                 its checkpoints are read from the state too. Key: MCP_AUDIT_KEY or MCP_AUDIT_KEY_FILE.",
+  "Exit status: 0 intact, 1 tampered or unverifiable (first bad record named), 2 usage.",
+].join("\n");
+
+/**
+ * The `audit verify` operator command every bin offers: checks a trail's keyed chain and its
+ * signed checkpoints, prints the verdict naming at most the first bad record's line, seq and
+ * binding (never record contents), and resolves the exit status.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await runAuditCommand({ argv: ["verify", "--file", "audit.jsonl"], env: process.env, print: console.log, log: console.error });
+ * ```
+ * @category Safety
+ */
+export async function runAuditCommand(input: AuditCommandInput): Promise<number> {
+  const [verb, ...rest] = input.argv;
+  if (verb !== "verify") {
+    input.log(verb === undefined || verb === "--help" || verb === "-h" ? USAGE : `unknown audit command "${printable(verb)}"\n${USAGE}`);
+    return verb === "--help" || verb === "-h" ? 0 : 2;
+  }
+  let values: { file?: string; checkpoints?: string; log?: string; help?: boolean };
+  try {
+    values = parseArgs({
+      args: rest,
+      options: { file: { type: "string" }, checkpoints: { type: "string" }, log: { type: "string" }, help: { type: "boolean", short: "h" } },
+      strict: true,
+      allowPositionals: false,
+    }).values as typeof values;
+  } catch (error) {
+    input.log(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    input.log(USAGE);
+    return 0;
+  }
+
+  let described: string;
+  let verdict: AuditChainVerdict;
+  try {
+    if (values.file !== undefined) {
+      const file = values.file;
+      described = file;
+      if (!(await exists(file))) {
+        input.print(`audit trail NOT verified: ${file} does not exist`);
+        return 1;
+      }
+      const { key } = loadAuditKey({ env: input.env, file: defaultAuditKeyFile(file) });
+      const checkpoints = values.checkpoints ?? defaultCheckpointFile(file);
+      verdict = await verifyAuditTrail({ lines: readFileLines(file), checkpoints: readFileLines(checkpoints) }, { chainKey: key });
+    } else {
+      if (input.state === undefined) {
+        input.log(`no trail to verify: give --file <audit.jsonl>, or the shared state holding the chain\n${USAGE}`);
+        return 2;
+      }
+      const log = values.log ?? DEFAULT_AUDIT_LOG;
+      described = `state log "${printable(log)}" (${input.state.engine})`;
+      const { key } = loadAuditKey({ env: input.env });
+      verdict = await verifyAuditTrail({ lines: stateLogLines(input.state, log), checkpoints: stateCheckpointStore(input.state, log).readAll() }, { chainKey: key });
+    }
+  } catch (error) {
+    // Key and I/O problems carry no record content; their messages say what to configure.
+    input.print(`audit trail NOT verified: ${(error as Error).message}`);
+    return 1;
+  }
+
+  if (verdict.ok) {
+    const anchoring =
+      verdict.unanchored === 0
+        ? `all anchored by a signed checkpoint${verdict.anchoredAt ? ` of ${verdict.anchoredAt}` : ""}`
+        : `${verdict.anchored} anchored by a signed checkpoint, ${verdict.unanchored} written after it (intact but not yet anchored)`;
+    input.print(`audit trail intact: ${described}: ${verdict.count} records, ${anchoring}`);
+    return 0;
+  }
+  const where = [
+    verdict.line === undefined ? undefined : `line ${verdict.line}`,
+    verdict.seq === undefined ? undefined : `seq ${verdict.seq}`,
+    verdict.binding === undefined ? undefined : `binding ${verdict.binding}`,
+  ].filter((part) => part !== undefined);
+  input.print(`audit trail NOT intact: ${described}: ${where.length > 0 ? `first bad record at ${where.join(", ")}: ` : ""}${verdict.reason}`);
+  return 1;
+}
+
+/** Pages through a state log, yielding each entry as the line it stands for. */
+async function* stateLogLines(state: StateStore, log: string): AsyncIterable<string> {
+  let afterSeq = 0;
+  for (;;) {
+    const page = await state.readLog<unknown>(log, { afterSeq, limit: 1000 });
+    for (const item of page) yield typeof item.entry === "string" ? item.entry : JSON.stringify(item.entry);
+    if (page.length < 1000) return;
+    afterSeq = page.at(-1)!.seq;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function printable(value: string): string {
+  return /^[A-Za-z0-9._:/-]{1,100}$/.test(value) ? value : "(unprintable)";
+}
