@@ -50,7 +50,7 @@ try {
     messageId: "BENCH",
     createdAt: "2026-10-31T23:59:59",
     statementId: "BENCH-2026-10",
-    iban: "DE89370400440532013000",
+    account: { iban: "DE89370400440532013000" },
     currency: "EUR",
     from: "2026-10-01",
     to: "2026-10-31",

@@ -36,7 +36,7 @@ describe("camt.053", () => {
       messageId: "M1",
       createdAt: "2026-11-30T23:59:59",
       statementId: "S1",
-      iban: "DE89370400440532013000",
+      account: { iban: "DE89370400440532013000" },
       currency: "KWD",
       from: "2026-11-01",
       to: "2026-11-30",

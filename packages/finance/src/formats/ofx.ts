@@ -14,7 +14,10 @@ interface OfxElement {
 /**
  * Parses OFX 1.x SGML, where leaf elements have no closing tag (`<TRNAMT>-12.30`), into a tree.
  * A tokenizer over `<TAG>`, `</TAG>` and text; an open element with text and no children is a
- * leaf and closes at the next tag. Closing tags close back to the matching open element.
+ * leaf and closes at the next tag. Aggregates (elements holding other elements) MUST have end
+ * tags (OFX 1.6 §2.3.1): an end tag that would implicitly close an inner aggregate, or an
+ * aggregate still open at the end of the file, is refused rather than guessed at, because
+ * guessing moves elements (a LEDGERBAL after an unclosed BANKTRANLIST) and loses data silently.
  */
 function parseSgml(body: string): OfxElement {
   const root: OfxElement = { tag: "#root", children: [] };
@@ -33,7 +36,10 @@ function parseSgml(body: string): OfxElement {
     if (tag.startsWith("/")) {
       const name = tag.slice(1);
       const at = stack.map((element) => element.tag).lastIndexOf(name);
-      if (at > 0) stack.length = at;
+      if (at > 0) {
+        if (at < stack.length - 1) throw unclosedAggregate(stack.slice(1), stack[at + 1]!.tag, `before </${safeTag(name)}>`);
+        stack.length = at;
+      }
       continue;
     }
     const element: OfxElement = { tag, children: [] };
@@ -45,7 +51,19 @@ function parseSgml(body: string): OfxElement {
       stack.push(element);
     }
   }
+  if (stack.length > 1) throw unclosedAggregate(stack.slice(1), stack[stack.length - 1]!.tag, "at the end of the file");
   return root;
+}
+
+const safeTag = (tag: string): string => (/^[A-Z0-9.]{1,32}$/.test(tag) ? tag : "?");
+
+function unclosedAggregate(open: OfxElement[], tag: string, where: string): ExtensionError {
+  const path = open.map((element) => safeTag(element.tag)).join("/");
+  return new ExtensionError(
+    "STATEMENT_INVALID",
+    `the OFX aggregate <${safeTag(tag)}> is not closed ${where} (path ${path}); OFX requires end tags on aggregates, so the file is refused rather than read with elements misplaced`,
+    { field: "content", data: { path } },
+  );
 }
 
 /** Converts fast-xml-parser output (OFX 2.x) to the same tree shape. */

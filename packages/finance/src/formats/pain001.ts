@@ -1,6 +1,7 @@
 import { ExtensionError } from "@mcp-verticals/core";
 import { XMLBuilder, XMLParser } from "fast-xml-parser";
 import { bankAmountToMinor, fromMinorUnits } from "../money/money.js";
+import { currencyInfo } from "../money/currencies.js";
 
 /** The fields of one credit transfer in a pain.001 message. */
 export interface CreditTransfer {
@@ -12,8 +13,14 @@ export interface CreditTransfer {
   debtorIban: string;
   debtorBic?: string | undefined;
   endToEndId: string;
+  /** The amount in minor units of `currency`: the instructed amount, or the equivalent amount (`Amt/EqvtAmt/Amt`). */
   amountMinor: bigint;
   currency: string;
+  /**
+   * Only for an equivalent amount (`Amt/EqvtAmt`): the currency the transfer is made in (`CcyOfTrf`),
+   * while `amountMinor`/`currency` are what the debtor's account is charged.
+   */
+  transferCurrency?: string | undefined;
   creditorName: string;
   creditorIban: string;
   creditorBic?: string | undefined;
@@ -95,12 +102,11 @@ export function parsePain001(xml: string): CreditTransfer[] {
   const root = document.Document?.CstmrCdtTrfInitn;
   if (!root) throw new ExtensionError("PAYMENT_FILE_INVALID", "the XML is not a pain.001 document", { field: "content" });
   const transfers: CreditTransfer[] = [];
-  for (const info of root.PmtInf ?? []) {
+  for (const [infoIndex, info] of ((root.PmtInf ?? []) as Record<string, any>[]).entries()) {
     const dateNode = info.ReqdExctnDt;
     const executionDate = typeof dateNode === "object" ? String(dateNode.Dt ?? dateNode.DtTm ?? "") : String(dateNode ?? "");
-    for (const tx of info.CdtTrfTxInf ?? []) {
-      const instructed = tx.Amt?.InstdAmt;
-      const currency = String(instructed?.["@Ccy"] ?? "");
+    for (const [txIndex, tx] of ((info.CdtTrfTxInf ?? []) as Record<string, any>[]).entries()) {
+      const amount = amountOf(tx, `PmtInf[${infoIndex}]/CdtTrfTxInf[${txIndex}]/Amt`);
       transfers.push({
         messageId: String(root.GrpHdr?.MsgId ?? ""),
         createdAt: String(root.GrpHdr?.CreDtTm ?? ""),
@@ -110,8 +116,9 @@ export function parsePain001(xml: string): CreditTransfer[] {
         debtorIban: String(info.DbtrAcct?.Id?.IBAN ?? ""),
         debtorBic: info.DbtrAgt?.FinInstnId?.BICFI ?? info.DbtrAgt?.FinInstnId?.BIC,
         endToEndId: String(tx.PmtId?.EndToEndId ?? ""),
-        amountMinor: bankAmountToMinor(String(instructed?.["#text"] ?? ""), currency),
-        currency,
+        amountMinor: amount.minor,
+        currency: amount.currency,
+        ...(amount.transferCurrency === undefined ? {} : { transferCurrency: amount.transferCurrency }),
         creditorName: String(tx.Cdtr?.Nm ?? ""),
         creditorIban: String(tx.CdtrAcct?.Id?.IBAN ?? ""),
         creditorBic: tx.CdtrAgt?.FinInstnId?.BICFI ?? tx.CdtrAgt?.FinInstnId?.BIC,
@@ -120,4 +127,39 @@ export function parsePain001(xml: string): CreditTransfer[] {
     }
   }
   return transfers;
+}
+
+/**
+ * The amount of one credit transfer. ISO 20022 pain.001.001.09 `AmountType4Choice` is either
+ * `InstdAmt` (the amount to move, in its currency) or `EqvtAmt` (`Amt` in the currency of the
+ * debtor's account, plus `CcyOfTrf`, the currency to move it in); exactly one MUST be present.
+ */
+function amountOf(tx: Record<string, any>, path: string): { minor: bigint; currency: string; transferCurrency?: string } {
+  const node = tx.Amt;
+  const instructed = node?.InstdAmt;
+  const equivalent = node?.EqvtAmt;
+  if (instructed !== undefined && equivalent !== undefined) {
+    throw new ExtensionError("PAYMENT_FILE_INVALID", `${path} holds both InstdAmt and EqvtAmt; exactly one is allowed`, { field: "content", data: { path } });
+  }
+  if (instructed === undefined && equivalent === undefined) {
+    throw new ExtensionError("PAYMENT_FILE_INVALID", `${path} holds neither InstdAmt nor EqvtAmt`, { field: "content", data: { path } });
+  }
+  const amountNode = instructed ?? equivalent?.Amt;
+  const amountPath = instructed !== undefined ? `${path}/InstdAmt` : `${path}/EqvtAmt/Amt`;
+  if (amountNode === undefined || typeof amountNode !== "object") {
+    throw new ExtensionError("PAYMENT_FILE_INVALID", `${amountPath} is missing or has no Ccy attribute`, { field: "content", data: { path: amountPath } });
+  }
+  const currency = requireFileCurrency(amountNode["@Ccy"], `${amountPath}/@Ccy`);
+  const minor = bankAmountToMinor(String(amountNode["#text"] ?? ""), currency);
+  if (instructed !== undefined) return { minor, currency };
+  const transferCurrency = requireFileCurrency(equivalent.CcyOfTrf, `${path}/EqvtAmt/CcyOfTrf`);
+  return { minor, currency, transferCurrency };
+}
+
+function requireFileCurrency(raw: unknown, path: string): string {
+  const code = typeof raw === "string" ? raw.trim() : "";
+  if (!/^[A-Z]{3}$/.test(code) || currencyInfo(code) === undefined) {
+    throw new ExtensionError("CURRENCY_NOT_SUPPORTED", `${path} is not an active ISO 4217 currency code`, { field: "content", data: { path } });
+  }
+  return code;
 }

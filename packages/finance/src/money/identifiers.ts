@@ -93,39 +93,119 @@ export function luhnValid(digits: string): boolean {
 }
 
 /**
- * Finds card numbers: runs of 13–19 digits (single spaces or dashes allowed between them) that pass Luhn.
- * Only whole runs count, so a longer account number is not mistaken for a card.
+ * Free text as card detection sees it: NFKC (full-width and other compatibility digits become
+ * ASCII, so "４１１１" is 4111), with format characters (zero-width joiners, bidi marks) removed
+ * so they cannot split a number. Stored text is this normalized form.
+ *
+ * @example
+ * ```ts
+ * normalizeFreeText("４１１１\u200b１１１１"); // "41111111"
+ * ```
  */
-function panRuns(text: string): Array<{ start: number; end: number }> {
-  const found: Array<{ start: number; end: number }> = [];
-  const runs = /\d(?:[ -]?\d)*/g;
-  for (const match of text.matchAll(runs)) {
-    const digits = match[0].replace(/[ -]/g, "");
-    if (digits.length >= 13 && digits.length <= 19 && luhnValid(digits)) found.push({ start: match.index, end: match.index + match[0].length });
+export function normalizeFreeText(text: string): string {
+  return text.normalize("NFKC").replace(/\p{Cf}/gu, "");
+}
+
+/** Characters people put between digit groups: any space, dash, dot, slash, underscore, comma, apostrophe or middle dot. */
+const SEPARATOR = "[\\s\\p{Zs}\\p{Pd}._/,'’·•]";
+/** A digit run with at most three separator characters between digits (e.g. "4111 - 1111"). */
+const DIGIT_RUN = new RegExp(`\\d(?:${SEPARATOR}{0,3}\\d)*`, "gu");
+
+/**
+ * Finds card numbers in normalized text: runs of 13–19 digits (any separators between them)
+ * that pass Luhn. Only whole runs count, so a longer account number is not mistaken for a card.
+ * A run longer than 19 digits is also searched for 13–19-digit windows that pass Luhn and are
+ * delimited by a separator, so "order 12 4111.1111.1111.1111" is still caught.
+ */
+function panRuns(normalized: string): Array<{ start: number; end: number; digits: string }> {
+  const found: Array<{ start: number; end: number; digits: string }> = [];
+  for (const match of normalized.matchAll(DIGIT_RUN)) {
+    const digits = match[0].replace(/\D/g, "");
+    if (digits.length < 13) continue;
+    if (digits.length <= 19 && luhnValid(digits)) {
+      found.push({ start: match.index, end: match.index + match[0].length, digits });
+      continue;
+    }
+    // Split a long run at its separators and test every group-aligned window.
+    const groups = [...match[0].matchAll(/\d+/g)].map((group) => ({ start: match.index + group.index, end: match.index + group.index + group[0].length, digits: group[0] }));
+    for (let first = 0; first < groups.length; first++) {
+      let window = "";
+      for (let last = first; last < groups.length; last++) {
+        window += groups[last]!.digits;
+        if (window.length > 19) break;
+        if (window.length >= 13 && luhnValid(window)) {
+          found.push({ start: groups[first]!.start, end: groups[last]!.end, digits: window });
+          first = last;
+          break;
+        }
+      }
+    }
   }
   return found;
 }
 
-/** Whether `text` contains a Luhn-valid card number. */
+/** Whether `text` contains a Luhn-valid card number, after {@link normalizeFreeText}. */
 export function containsPan(text: string): boolean {
-  return panRuns(text).length > 0;
+  return panRuns(normalizeFreeText(text)).length > 0;
 }
 
 /**
- * Replaces card numbers with their last four digits (PCI DSS 3.4.1), for text from bank files.
+ * Normalizes free text ({@link normalizeFreeText}) and replaces card numbers with their last
+ * four digits (PCI DSS 3.4.1), for text from bank files and other sources that cannot be refused.
  *
  * @example
  * ```ts
- * redactPans("card 4111 1111 1111 1111 used"); // "card [card ••••1111] used"
+ * redactPans("card 4111.1111.1111.1111 used"); // "card [card ••••1111] used"
  * ```
  */
 export function redactPans(text: string): string {
-  let result = text;
-  for (const run of panRuns(text).reverse()) {
-    const digits = text.slice(run.start, run.end).replace(/[ -]/g, "");
-    result = `${result.slice(0, run.start)}[card ••••${digits.slice(-4)}]${result.slice(run.end)}`;
+  const normalized = normalizeFreeText(text);
+  let result = normalized;
+  for (const run of panRuns(normalized).reverse()) {
+    result = `${result.slice(0, run.start)}[card ••••${run.digits.slice(-4)}]${result.slice(run.end)}`;
   }
   return result;
+}
+
+/**
+ * Masks every valid IBAN written in free text (spaced or compact) with {@link maskIban}, so
+ * statement text shown by tools and resources never carries a full account number.
+ *
+ * @example
+ * ```ts
+ * maskIbansInText("SEPA from DE89 3704 0044 0532 0130 00 ref 7"); // "SEPA from DE** **** **** **** **30 00 ref 7"
+ * ```
+ */
+export function maskIbansInText(text: string): string {
+  return text.replace(/\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}\b/gi, (candidate) => {
+    // Trailing words can glue onto a spaced IBAN; take the longest valid prefix.
+    const compact = candidate.replace(/ /g, "").toUpperCase();
+    for (let length = compact.length; length >= 15; length--) {
+      if (isValidIBAN(compact.slice(0, length))) {
+        let consumed = 0;
+        let index = 0;
+        while (consumed < length) {
+          if (candidate[index] !== " ") consumed++;
+          index++;
+        }
+        return maskIban(compact.slice(0, length)) + candidate.slice(index);
+      }
+    }
+    return candidate;
+  });
+}
+
+/**
+ * Free text from an outside source made safe to store and show: normalized, card numbers
+ * redacted, IBANs masked.
+ *
+ * @example
+ * ```ts
+ * cleanFreeText("Paid with ４１１１ １１１１ １１１１ １１１１"); // "Paid with [card ••••1111]"
+ * ```
+ */
+export function cleanFreeText(text: string): string {
+  return maskIbansInText(redactPans(text));
 }
 
 /** Throws `PAN_NOT_ACCEPTED` when a free-text argument carries a card number. */

@@ -5,11 +5,22 @@ import { currencyInfo } from "./currencies.js";
 export const AMOUNT_PATTERN = /^-?(0|[1-9]\d{0,17})(\.\d{1,6})?$/;
 
 /**
+ * Largest magnitude of one amount, in minor units: 10^15 − 1 (9,999,999,999,999.99 EUR).
+ *
+ * Storage keeps minor units in 64-bit integers (SQLite INTEGER, PostgreSQL BIGINT, both at most
+ * 2^63 − 1 ≈ 9.22 × 10^18). Capping each amount about 9,000 times below that keeps account
+ * balances and trial-balance sums exact in every engine; a larger amount is refused with
+ * `AMOUNT_OUT_OF_RANGE` naming the field, before anything reaches storage.
+ */
+export const MAX_AMOUNT_MINOR = 10n ** 15n - 1n;
+
+/**
  * Parses a decimal-string amount into integer minor units of `currency`.
  * Never goes through a JavaScript number, so no float rounding can happen.
  *
  * @throws ExtensionError `CURRENCY_NOT_SUPPORTED` for an unknown code, `AMOUNT_INVALID` for a malformed
- *   string, `AMOUNT_PRECISION` when the amount has more decimals than the currency allows.
+ *   string, `AMOUNT_PRECISION` when the amount has more decimals than the currency allows,
+ *   `AMOUNT_OUT_OF_RANGE` beyond ±{@link MAX_AMOUNT_MINOR} minor units.
  * @example
  * ```ts
  * toMinorUnits("12.30", "EUR"); // 1230n
@@ -33,6 +44,12 @@ export function toMinorUnits(amount: string, currency: string, field = "amount")
     throw new ExtensionError("AMOUNT_PRECISION", `${currency} allows at most ${info.exponent} decimal places`, { field: `${field}.amount` });
   }
   const minor = BigInt(whole + significant.padEnd(info.exponent, "0"));
+  if (minor > MAX_AMOUNT_MINOR) {
+    throw new ExtensionError("AMOUNT_OUT_OF_RANGE", `amounts are limited to ±${fromMinorUnits(MAX_AMOUNT_MINOR, currency)} ${currency}`, {
+      field: `${field}.amount`,
+      data: { max: fromMinorUnits(MAX_AMOUNT_MINOR, currency) },
+    });
+  }
   return negative ? -minor : minor;
 }
 

@@ -3,6 +3,7 @@ import type { FinanceContext } from "../context.js";
 import { buildCamt053 } from "../formats/camt053.js";
 import { buildPain001 } from "../formats/pain001.js";
 import { CURRENCIES } from "../money/currencies.js";
+import { maskIban } from "../money/identifiers.js";
 import { remainingBudget } from "../payments/policy.js";
 import { accountOut, paymentOut, today, transactionOut } from "../tools/shared.js";
 
@@ -49,7 +50,7 @@ export const statementResource = defineResource({
   name: "statement-camt053",
   title: "camt.053 statement export",
   uri: "finance://accounts/{accountId}/statements/{period}",
-  description: "A camt.053.001.08 statement of one bank account for one month (period YYYY-MM), with opening and closing booked balances.",
+  description: "A camt.053.001.08 statement of one bank account for one month (period YYYY-MM), with opening and closing booked balances. The account IBAN is masked (Acct/Id/Othr, scheme MASKED_IBAN).",
   mimeType: "application/xml",
   example: "finance://accounts/acc_operating/statements/2026-10",
   read: async (_uri, { accountId, period }, context: FinanceContext) => {
@@ -74,7 +75,8 @@ export const statementResource = defineResource({
       messageId: `STMT-${account.code}-${period}`,
       createdAt: `${to}T23:59:59`,
       statementId: `${account.code}-${period}`,
-      iban: account.iban,
+      // The spec allows a full IBAN only in the pain.001 file; every client sees this statement masked.
+      account: { maskedIban: maskIban(account.iban).replace(/ /g, "") },
       currency: account.currency,
       from,
       to,

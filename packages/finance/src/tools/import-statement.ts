@@ -6,7 +6,7 @@ import { parseCamt053 } from "../formats/camt053.js";
 import { CsvMapping, parseCsvStatement } from "../formats/csv.js";
 import { parseOfx } from "../formats/ofx.js";
 import type { ParsedStatement } from "../formats/statement.js";
-import { normalizeIban, redactPans } from "../money/identifiers.js";
+import { cleanFreeText, normalizeIban, redactPans } from "../money/identifiers.js";
 import { fromMinorUnits } from "../money/money.js";
 import { CurrencyCode, IdempotencyKey } from "../schemas/money.js";
 import { idempotent, requireCurrency, requireWrites } from "./shared.js";
@@ -94,30 +94,34 @@ export const importStatementTool = defineTool({
         const contra = await storage.findAccountByRole("suspense", account.currency);
         if (!contra) throw new ExtensionError("NOT_FOUND", `no unreconciled-items account in ${account.currency} to book against`, { field: "accountId" });
         const seen = new Set<string>();
-        const existing = await storage.existingBankRefs(account.id, statement.lines.map((line) => line.bankRef));
+        // References are stored redacted, so duplicates are found by the redacted form too.
+        const refs = statement.lines.map((line) => redactPans(line.bankRef).slice(0, 200));
+        const existing = await storage.existingBankRefs(account.id, refs);
         let statementDuplicates = 0;
         let movements = 0n;
-        for (const line of statement.lines) {
+        for (const [index, line] of statement.lines.entries()) {
+          const ref = refs[index]!;
           if (line.status === "booked") movements += line.amountMinor;
-          if (existing.has(line.bankRef) || seen.has(line.bankRef)) {
+          if (existing.has(ref) || seen.has(ref)) {
             statementDuplicates++;
             continue;
           }
-          seen.add(line.bankRef);
+          seen.add(ref);
           const counterparty = line.counterpartyIban ? await storage.findCounterpartyByIban(normalizeIban(line.counterpartyIban) ?? "") : undefined;
           entries.push({
             date: line.bookingDate,
-            description: redactPans(line.description).slice(0, 500),
+            // Statement text is free text from outside: normalized, card numbers redacted, IBANs masked before storage.
+            description: cleanFreeText(line.description).slice(0, 500),
             status: line.status,
             postings: [
               { accountId: account.id, amountMinor: line.amountMinor, currency: account.currency },
               { accountId: contra.id, amountMinor: -line.amountMinor, currency: account.currency },
             ],
             counterpartyId: counterparty?.id,
-            endToEndId: line.endToEndId && line.endToEndId !== "NOTPROVIDED" ? line.endToEndId.slice(0, 64) : undefined,
+            endToEndId: line.endToEndId && line.endToEndId !== "NOTPROVIDED" ? redactPans(line.endToEndId).slice(0, 64) : undefined,
             sourceKind: input.format,
-            sourceRef: statement.id.slice(0, 100),
-            bankRef: { accountId: account.id, ref: line.bankRef.slice(0, 200) },
+            sourceRef: redactPans(statement.id).slice(0, 100),
+            bankRef: { accountId: account.id, ref },
           });
         }
         duplicates += statementDuplicates;
@@ -129,7 +133,7 @@ export const importStatementTool = defineTool({
             : "unavailable";
         if (check === "mismatch") balanceFailure = true;
         summaries.push({
-          statementId: statement.id.slice(0, 100),
+          statementId: redactPans(statement.id).slice(0, 100),
           accountId: account.id,
           currency: statement.currency,
           lines: statement.lines.length,

@@ -2,7 +2,7 @@ import { boundPage, ExtensionError, fenceUntrustedText, resolveLimit } from "@mc
 import type { AccountRecord, CounterpartyRecord, EntryRecord, PaymentRecord } from "../backend/finance-storage.js";
 import type { FinanceContext } from "../context.js";
 import { currencyInfo } from "../money/currencies.js";
-import { maskIban } from "../money/identifiers.js";
+import { maskIban, maskIbansInText } from "../money/identifiers.js";
 import { money, toMinorUnits } from "../money/money.js";
 import type { Account, Counterparty } from "../schemas/account.js";
 import type { Payment } from "../schemas/payment.js";
@@ -112,11 +112,12 @@ export function transactionOut(entry: EntryRecord): Transaction {
   return {
     id: entry.id,
     date: entry.date,
-    description: fromBank ? fenceUntrustedText(entry.description, `a ${entry.sourceKind} bank statement`) : entry.description,
+    // Full IBANs appear only in the pain.001 file: any written into free text are masked on the way out.
+    description: fromBank ? fenceUntrustedText(maskIbansInText(entry.description), `a ${entry.sourceKind} bank statement`) : maskIbansInText(entry.description),
     status: entry.status,
     postings: entry.postings.map((posting) => ({ accountId: posting.accountId, amount: money(posting.amountMinor, posting.currency) })),
     ...(entry.counterpartyId ? { counterpartyId: entry.counterpartyId } : {}),
-    ...(entry.reference ? { reference: fromBank ? fenceUntrustedText(entry.reference, "a bank statement") : entry.reference } : {}),
+    ...(entry.reference ? { reference: fromBank ? fenceUntrustedText(maskIbansInText(entry.reference), "a bank statement") : maskIbansInText(entry.reference) } : {}),
     ...(entry.endToEndId ? { endToEndId: entry.endToEndId } : {}),
     ...(entry.reversalOf ? { reversalOf: entry.reversalOf } : {}),
     source: { kind: entry.sourceKind, ...(entry.sourceRef ? { ref: entry.sourceRef } : {}) },
@@ -138,7 +139,7 @@ export function paymentOut(payment: PaymentRecord): Payment {
     amount: money(payment.amountMinor, payment.currency),
     endToEndId: payment.endToEndId,
     executionDate: payment.executionDate,
-    ...(payment.remittance ? { remittance: payment.remittance } : {}),
+    ...(payment.remittance ? { remittance: maskIbansInText(payment.remittance) } : {}),
     digest: payment.digest,
     createdAt: payment.createdAt,
     ...(payment.transactionId ? { transactionId: payment.transactionId } : {}),
