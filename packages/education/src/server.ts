@@ -134,7 +134,7 @@ export function createEducationRuntime(options: EducationRuntimeOptions = {}): E
     auditSink,
     verifyAudit: async () => {
       await trail?.checkpoint();
-      return verifyAuditTrail({ lines: auditSink.readAll!(), checkpoints: auditCheckpoints.readAll() }, { chainKey: auditKey });
+      return verifyAuditTrail({ lines: auditSink.readLines!(), checkpoints: auditCheckpoints.readAll() }, { chainKey: auditKey });
     },
     principal,
     createServer: () => createEducationServer({ runtime: { services, settings: options.settings ?? {}, audit, principal } }),

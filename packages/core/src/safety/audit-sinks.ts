@@ -25,8 +25,8 @@ export interface AuditSink {
    * the trail then never caches the chain head.
    */
   appendLinked?(compose: (last: string | undefined) => string): Promise<void>;
-  /** Optional: every stored line, oldest first, for verification. */
-  readAll?(): AsyncIterable<string>;
+  /** Optional: every stored line, oldest first, streamed for verification. */
+  readLines?(): AsyncIterable<string>;
 }
 
 /**
@@ -54,7 +54,7 @@ export function memoryAuditSink(): AuditSink & { readonly lines: string[] } {
       }
       return undefined;
     },
-    async *readAll() {
+    async *readLines() {
       yield* [...lines];
     },
   };
@@ -114,7 +114,7 @@ export function fileAuditSink(path: string, options: FileAuditSinkOptions = {}):
       if (options.sync === true) await file.datasync();
     },
     readLast: () => readLastLine(path),
-    readAll: () => readFileLines(path),
+    readLines: () => readFileLines(path),
     async close() {
       const pending = handle;
       handle = undefined;
