@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { runServerBin } from "@mcp-verticals/core";
+import { defaultAuditKeyFile, loadAuditKey, runServerBin } from "@mcp-verticals/core";
 import { loadContent } from "./backend/seed.js";
 import { EDUCATION_EXTENSION_ID } from "./extension.js";
 import { AllowedWrite, ActingRole } from "./schemas/settings.js";
@@ -32,6 +32,8 @@ void runServerBin({
     ONEROSTER_CLIENT_SECRET: "OAuth 2 client secret for --oneroster-url.",
     ONEROSTER_TOKEN_URL: "Token endpoint for --oneroster-url (default <url>/oauth/token).",
     EDU_PSEUDONYM_KEY: "Pseudonym key (≥ 32 bytes); default kept in <data>/keys.json or random per run.",
+    MCP_AUDIT_KEY: "With --data: key (≥32 bytes) that signs the audit chain and its checkpoints; keep it apart from <data>.",
+    MCP_AUDIT_KEY_FILE: "File holding that key (default $XDG_CONFIG_HOME/mcp-verticals/mcp-education.audit-key, created 0600 on first start).",
   },
   createFactory: async ({ flags, env }) => {
     const string = (name: string) => (typeof flags[name] === "string" ? (flags[name] as string) : undefined);
@@ -48,7 +50,7 @@ void runServerBin({
       : undefined;
     const importDir = string("import");
     const runtime = createEducationRuntime({
-      ...(string("data") ? { dataDir: string("data")! } : {}),
+      ...(string("data") ? { dataDir: string("data")!, auditKey: loadAuditKey({ env, file: defaultAuditKeyFile("mcp-education", env), create: true }).key } : {}),
       ...(roster ? { roster } : {}),
       ...(importDir || roster ? { seed: false as const } : {}),
       ...(env.EDU_PSEUDONYM_KEY ? { pseudonymKey: env.EDU_PSEUDONYM_KEY } : {}),

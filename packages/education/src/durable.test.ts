@@ -36,7 +36,7 @@ describe("the durable embedded store (--data)", async () => {
       await second.close();
     }
     expect(existsSync(join(dir, "education.sqlite"))).toBe(true);
-    const verdict = await verifyAuditFile(join(dir, "audit.jsonl"), { chainKey: readFileSync(join(dir, "audit.jsonl.audit-key"), "utf8").trim() });
+    const verdict = await verifyAuditFile(join(dir, "audit.jsonl"), { chainKey: readFileSync(join(dir, "audit.key"), "utf8").trim() });
     expect(verdict).toMatchObject({ ok: true });
     expect((verdict as { count: number }).count).toBeGreaterThan(4);
   });

@@ -3,7 +3,6 @@ import {
   createApprovals,
   createAuditTrail,
   createCursorCodec,
-  defaultAuditKeyFile,
   defaultCheckpointFile,
   fileAuditSink,
   fileCheckpointStore,
@@ -52,7 +51,8 @@ export interface EducationRuntimeOptions {
   audit?: AuditTrail;
   /**
    * Key (≥ 32 bytes) that signs the audit chain and its checkpoints; keep it apart from `dataDir`.
-   * Default: the key file `dataDir/audit.jsonl.audit-key` (created 0600 on first start), or random in memory.
+   * Default: the key file `dataDir/audit.key` (created 0600 on first start), or random in memory;
+   * the reference server passes the key from `MCP_AUDIT_KEY`/`MCP_AUDIT_KEY_FILE` or its configuration directory instead.
    */
   auditKey?: string | Uint8Array;
   /** Clock, for tests. */
@@ -116,7 +116,7 @@ export function createEducationRuntime(options: EducationRuntimeOptions = {}): E
   const auditSink: AuditSink = auditFile ? fileAuditSink(auditFile) : memoryAuditSink();
   const auditCheckpoints: AuditCheckpointStore = auditFile ? fileCheckpointStore(defaultCheckpointFile(auditFile)) : memoryCheckpointStore();
   // The chain key never lives in the trail: a key file beside it at worst, the environment or a secret mount at best.
-  const auditKey = options.auditKey ?? (auditFile ? loadAuditKey({ env: {}, file: defaultAuditKeyFile(auditFile), create: true }).key : randomBytes(32));
+  const auditKey = options.auditKey ?? (auditFile ? loadAuditKey({ env: {}, file: join(options.dataDir!, "audit.key"), create: true }).key : randomBytes(32));
   const trail = options.audit ? undefined : createAuditTrail({ sink: auditSink, key: `${secret}:audit`, chainKey: auditKey, checkpoints: auditCheckpoints });
   const audit = options.audit ?? trail!;
   const services: EducationServices = {

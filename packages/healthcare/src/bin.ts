@@ -41,7 +41,7 @@ void runServerBin({
   environment: {
     HEALTHCARE_SECRET: "Deployment secret (≥32 bytes) for pseudonyms, cursors and approvals; random per process when unset.",
     MCP_AUDIT_KEY: "Key (≥32 bytes) that signs the audit chain and its checkpoints; keep it apart from the trail.",
-    MCP_AUDIT_KEY_FILE: "File holding that key (default <audit-file>.audit-key, created 0600 on first start).",
+    MCP_AUDIT_KEY_FILE: "File holding that key (default $XDG_CONFIG_HOME/mcp-verticals/mcp-healthcare.audit-key, created 0600 on first start).",
     FHIR_BEARER_TOKEN: "Bearer token for --fhir-url.",
     FHIR_CLIENT_ID: "SMART Backend Services client id for --fhir-url (with FHIR_PRIVATE_KEY).",
     FHIR_PRIVATE_KEY: "PEM private key (RS384 or ES384) for SMART Backend Services.",
@@ -81,7 +81,7 @@ void runServerBin({
       ? createAuditTrail({
           sink,
           key: auditKey,
-          chainKey: loadAuditKey({ env, file: defaultAuditKeyFile(auditFile), create: true }).key,
+          chainKey: loadAuditKey({ env, file: defaultAuditKeyFile("mcp-healthcare", env), create: true }).key,
           checkpoints: fileCheckpointStore(defaultCheckpointFile(auditFile)),
         })
       : createAuditTrail({ sink, key: auditKey });

@@ -1,4 +1,6 @@
 import { stat } from "node:fs/promises";
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { StateStore } from "../state/state-store.js";
 import { readFileLines } from "./audit-sinks.js";
@@ -10,16 +12,19 @@ import { defaultCheckpointFile, verifyAuditTrail, type AuditChainVerdict } from 
 export const DEFAULT_AUDIT_LOG = "audit";
 
 /**
- * The key file that goes with an audit file or state file when none is configured: `<path>.audit-key`.
+ * Where a bin keeps its audit chain key when neither `MCP_AUDIT_KEY` nor `MCP_AUDIT_KEY_FILE` is
+ * set: `$XDG_CONFIG_HOME/mcp-verticals/<command>.audit-key` (default `~/.config/...`), i.e. in the
+ * configuration directory, apart from the state directory and the log it signs.
  *
  * @example
  * ```ts
- * defaultAuditKeyFile("/var/lib/mcp/audit.jsonl"); // "/var/lib/mcp/audit.jsonl.audit-key"
+ * defaultAuditKeyFile("mcp-finance", process.env); // "/home/ana/.config/mcp-verticals/mcp-finance.audit-key"
  * ```
  * @category Safety
  */
-export function defaultAuditKeyFile(path: string): string {
-  return `${path}.audit-key`;
+export function defaultAuditKeyFile(command: string, env: NodeJS.ProcessEnv): string {
+  const base = env.XDG_CONFIG_HOME ? env.XDG_CONFIG_HOME : join(env.HOME ? env.HOME : homedir(), ".config");
+  return join(base, "mcp-verticals", `${command.replace(/[^A-Za-z0-9._-]/g, "_")}.audit-key`);
 }
 
 /**
@@ -27,11 +32,13 @@ export function defaultAuditKeyFile(path: string): string {
  *
  * @example
  * ```ts
- * const code = await runAuditCommand({ argv: ["verify", "--file", "audit.jsonl"], env: process.env, print: console.log, log: console.error });
+ * const code = await runAuditCommand({ command: "mcp-x", argv: ["verify", "--file", "audit.jsonl"], env: process.env, print: console.log, log: console.error });
  * ```
  * @category Safety
  */
 export type AuditCommandInput = {
+  /** The bin's name, e.g. `mcp-finance`: it locates the default key file. */
+  command: string;
   /** Arguments after `audit`: `verify [--file <path>] [--checkpoints <path>] [--log <name>]`. */
   argv: string[];
   /** Shared state holding a chain appended through its linked log (used without `--file`). */
@@ -45,11 +52,12 @@ export type AuditCommandInput = {
 
 const USAGE = [
   "Usage: audit verify [--file <audit.jsonl>] [--checkpoints <path>] [--log <name>]",
-  "  --file         Verify this JSON Lines trail (checkpoints default to <file>.checkpoints,",
-  "                 key to MCP_AUDIT_KEY, MCP_AUDIT_KEY_FILE or <file>.audit-key).",
+  "  --file         Verify this JSON Lines trail (checkpoints default to <file>.checkpoints).",
   "  --checkpoints  Checkpoint file kept apart from the trail.",
   "  --log          Without --file: the state log holding the shared chain (default audit);",
-  "                 its checkpoints are read from the state too. Key: MCP_AUDIT_KEY or MCP_AUDIT_KEY_FILE.",
+  "                 its checkpoints are read from the state too (--state <file> | --postgres <url>).",
+  "Key: MCP_AUDIT_KEY, else the file MCP_AUDIT_KEY_FILE names, else",
+  "  $XDG_CONFIG_HOME/mcp-verticals/<command>.audit-key (as the server created it).",
   "Exit status: 0 intact, 1 tampered or unverifiable (first bad record named), 2 usage.",
 ].join("\n");
 
@@ -60,7 +68,7 @@ const USAGE = [
  *
  * @example
  * ```ts
- * process.exitCode = await runAuditCommand({ argv: ["verify", "--file", "audit.jsonl"], env: process.env, print: console.log, log: console.error });
+ * process.exitCode = await runAuditCommand({ command: "mcp-x", argv: ["verify", "--file", "audit.jsonl"], env: process.env, print: console.log, log: console.error });
  * ```
  * @category Safety
  */
@@ -97,7 +105,7 @@ export async function runAuditCommand(input: AuditCommandInput): Promise<number>
         input.print(`audit trail NOT verified: ${file} does not exist`);
         return 1;
       }
-      const { key } = loadAuditKey({ env: input.env, file: defaultAuditKeyFile(file) });
+      const { key } = loadAuditKey({ env: input.env, file: defaultAuditKeyFile(input.command, input.env) });
       const checkpoints = values.checkpoints ?? defaultCheckpointFile(file);
       verdict = await verifyAuditTrail({ lines: readFileLines(file), checkpoints: readFileLines(checkpoints) }, { chainKey: key });
     } else {
@@ -107,8 +115,12 @@ export async function runAuditCommand(input: AuditCommandInput): Promise<number>
       }
       const log = values.log ?? DEFAULT_AUDIT_LOG;
       described = `state log "${printable(log)}" (${input.state.engine})`;
-      const { key } = loadAuditKey({ env: input.env });
+      const { key } = loadAuditKey({ env: input.env, file: defaultAuditKeyFile(input.command, input.env) });
       verdict = await verifyAuditTrail({ lines: stateLogLines(input.state, log), checkpoints: stateCheckpointStore(input.state, log).readAll() }, { chainKey: key });
+      if (verdict.ok && verdict.count === 0) {
+        input.print(`audit trail NOT verified: ${described} holds no records and no checkpoints (wrong --state/--postgres, or give --file)`);
+        return 1;
+      }
     }
   } catch (error) {
     // Key and I/O problems carry no record content; their messages say what to configure.

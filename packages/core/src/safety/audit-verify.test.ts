@@ -134,16 +134,18 @@ describe("the audit verify command and the audit key", () => {
 
   async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
     const out: string[] = [];
-    const code = await runAuditCommand({ argv, env, print: (line) => out.push(line), log: (line) => out.push(line) });
+    const code = await runAuditCommand({ command: "mcp-test", argv, env: { XDG_CONFIG_HOME: dir, ...env }, print: (line) => out.push(line), log: (line) => out.push(line) });
     return { code, text: out.join("\n") };
   }
 
   it("generates a 0600 key file on first start, reuses it, and verifies with it", async () => {
     const file = join(dir, "audit.jsonl");
-    const first = loadAuditKey({ env: {}, file: defaultAuditKeyFile(file), create: true });
+    const keyFile = defaultAuditKeyFile("mcp-test", { XDG_CONFIG_HOME: dir });
+    expect(keyFile).toBe(join(dir, "mcp-verticals", "mcp-test.audit-key"));
+    const first = loadAuditKey({ env: {}, file: keyFile, create: true });
     expect(first.created).toBe(true);
-    expect((await stat(defaultAuditKeyFile(file))).mode & 0o777).toBe(0o600);
-    const again = loadAuditKey({ env: {}, file: defaultAuditKeyFile(file), create: true });
+    expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
+    const again = loadAuditKey({ env: {}, file: keyFile, create: true });
     expect(Buffer.from(again.key).equals(Buffer.from(first.key))).toBe(true);
 
     const sink = fileAuditSink(file);

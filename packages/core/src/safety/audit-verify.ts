@@ -187,7 +187,7 @@ export function verifyAuditChain(lines: Iterable<string>, options: AuditVerifyOp
  *
  * @example
  * ```ts
- * const source: AuditTrailSource = { lines: sink.readAll!(), checkpoints: checkpointStore.readAll() };
+ * const source: AuditTrailSource = { lines: sink.readLines!(), checkpoints: checkpointStore.readAll() };
  * ```
  * @category Safety
  */
@@ -203,7 +203,7 @@ export type AuditTrailSource = {
  *
  * @example
  * ```ts
- * const verdict = await verifyAuditTrail({ lines: sink.readAll!(), checkpoints: checkpoints.readAll() }, { chainKey });
+ * const verdict = await verifyAuditTrail({ lines: sink.readLines!(), checkpoints: checkpoints.readAll() }, { chainKey });
  * ```
  * @category Safety
  */

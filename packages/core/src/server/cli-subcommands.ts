@@ -1,5 +1,6 @@
 import type { StateStore } from "../state/state-store.js";
 import type { ServerCliOptions } from "./cli.js";
+import { auditSubcommand } from "./cli-audit.js";
 
 /**
  * What an operator subcommand receives: its own arguments (after its name, without
@@ -45,7 +46,7 @@ export interface CliSubcommand {
 }
 
 // Core's own operator commands: each lives in its own file and is listed here.
-const BUILT_IN_SUBCOMMANDS: CliSubcommand[] = [];
+const BUILT_IN_SUBCOMMANDS: CliSubcommand[] = [auditSubcommand];
 
 const registry = new Map<string, CliSubcommand>(BUILT_IN_SUBCOMMANDS.map((subcommand) => [subcommand.name, subcommand]));
 
