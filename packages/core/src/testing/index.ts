@@ -22,3 +22,4 @@ export {
   sharedPostgresCluster,
   type PostgresTestCluster,
 } from "./postgres-cluster.js";
+export { AUDIT_TAMPERINGS, runAuditVerifyOnTamperings, type AuditVerifyOutcome } from "./audit-tampering.js";

@@ -94,7 +94,7 @@ export function luhnValid(digits: string): boolean {
 
 /**
  * Free text as card detection sees it: NFKC (full-width and other compatibility digits become
- * ASCII, so "４１１１" is 4111), with format characters (zero-width joiners, bidi marks) removed
+ * ASCII, so "４１１１" is 4111), digits of every other script as ASCII digits, with format characters (zero-width joiners, bidi marks) removed
  * so they cannot split a number. Stored text is this normalized form.
  *
  * @example
@@ -103,7 +103,21 @@ export function luhnValid(digits: string): boolean {
  * ```
  */
 export function normalizeFreeText(text: string): string {
-  return text.normalize("NFKC").replace(/\p{Cf}/gu, "");
+  return text
+    .normalize("NFKC")
+    .replace(/\p{Cf}/gu, "")
+    .replace(/\p{Nd}/gu, (digit) => (digit <= "9" ? digit : String(decimalValue(digit.codePointAt(0)!))));
+}
+
+/**
+ * The value of a decimal digit of any script (Arabic-Indic, Devanagari, ...), which NFKC leaves
+ * alone: Unicode puts each script's digits 0-9 in one contiguous run, so the value is the distance
+ * from the start of the run (modulo 10, for blocks with several runs back to back).
+ */
+function decimalValue(codePoint: number): number {
+  let start = codePoint;
+  while (start > 0 && /\p{Nd}/u.test(String.fromCodePoint(start - 1))) start--;
+  return (codePoint - start) % 10;
 }
 
 /** Characters people put between digit groups: any space, dash, dot, slash, underscore, comma, apostrophe or middle dot. */

@@ -1,0 +1,65 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { runAuditVerifyOnTamperings } from "@mcp-verticals/core/testing";
+
+const bin = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), "healthcare-audit-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// The key file goes to the configuration directory, the state to the state directory: both in the test's own folder.
+const env = { ...process.env, XDG_CONFIG_HOME: join(dir, "config"), XDG_STATE_HOME: join(dir, "state"), MCP_AUDIT_KEY: "", MCP_AUDIT_KEY_FILE: "" };
+
+describe("mcp-healthcare audit verify on the trail the spawned bin wrote", () => {
+  it("passes the intact trail and names the first bad record of an edited, deleted, reordered, truncated or recomputed one", async () => {
+    const file = join(dir, "audit.jsonl");
+    const child = spawn(process.execPath, [bin, "--http", "0", "--audit-file", file], { stdio: ["ignore", "ignore", "pipe"], env });
+    let seen = "";
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stderr!.on("data", (chunk: Buffer) => {
+        seen += chunk.toString();
+        const match = /listening on (\S+)/.exec(seen);
+        if (match) resolve(match[1]!);
+      });
+      child.once("exit", (code) => reject(new Error(`bin exited ${code}: ${seen}`)));
+    });
+    const client = new Client({ name: "audit-e2e", version: "0" });
+    await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+    for (const id of ["patient-001", "patient-002", "patient-003"]) await client.callTool({ name: "fhir_read", arguments: { resourceType: "Patient", id } });
+    await client.callTool({ name: "fhir_search", arguments: { resourceType: "Condition", params: {} } });
+    await client.callTool({ name: "fhir_read", arguments: { resourceType: "Patient", id: "no-such-patient" } });
+    await client.close();
+    // A graceful stop writes the closing checkpoint.
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+
+    const keyFile = join(dir, "config", "mcp-verticals", "mcp-healthcare.audit-key");
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    const trail = readFileSync(file, "utf8");
+    expect(trail).not.toContain(readFileSync(keyFile, "utf8").trim());
+    const records = trail.trim().split("\n");
+    expect(records.length).toBeGreaterThanOrEqual(5);
+
+    const { intact, tampered } = runAuditVerifyOnTamperings({ bin, file, env });
+    expect(intact).toMatchObject({ status: 0, stdout: expect.stringContaining(`audit trail intact`) });
+    expect(intact.stdout).toContain(`${records.length} records, all anchored`);
+    for (const [name, outcome] of Object.entries(tampered)) {
+      expect(outcome.status, `${name}: ${outcome.stdout}${outcome.stderr}`).toBe(1);
+      expect(outcome.stdout).toContain("NOT intact");
+      // Never more of a record than its seq and binding.
+      for (const record of records) {
+        const { principal, subjects } = JSON.parse(record) as { principal?: string; subjects?: string[] };
+        for (const secret of [principal, ...(subjects ?? [])]) if (secret) expect(outcome.stdout + outcome.stderr).not.toContain(secret);
+      }
+    }
+    expect(tampered.edit.stdout).toMatch(/first bad record at line \d+, seq \d+, binding \S+: record does not match its MAC/);
+    expect(tampered.recompute.stdout).toContain("record does not match its MAC");
+    expect(tampered.delete.stdout).toContain("sequence break");
+    expect(tampered.reorder.stdout).toContain("sequence break");
+    expect(tampered.truncate.stdout).toContain("truncated");
+  });
+});
