@@ -7,7 +7,7 @@ import type { AuditSink } from "./audit-sinks.js";
  * @example
  * ```ts
  * const sink: StateAuditSink = stateAuditSink(state, "audit");
- * verifyAuditChain(await sink.readAll()).ok; // true
+ * verifyAuditChain(await sink.readAll(), { chainKey }).ok; // true
  * ```
  * @category Safety
  */
@@ -25,7 +25,7 @@ export interface StateAuditSink extends AuditSink {
  *
  * @example
  * ```ts
- * const trail = createAuditTrail({ sink: stateAuditSink(state, "audit"), key: await sharedSecret(state, "audit-pseudonyms") });
+ * const trail = createAuditTrail({ sink: stateAuditSink(state, "audit"), key: await sharedSecret(state, "audit-pseudonyms"), chainKey, checkpoints: stateCheckpointStore(state, "audit") });
  * ```
  * @category Safety
  */

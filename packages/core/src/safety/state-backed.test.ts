@@ -5,7 +5,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { sqliteStateStore } from "../state/sqlite-store.js";
 import type { StateStore } from "../state/state-store.js";
 import { createApprovals } from "./approvals.js";
-import { createAuditTrail, verifyAuditChain } from "./audit-trail.js";
+import { createAuditTrail } from "./audit-chain.js";
+import { stateCheckpointStore } from "./audit-checkpoints.js";
+import { runAuditCommand } from "./audit-command.js";
+import { verifyAuditChain } from "./audit-verify.js";
 import { createIdempotency } from "./idempotency.js";
 import { stateApprovalLedger } from "./state-approval-ledger.js";
 import { stateAuditSink } from "./state-audit-sink.js";
@@ -155,18 +158,29 @@ describe("stateIdempotencyBackend", () => {
 });
 
 describe("stateAuditSink", () => {
-  it("keeps one verifiable chain when two replicas record concurrently", async () => {
+  it("keeps one verifiable, checkpointed chain when two replicas record concurrently", async () => {
     const [a, b, close] = await replicas();
     try {
-      const trails = [a, b].map((state) => createAuditTrail({ sink: stateAuditSink(state), key: secret }));
+      const chainKey = "chain-key-kept-outside-the-state-0123";
+      const trails = [a, b].map((state) =>
+        createAuditTrail({ sink: stateAuditSink(state), key: secret, chainKey, checkpoints: stateCheckpointStore(state, "audit"), checkpointEvery: 7 }),
+      );
       await Promise.all(
         Array.from({ length: 40 }, (_, index) =>
           trails[index % 2]!.record({ extension: "io.example/x", binding: "write", outcome: "ok", principal: `user-${index % 3}` }),
         ),
       );
+      await Promise.all(trails.map((trail) => trail.close()));
       const lines = await stateAuditSink(b).readAll();
       expect(lines).toHaveLength(40);
-      expect(verifyAuditChain(lines)).toMatchObject({ ok: true, count: 40 });
+      const checkpoints: string[] = [];
+      for await (const checkpoint of stateCheckpointStore(a, "audit").readAll()) checkpoints.push(checkpoint);
+      expect(verifyAuditChain(lines, { chainKey, checkpoints })).toMatchObject({ ok: true, count: 40, unanchored: 0 });
+      expect(verifyAuditChain(lines.slice(0, 38), { chainKey, checkpoints })).toMatchObject({ ok: false, reason: expect.stringContaining("truncated") });
+      // The operator command reads the same chain and its checkpoints from the state.
+      const out: string[] = [];
+      const code = await runAuditCommand({ command: "mcp-test", argv: ["verify"], state: b, env: { MCP_AUDIT_KEY: chainKey }, print: (line) => out.push(line), log: (line) => out.push(line) });
+      expect({ code, out: out.join("\n") }).toMatchObject({ code: 0, out: expect.stringContaining("40 records, all anchored") });
       expect(await stateAuditSink(a).readLast()).toBe(lines.at(-1));
       await expect(stateAuditSink(a).append("two\nlines")).rejects.toThrow(TypeError);
     } finally {
