@@ -2,16 +2,19 @@
 //
 //   node bench/finance/index.mjs
 //
-// 1. finance_import_statement (dryRun false) of a generated camt.053 file with 10,000 entries,
-//    through a real MCP client and server in one process, on a fresh SQLite file. Target < 2 s;
-//    printed next to the time the XML parse alone takes in the same run.
+// 1. camt.053 parsing as a stream (saxes), against the old DOM parse (fast-xml-parser) measured in
+//    the same run: 10,000 entries (8.4 MB) parsed in < 1 s; 100,000 entries (84 MB) read from a file
+//    in a child process with peak resident memory < 250 MB (the DOM baseline at 100,000 entries runs
+//    only with BENCH_DOM_100K=1: it needs gigabytes). Then finance_import_statement (dryRun false) of
+//    the 10,000-entry file through a real MCP client and server in one process, on a fresh SQLite
+//    file. Target < 2 s.
 // 2. finance_trial_balance over 100,000 postings versus `hledger balance` (Debian hledger) on the
 //    same ledger exported as a journal, in the same run. Target: ≥ 2× faster, identical totals.
 // Every figure is the best of BENCH_RUNS runs (default 2) for both sides alike; the load average is
 // printed because a shared machine slows both. Knobs: BENCH_ENTRIES (default 10000),
-// BENCH_POSTINGS (default 100000), BENCH_RUNS.
+// BENCH_POSTINGS (default 100000), BENCH_RUNS, BENCH_STREAM_ENTRIES (default 100000), BENCH_DOM_100K.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,6 +29,55 @@ const { connectInProcess } = await import(pathToFileURL(packageRequire.resolve("
 const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 10_000);
 const POSTINGS = Number(process.env.BENCH_POSTINGS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 2);
+const STREAM_ENTRIES = Number(process.env.BENCH_STREAM_ENTRIES ?? 100_000);
+const financeDist = new URL("../../packages/finance/dist/index.js", import.meta.url).href;
+const { XMLParser } = packageRequire("fast-xml-parser");
+// The parser the import used before streaming: a whole-document DOM.
+const domParser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", removeNSPrefix: true, parseTagValue: false, parseAttributeValue: false, trimValues: true, processEntities: true });
+
+/** Writes a camt.053 file of `count` entries entry by entry, so generating 84 MB needs no 84 MB string. */
+async function writeCamt053(path, count) {
+  const out = createWriteStream(path);
+  const write = (text) => (out.write(text) ? undefined : new Promise((resolve) => out.once("drain", resolve)));
+  let closing = 0n;
+  await write(`<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><GrpHdr><MsgId>BENCH</MsgId><CreDtTm>2026-10-31T23:59:59</CreDtTm></GrpHdr><Stmt><Id>BENCH-2026-10</Id><Acct><Id><IBAN>DE89370400440532013000</IBAN></Id><Ccy>EUR</Ccy></Acct>\n`);
+  await write(`<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">0.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-10-01</Dt></Dt></Bal>\n`);
+  const entries = [];
+  for (let index = 0; index < count; index++) {
+    const minor = BigInt(((index * 7919) % 200_000) - 100_000) || 1n;
+    closing += minor;
+    const abs = minor < 0n ? -minor : minor;
+    const amount = `${abs / 100n}.${String(abs % 100n).padStart(2, "0")}`;
+    const day = String((index % 28) + 1).padStart(2, "0");
+    entries.push(`  <Ntry>\n    <NtryRef>BENCH-${index}</NtryRef>\n    <Amt Ccy="EUR">${amount}</Amt>\n    <CdtDbtInd>${minor < 0n ? "DBIT" : "CRDT"}</CdtDbtInd>\n    <Sts>\n      <Cd>BOOK</Cd>\n    </Sts>\n    <BookgDt>\n      <Dt>2026-10-${day}</Dt>\n    </BookgDt>\n    <ValDt>\n      <Dt>2026-10-${day}</Dt>\n    </ValDt>\n    <AcctSvcrRef>BENCH-${index}</AcctSvcrRef>\n    <BkTxCd>\n      <Domn>\n        <Cd>PMNT</Cd>\n        <Fmly>\n          <Cd>${minor < 0n ? "ICDT" : "RCDT"}</Cd>\n          <SubFmlyCd>OTHR</SubFmlyCd>\n        </Fmly>\n      </Domn>\n    </BkTxCd>\n    <NtryDtls>\n      <TxDtls>\n        <Refs>\n          <EndToEndId>E2E-${index}</EndToEndId>\n        </Refs>\n        <RmtInf>\n          <Ustrd>Card settlement ${index} / invoice ${index * 3}</Ustrd>\n        </RmtInf>\n      </TxDtls>\n    </NtryDtls>\n  </Ntry>\n`);
+    // Indented like the built 10,000-entry file, so both have about 840 bytes per entry.
+    entries[entries.length - 1] = entries.at(-1).replace(/\n(?=.)/g, "\n    ");
+    if (entries.length === 1000) await write(entries.splice(0).join(""));
+  }
+  await write(entries.join(""));
+  const abs = closing < 0n ? -closing : closing;
+  await write(`<Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">${abs / 100n}.${String(abs % 100n).padStart(2, "0")}</Amt><CdtDbtInd>${closing < 0n ? "DBIT" : "CRDT"}</CdtDbtInd><Dt><Dt>2026-10-31</Dt></Dt></Bal></Stmt></BkToCstmrStmt></Document>\n`);
+  await new Promise((resolve, reject) => out.end((error) => (error ? reject(error) : resolve())));
+}
+
+/** Runs one parse of `path` in a fresh Node process and reports its time and peak resident memory. */
+function parseInChild(path, mode) {
+  const script = mode === "stream"
+    ? `const { parseCamt053Stream } = await import(${JSON.stringify(financeDist)}); const { createReadStream } = await import("node:fs");
+       const start = performance.now(); const [s] = await parseCamt053Stream(createReadStream(${JSON.stringify(path)}));
+       console.log(JSON.stringify({ ms: performance.now() - start, entries: s.lines.length, rssMb: process.resourceUsage().maxRSS / 1024 }));`
+    : mode === "dom"
+      ? `const { readFileSync } = await import("node:fs"); const { createRequire } = await import("node:module");
+         const { XMLParser } = createRequire(${JSON.stringify(packageRequire.resolve("fast-xml-parser"))})("fast-xml-parser");
+         const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", removeNSPrefix: true, parseTagValue: false, trimValues: true, processEntities: true });
+         const start = performance.now(); const doc = parser.parse(readFileSync(${JSON.stringify(path)}, "utf8"), true);
+         const n = [].concat(doc.Document.BkToCstmrStmt.Stmt.Ntry).length;
+         console.log(JSON.stringify({ ms: performance.now() - start, entries: n, rssMb: process.resourceUsage().maxRSS / 1024 }));`
+      : `console.log(JSON.stringify({ ms: 0, entries: 0, rssMb: process.resourceUsage().maxRSS / 1024 }));`;
+  const result = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", maxBuffer: 1 << 20 });
+  if (result.status !== 0) throw new Error(`${mode} parse failed: ${result.stderr.slice(0, 500)}`);
+  return JSON.parse(result.stdout.trim().split("\n").at(-1));
+}
 const dir = mkdtempSync(join(tmpdir(), "finance-bench-"));
 const best = (values) => Math.min(...values);
 const ms = (value) => `${value.toFixed(1)} ms`;
@@ -57,14 +109,47 @@ try {
     openingMinor: 0n,
     lines,
   });
-  const importTimes = [];
-  const parseTimes = [];
+  // --- 1a. parse 10,000 entries: stream vs DOM, same run --------------------------------------
+  const streamTimes = [];
+  const domTimes = [];
   for (let run = 0; run < RUNS; run++) {
     let start = performance.now();
-    finance.parseCamt053(xml);
-    parseTimes.push(performance.now() - start);
-    const { runtime, connection } = await connect(join(dir, `import-${run}.db`));
+    const [statement] = finance.parseCamt053(xml);
+    streamTimes.push(performance.now() - start);
+    if (statement.lines.length !== ENTRIES) throw new Error("stream parse lost entries");
     start = performance.now();
+    domParser.parse(xml, true);
+    domTimes.push(performance.now() - start);
+  }
+  const streamMs = best(streamTimes);
+  const domMs = best(domTimes);
+  console.log(`camt.053 parse, ${ENTRIES} entries (${(xml.length / 1e6).toFixed(1)} MB), streaming (saxes, with well-formedness checks and conversion): ${ms(streamMs)}  [target < 1000 ms: ${streamMs < 1000 ? "met" : "NOT met"}]`);
+  console.log(`  baseline, the old DOM parse alone (fast-xml-parser, no conversion): ${ms(domMs)}; streaming takes ${(streamMs / domMs).toFixed(2)}× the DOM parse time`);
+
+  // --- 1b. 100,000 entries from a file, in a child process: peak resident memory --------------
+  const bigFile = join(dir, "camt053-big.xml");
+  await writeCamt053(bigFile, STREAM_ENTRIES);
+  const bigMb = statSync(bigFile).size / 1e6;
+  const bare = parseInChild(bigFile, "bare");
+  const streamed = parseInChild(bigFile, "stream");
+  if (streamed.entries !== STREAM_ENTRIES) throw new Error(`stream parse of the big file gave ${streamed.entries} entries`);
+  console.log(`camt.053 parse, ${STREAM_ENTRIES} entries (${bigMb.toFixed(1)} MB) streamed from a file: ${ms(streamed.ms)}, peak RSS ${streamed.rssMb.toFixed(0)} MB  [target < 250 MB: ${streamed.rssMb < 250 ? "met" : "NOT met"}] (a bare Node process: ${bare.rssMb.toFixed(0)} MB)`);
+  const domSmallFile = join(dir, "camt053-10k.xml");
+  writeFileSync(domSmallFile, xml);
+  const domSmall = parseInChild(domSmallFile, "dom");
+  const streamSmall = parseInChild(domSmallFile, "stream");
+  console.log(`  baseline at ${ENTRIES} entries in a child: DOM peak RSS ${domSmall.rssMb.toFixed(0)} MB, streaming ${streamSmall.rssMb.toFixed(0)} MB (${(domSmall.rssMb / streamSmall.rssMb).toFixed(1)}× less)`);
+  if (process.env.BENCH_DOM_100K === "1") {
+    const domBig = parseInChild(bigFile, "dom");
+    console.log(`  baseline at ${STREAM_ENTRIES} entries: DOM parse ${ms(domBig.ms)}, peak RSS ${domBig.rssMb.toFixed(0)} MB (${(domBig.rssMb / streamed.rssMb).toFixed(1)}× the streaming peak)`);
+  }
+  rmSync(bigFile, { force: true });
+
+  // --- 1c. the whole import through MCP -----------------------------------------------------
+  const importTimes = [];
+  for (let run = 0; run < RUNS; run++) {
+    const { runtime, connection } = await connect(join(dir, `import-${run}.db`));
+    const start = performance.now();
     const result = await connection.client.callTool({
       name: "finance_import_statement",
       arguments: { idempotencyKey: `bench-import-${run}`, format: "camt.053", content: xml, dryRun: false },
@@ -76,7 +161,7 @@ try {
   }
   const importMs = best(importTimes);
   console.log(`camt.053 import, ${ENTRIES} entries (${(xml.length / 1e6).toFixed(1)} MB): ${ms(importMs)}  [target < 2000 ms: ${(importMs / 2000).toFixed(2)}× of budget, ${importMs < 2000 ? "met" : "NOT met"}]`);
-  console.log(`  of which XML parse alone: ${ms(best(parseTimes))} (${(best(parseTimes) / importMs * 100).toFixed(0)}% of the import)`);
+  console.log(`  of which the streaming parse: ${ms(streamMs)} (${((streamMs / importMs) * 100).toFixed(0)}% of the import)`);
 
   // --- 2. trial balance vs hledger ----------------------------------------------------------
   const database = join(dir, "ledger.db");

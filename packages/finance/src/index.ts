@@ -19,11 +19,11 @@ export { Payment, PaymentStatus, PaymentChecks, ApprovalRequest } from "./schema
 
 // Money and identifiers
 export { CURRENCIES, currencyInfo, type CurrencyInfo } from "./money/currencies.js";
-export { toMinorUnits, fromMinorUnits, money, bankAmountToMinor, AMOUNT_PATTERN, type MoneyValue } from "./money/money.js";
-export { normalizeIban, maskIban, luhnValid, containsPan, redactPans, describeAccountIdentifier } from "./money/identifiers.js";
+export { toMinorUnits, fromMinorUnits, money, bankAmountToMinor, AMOUNT_PATTERN, MAX_AMOUNT_MINOR, type MoneyValue } from "./money/money.js";
+export { normalizeIban, maskIban, maskIbansInText, luhnValid, containsPan, redactPans, cleanFreeText, normalizeFreeText, describeAccountIdentifier } from "./money/identifiers.js";
 
 // Formats
-export { parseCamt053, buildCamt053, type Camt053Export } from "./formats/camt053.js";
+export { parseCamt053, parseCamt053Stream, buildCamt053, type Camt053Export } from "./formats/camt053.js";
 export { parseOfx } from "./formats/ofx.js";
 export { parseCsvStatement, parseCsvRows, CsvMapping } from "./formats/csv.js";
 export { buildPain001, parsePain001, PAIN_001_NAMESPACE, type CreditTransfer } from "./formats/pain001.js";

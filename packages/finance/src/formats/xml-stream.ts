@@ -20,7 +20,7 @@ export interface XmlSubtreeHandler {
   element(path: readonly string[], value: string | XmlNode): boolean;
 }
 
-type Frame = { name: string; node: XmlNode; text: string; hasChildren: boolean; attributes: boolean };
+type Frame = { name: string; node: XmlNode | undefined; text: string; hasChildren: boolean };
 
 /** Local name of a possibly prefixed XML name (namespaces are ignored, as ISO 20022 readers usually do). */
 const localName = (name: string): string => {
@@ -60,39 +60,47 @@ export class XmlSubtreeReader {
       // A DOCTYPE could declare entities; statements and payment files never need one.
       throw this.error("the content declares a DOCTYPE, which statement and payment files never need; it is refused");
     });
+    const stack = this.stack;
     parser.on("opentag", (tag) => {
       const name = localName(tag.name);
-      const node: XmlNode = {};
-      let attributes = false;
-      for (const [key, value] of Object.entries(tag.attributes as Record<string, string>)) {
+      let node: XmlNode | undefined;
+      const attributes = tag.attributes as Record<string, string>;
+      for (const key in attributes) {
         if (key === "xmlns" || key.startsWith("xmlns:")) continue;
-        node[`@${localName(key)}`] = value;
-        attributes = true;
+        node ??= {};
+        node[`@${localName(key)}`] = attributes[key]!;
       }
-      const parent = this.stack.at(-1);
-      if (parent) parent.hasChildren = true;
-      this.stack.push({ name, node, text: "", hasChildren: false, attributes });
+      const parent = stack[stack.length - 1];
+      if (parent !== undefined && !parent.hasChildren) {
+        parent.hasChildren = true;
+        // Whitespace before the first child is layout, not content (ISO 20022 has no mixed content).
+        parent.text = "";
+      }
+      stack.push({ name, node, text: "", hasChildren: false });
       this.path.push(name);
     });
     const onText = (text: string) => {
-      const top = this.stack.at(-1);
-      if (top) top.text += text;
+      const top = stack[stack.length - 1];
+      if (top !== undefined && !top.hasChildren) top.text += text;
     };
     parser.on("text", onText);
     parser.on("cdata", onText);
     parser.on("closetag", () => {
-      const frame = this.stack.pop()!;
+      const frame = stack.pop()!;
       const text = frame.text.trim();
       let value: string | XmlNode;
-      if (!frame.hasChildren && !frame.attributes) value = text;
+      if (frame.node === undefined && !frame.hasChildren) value = text;
       else {
-        if (text !== "") frame.node["#text"] = text;
-        value = frame.node;
+        value = frame.node ?? {};
+        if (text !== "" && !frame.hasChildren) value["#text"] = text;
       }
       const consumed = this.handler.element(this.path, value);
       this.path.pop();
       if (consumed) return;
-      const parent = this.stack.at(-1)?.node ?? this.root;
+      const holder = stack[stack.length - 1];
+      let parent: XmlNode;
+      if (holder === undefined) parent = this.root;
+      else parent = holder.node ??= {};
       const existing = parent[frame.name];
       if (existing === undefined) parent[frame.name] = value;
       else if (Array.isArray(existing)) existing.push(value);
