@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The whole test suite: build, typecheck, unit + end-to-end tests, package checks on packed
-# tarballs, schema freshness, changesets and the docs build. Ends with "N passed, N failed".
+# The whole test suite: build, typecheck, unit + end-to-end tests on Node 20, the end-to-end tests
+# (*.e2e.test.ts) again on Node 24, package checks on packed tarballs, schema freshness, changesets
+# and the docs build. Prints the tests' totals per runtime, then ends with "N passed, N failed"
+# over everything.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
@@ -28,14 +30,22 @@ if [ "$test_status" -ne 0 ] && [ "$tests_failed" -eq 0 ]; then
   failures+=("test run (exit $test_status)")
 fi
 [ "$tests_failed" -gt 0 ] && failures+=("$tests_failed unit/e2e test(s)")
+echo "━━ end-to-end tests on Node 24" >&2
+node24_counts=$(node scripts/test-node24.mjs | tail -n 1) || true
+read -r node24_passed node24_failed <<<"${node24_counts:-0 1}"
+[[ "$node24_passed" =~ ^[0-9]+$ && "$node24_failed" =~ ^[0-9]+$ ]] || { node24_passed=0; node24_failed=1; }
+[ "$node24_failed" -gt 0 ] && failures+=("$node24_failed end-to-end test(s) on Node 24")
 check "package checks (publint --strict, attw, tarball contents)" pnpm exec turbo run lint:pkg --env-mode=loose --concurrency=1 --output-logs=errors-only
 check "changesets" pnpm exec changeset status
 check "docs (typedoc, warnings as errors)" bash scripts/build-docs.sh
 
-total_passed=$((tests_passed + passed))
-total_failed=$((tests_failed + failed))
+total_passed=$((tests_passed + node24_passed + passed))
+total_failed=$((tests_failed + node24_failed + failed))
 if [ "${#failures[@]}" -gt 0 ]; then
   echo "Failed: ${failures[*]}" >&2
 fi
+echo "Node $(node -p 'process.versions.node'), all tests: $tests_passed passed, $tests_failed failed"
+echo "Node 24, end-to-end tests: $node24_passed passed, $node24_failed failed"
+echo "Checks (build, typecheck, packages, changesets, docs): $passed passed, $failed failed"
 echo "$total_passed passed, $total_failed failed"
 [ "$total_failed" -eq 0 ]

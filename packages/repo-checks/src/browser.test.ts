@@ -1,14 +1,15 @@
 // The docs site in a real browser: headless Debian Chromium driven by playwright-core (no browser download).
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { repoRoot, siteBuildReport, siteDir, verticalFolders } from "./repo.js";
+import { repoRoot, siteDir, verticalFolders } from "./repo.js";
+import { siteBuild } from "./docs-build.js";
 import { serveSite } from "./site.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const haveChromium = existsSync(CHROMIUM);
-const siteBuilt = (JSON.parse(readFileSync(siteBuildReport, "utf8")) as { ok: boolean }).ok;
+const siteBuilt = siteBuild().ok;
 if (!haveChromium && process.env.CI !== "true") {
   console.warn(`browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH). With CI=true they fail instead.`);
 }

@@ -1,5 +1,7 @@
 // The docs build, step by step (the same steps scripts/build-docs.sh runs).
-import { run, repoRoot } from "./repo.js";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { run, repoRoot, siteBuildReport, siteDir } from "./repo.js";
 
 export interface SiteBuildStep {
   step: string;
@@ -22,4 +24,17 @@ export function buildSite(out: string): { ok: boolean; steps: SiteBuildStep[] } 
     if (result.status !== 0) return { ok: false, steps };
   }
   return { ok: true, steps };
+}
+
+/**
+ * The docs build of this test run into `.vitest/site`, made by the first test file that asks (the
+ * global setup clears the previous one). The outcome is recorded, not thrown, so the docs tests
+ * can report it.
+ */
+export function siteBuild(): { ok: boolean; steps: SiteBuildStep[] } {
+  if (!existsSync(siteBuildReport)) {
+    mkdirSync(dirname(siteBuildReport), { recursive: true });
+    writeFileSync(siteBuildReport, JSON.stringify(buildSite(siteDir), null, 2));
+  }
+  return JSON.parse(readFileSync(siteBuildReport, "utf8"));
 }

@@ -2,10 +2,10 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { brokenLinks, siteFiles } from "./site.js";
-import { repoRoot, siteBuildReport, siteDir, verticalFolders } from "./repo.js";
-import type { SiteBuildStep } from "./docs-build.js";
+import { repoRoot, siteDir, verticalFolders } from "./repo.js";
+import { siteBuild } from "./docs-build.js";
 
-const report = JSON.parse(readFileSync(siteBuildReport, "utf8")) as { ok: boolean; steps: SiteBuildStep[] };
+const report = siteBuild();
 const builtVerticals = verticalFolders().filter((folder) => existsSync(join(repoRoot, "packages", folder, "dist", "index.js")));
 const guides = () => [
   "docs/index.md",

@@ -16,7 +16,7 @@
  *   - a JSON Schema 2020-12 tool and a tool with SEP-2243 `x-mcp-header` parameters;
  *   - list-mutation hooks (`test_trigger_tool_change`, `test_trigger_prompt_change`).
  *
- * Not a public API: used only by `official-suite.test.ts`.
+ * Not a public API: used only by `official-suite.e2e.test.ts`.
  */
 import { randomBytes } from "node:crypto";
 import { createTaskRuntime, requestClientCapabilities, type TaskRuntime } from "@mcp-verticals/core";
