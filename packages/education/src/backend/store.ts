@@ -50,7 +50,7 @@ type Row = { data: string };
  * Writes survive a restart. `":memory:"` gives a throwaway store for tests.
  */
 export class EducationStore implements RosterBackend {
-  readonly db: Database.Database;
+  private readonly db: Database.Database;
   private readonly upsertRecord: Database.Statement;
 
   constructor(path: string) {
