@@ -1,18 +1,17 @@
 #!/usr/bin/env bash
-# Source this from the repo root: puts pnpm 12.21.0 on PATH (installed into .tools/ when the
-# machine has no matching pnpm, so no global install or root is needed) and installs dependencies.
+# Source this from the repo root: puts pnpm 12.21.0 on PATH (scripts/pnpm-path.sh) and installs
+# dependencies. Native modules (better-sqlite3) take a prebuilt binary where one can be downloaded
+# and compile from source otherwise.
 set -euo pipefail
-PNPM_VERSION=12.21.0
-# Native modules (better-sqlite3) compile against the headers the Node install ships, since
-# neither prebuilt binaries nor header tarballs can be downloaded here.
+# Without network access to prebuilt binaries or header tarballs, node-gyp compiles against the
+# headers the Node install ships.
 if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/node.h ]; then export npm_config_nodedir=/usr; fi
-export npm_config_build_from_source=true
-if [ "$(pnpm -v 2>/dev/null || true)" != "$PNPM_VERSION" ]; then
-  if [ ! -x .tools/pnpm/node_modules/.bin/pnpm ] || [ "$(.tools/pnpm/node_modules/.bin/pnpm -v)" != "$PNPM_VERSION" ]; then
-    echo "› installing pnpm $PNPM_VERSION into .tools/pnpm" >&2
-    npm install --no-save --no-audit --no-fund --loglevel=error --prefix .tools/pnpm "pnpm@$PNPM_VERSION" >&2
-  fi
-  export PATH="$PWD/.tools/pnpm/node_modules/.bin:$PATH"
+source scripts/pnpm-path.sh
+log=.tools/install.log
+mkdir -p .tools
+echo "› pnpm install (log: $log)" >&2
+if ! pnpm install --frozen-lockfile --reporter=append-only >"$log" 2>&1; then
+  tail -n 40 "$log" >&2
+  echo "pnpm install failed; the whole log is in $log" >&2
+  return 1 2>/dev/null || exit 1
 fi
-echo "› pnpm install" >&2
-pnpm install --frozen-lockfile --reporter=append-only >&2
