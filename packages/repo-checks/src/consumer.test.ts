@@ -23,7 +23,7 @@ import { createHealthcareServer, healthcareClient, HEALTHCARE_EXTENSION_ID } fro
 import { Client, InMemoryTransport } from "@modelcontextprotocol/client";
 import type { McpServer } from "@modelcontextprotocol/server";
 
-async function toolNames(server: McpServer, extensions: Record<string, object>): Promise<string[]> {
+async function toolNames(server: McpServer, extensions: Record<string, Record<string, string>>): Promise<string[]> {
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
   const client = new Client({ name: "consumer", version: "1.0.0" }, { capabilities: { extensions } });

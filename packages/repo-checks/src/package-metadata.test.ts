@@ -24,7 +24,9 @@ function reachable(manifest: Record<string, any>): Set<string> {
 /** Bare module specifiers a declaration file imports or re-exports. */
 function importedPackages(text: string): string[] {
   const names = new Set<string>();
-  for (const match of text.matchAll(/(?:from|import)\s*\(?\s*['"]([^'".][^'"]*)['"]/g)) {
+  // JSDoc examples quote imports the declarations do not make.
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+  for (const match of code.matchAll(/(?:from|import)\s*\(?\s*['"]([^'".][^'"]*)['"]/g)) {
     const specifier = match[1]!;
     if (specifier.startsWith("node:") || builtinModules.includes(specifier)) continue;
     const parts = specifier.split("/");
