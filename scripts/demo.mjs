@@ -23,13 +23,15 @@ async function session(label, era, connect, declare) {
   say(`  server advertises: ${JSON.stringify(client.getServerCapabilities()?.extensions?.[TEMPLATE_EXTENSION_ID])}`);
   if (declare) {
     const bound = template.bind(client);
-    say(`  negotiated version ${bound.version}, effective settings ${JSON.stringify(bound.settings)}`);
+    say(`  negotiated version ${bound.version}; the client asked for language ${JSON.stringify(template.declaration[TEMPLATE_EXTENSION_ID].language)}`);
     if (era === "legacy" && label.startsWith("HTTP")) {
       say("  (a 2025 client over stateless HTTP declares only in initialize, which later requests cannot see: the server serves the fallback)");
     }
   }
   const lookup = await client.callTool({ name: "template_lookup_term", arguments: { term: "extension" } });
   say(`  tools/call template_lookup_term → ${JSON.stringify(lookup.structuredContent)}`);
+  // What the server actually served, read from its answer rather than computed by the client.
+  say(`  served language: ${JSON.stringify(lookup.structuredContent?.entry?.language)}`);
   try {
     const stats = await client.request({ method: `${TEMPLATE_EXTENSION_ID}/stats`, params: {} }, z.looseObject({}));
     say(`  ${TEMPLATE_EXTENSION_ID}/stats → ${JSON.stringify({ entries: stats.entries, version: stats.version })}`);
@@ -82,7 +84,7 @@ host.setRequestHandler("elicitation/create", async (request) => {
 await host.connect(new StdioClientTransport({ command: process.execPath, args: [fileURLToPath(new URL("../packages/finance/dist/bin.js", import.meta.url))], stderr: "ignore" }));
 const bound = finance.bind(host);
 say(`\n▶ mcp-finance over stdio: era ${host.getProtocolEra()}, negotiated ${finance.extension.id} ${bound.version}`);
-say(`  effective settings: ${JSON.stringify(bound.settings).slice(0, 300)}…`);
+say(`  settings the server advertised: ${JSON.stringify(bound.serverSettings).slice(0, 300)}…`);
 const balances = await bound.callTool("finance_get_balances", { accountId: "acc_operating" });
 say(`  finance_get_balances acc_operating → ${JSON.stringify(balances).slice(0, 200)}`);
 const trial = await bound.callTool("finance_trial_balance", {});
