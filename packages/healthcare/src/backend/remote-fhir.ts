@@ -1,7 +1,8 @@
 import { createSign, randomUUID, type KeyObject } from "node:crypto";
-import type { Bundle, CapabilityStatement, Resource } from "@medplum/fhirtypes";
+import type { CapabilityStatement, Resource } from "@medplum/fhirtypes";
 import { ExtensionError } from "@mcp-verticals/core";
-import type { BackendPage, FhirBackend } from "./fhir-backend.js";
+import type { FhirBackend } from "./fhir-backend.js";
+import { createRemotePaging, fallbackCapabilityStatement } from "./remote-fallbacks.js";
 import type { SearchParams } from "./search-engine.js";
 
 /** How the remote backend authenticates. */
@@ -30,6 +31,11 @@ export interface RemoteFhirOptions {
   /** Request timeout in ms (default 15 s). */
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /**
+   * Most resources gathered from type searches when the server has no `Patient/$everything`
+   * (default 2000); a larger record is refused with `OPERATION_NOT_SUPPORTED`.
+   */
+  everythingFallbackLimit?: number;
 }
 
 /**
@@ -51,6 +57,9 @@ export function signJwt(claims: Record<string, unknown>, privateKey: string | Ke
 /**
  * A FHIR R4 REST backend: read, search (following `link[next]` behind opaque page handles, never
  * exposing URLs), `$everything`, create and update, with bearer or SMART Backend Services auth.
+ * Where a server lacks a feature the tools rely on, it falls back on plain reads and searches:
+ * `_offset` paging without `next` links, `_include`/`_revinclude` resolved by reads and searches,
+ * `$everything` gathered from per-type searches, and an assumed CapabilityStatement.
  *
  * @example
  * ```ts
@@ -62,7 +71,6 @@ export function createRemoteFhirBackend(options: RemoteFhirOptions): FhirBackend
   const origin = new URL(base).origin;
   const doFetch = options.fetch ?? fetch;
   const auth = options.auth ?? { type: "none" };
-  const pages = new Map<string, string>();
   let token: { value: string; expires: number } | undefined;
 
   const accessToken = async (): Promise<string | undefined> => {
@@ -88,81 +96,61 @@ export function createRemoteFhirBackend(options: RemoteFhirOptions): FhirBackend
     return token.value;
   };
 
-  const request = async (url: string, init: RequestInit = {}): Promise<Response> => {
+  const request = async (url: string, init: RequestInit & { headers?: Record<string, string> } = {}): Promise<Response> => {
     if (!url.startsWith(origin)) throw new ExtensionError("BACKEND_ERROR", "the FHIR server returned a link to another origin");
     const bearer = await accessToken();
     const response = await doFetch(url, {
       ...init,
-      headers: { accept: "application/fhir+json", ...(init.body ? { "content-type": "application/fhir+json" } : {}), ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+      headers: { accept: "application/fhir+json", ...(init.body ? { "content-type": "application/fhir+json" } : {}), ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...init.headers },
       signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
     });
     if (response.status === 401 || response.status === 403) throw new ExtensionError("BACKEND_AUTH_FAILED", "the FHIR server refused the credentials");
     return response;
   };
 
-  const asPage = (bundle: Bundle): BackendPage => {
-    const next = bundle.link?.find((link) => link.relation === "next")?.url;
-    let handle: string | undefined;
-    if (next) {
-      handle = randomUUID();
-      pages.set(handle, next);
-      if (pages.size > 10_000) pages.delete(pages.keys().next().value!);
-    }
-    return {
-      ...(bundle.total !== undefined ? { total: bundle.total } : {}),
-      resources: (bundle.entry ?? []).filter((entry) => entry.search?.mode !== "include" && entry.resource && entry.resource.resourceType !== "OperationOutcome").map((entry) => entry.resource!),
-      included: (bundle.entry ?? []).filter((entry) => entry.search?.mode === "include" && entry.resource).map((entry) => entry.resource!),
-      ...(handle ? { next: handle } : {}),
-    };
-  };
-
-  const getBundle = async (url: string): Promise<BackendPage> => {
+  const get = async (url: string): Promise<{ status: number; body: any }> => {
     const response = await request(url);
-    if (!response.ok) throw new ExtensionError(response.status === 404 ? "NOT_FOUND" : "BACKEND_ERROR", response.status === 404 ? "not found on the FHIR server" : `the FHIR server answered ${response.status}`);
-    return asPage((await response.json()) as Bundle);
+    const text = await response.text();
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      throw new ExtensionError("BACKEND_ERROR", "the FHIR server answered with something other than JSON");
+    }
+    return { status: response.status, body };
   };
-
-  const pageUrl = (page: string): string => {
-    const url = pages.get(page);
-    if (!url) throw new ExtensionError("INVALID_CURSOR", "the cursor has expired; start again from the first page", { field: "cursor" });
-    return url;
+  const readResource = async (type: string, id: string): Promise<Resource | undefined> => {
+    const { status, body } = await get(`${base}/${encodeURIComponent(type)}/${encodeURIComponent(id)}`);
+    if (status === 404 || status === 410) return undefined;
+    if (status < 200 || status >= 300) throw new ExtensionError("BACKEND_ERROR", `the FHIR server answered ${status}`);
+    return body as Resource;
   };
+  const paging = createRemotePaging({ base, get, limit: options.everythingFallbackLimit ?? 2000 });
 
   return {
     kind: "remote",
     async capabilities() {
-      const response = await request(`${base}/metadata`);
-      if (!response.ok) throw new ExtensionError("BACKEND_ERROR", `the FHIR server answered ${response.status}`);
-      return (await response.json()) as CapabilityStatement;
+      const { status, body } = await get(`${base}/metadata`);
+      if (status >= 200 && status < 300 && body?.resourceType === "CapabilityStatement") return body as CapabilityStatement;
+      if (status === 401 || status === 403) throw new ExtensionError("BACKEND_AUTH_FAILED", "the FHIR server refused the credentials");
+      // A server without a CapabilityStatement (e.g. a bare FHIR router): say so, and describe what these tools can do with it.
+      return fallbackCapabilityStatement();
     },
-    async read(type, id) {
-      const response = await request(`${base}/${encodeURIComponent(type)}/${encodeURIComponent(id)}`);
-      if (response.status === 404 || response.status === 410) return undefined;
-      if (!response.ok) throw new ExtensionError("BACKEND_ERROR", `the FHIR server answered ${response.status}`);
-      return (await response.json()) as Resource;
-    },
-    async search(type, params: SearchParams, { count, page }) {
-      if (page) return getBundle(pageUrl(page));
-      const query = new URLSearchParams();
-      for (const [name, value] of Object.entries(params)) for (const item of Array.isArray(value) ? value : [value]) query.append(name, item);
-      query.set("_count", String(count));
-      return getBundle(`${base}/${encodeURIComponent(type)}?${query}`);
-    },
-    async everything(patientId, { types, start, end, count, page }) {
-      if (page) return getBundle(pageUrl(page));
-      const query = new URLSearchParams({ _count: String(count) });
-      if (types?.length) query.set("_type", types.join(","));
-      if (start) query.set("start", start);
-      if (end) query.set("end", end);
-      return getBundle(`${base}/Patient/${encodeURIComponent(patientId)}/$everything?${query}`);
-    },
+    read: readResource,
+    search: (type, params: SearchParams, { count, page }) => paging.search(type, params, count, page),
+    everything: (patientId, { types, start, end, count, page }) => paging.everything(patientId, { ...(types ? { types } : {}), ...(start ? { start } : {}), ...(end ? { end } : {}) }, count, page),
     async create(resource) {
       const response = await request(`${base}/${resource.resourceType}`, { method: "POST", body: JSON.stringify(resource) });
       if (!response.ok) throw new ExtensionError("BACKEND_ERROR", `the FHIR server answered ${response.status}`);
       return (await response.json()) as Resource;
     },
     async update(resource) {
-      const response = await request(`${base}/${resource.resourceType}/${resource.id}`, { method: "PUT", body: JSON.stringify(resource) });
+      // As in the embedded store, an update needs an existing resource: FHIR servers may create on PUT (update-as-create).
+      const current = resource.id ? await readResource(resource.resourceType, resource.id) : undefined;
+      if (!current) throw new ExtensionError("NOT_FOUND", "no resource with that id to update", { field: "resource.id" });
+      const version = current.meta?.versionId;
+      const response = await request(`${base}/${resource.resourceType}/${encodeURIComponent(resource.id!)}`, { method: "PUT", body: JSON.stringify(resource), ...(version ? { headers: { "if-match": `W/"${version}"` } } : {}) });
+      if (response.status === 409 || response.status === 412) throw new ExtensionError("BACKEND_ERROR", "the resource changed on the FHIR server meanwhile; read it again");
       if (!response.ok) throw new ExtensionError(response.status === 404 ? "NOT_FOUND" : "BACKEND_ERROR", `the FHIR server answered ${response.status}`);
       return (await response.json()) as Resource;
     },

@@ -97,6 +97,25 @@ export function includesOf(resourceType: string): string[] {
   return Object.keys(INCLUDE_PATHS[resourceType] ?? {}).map((parameter) => `${resourceType}:${parameter}`);
 }
 
+/**
+ * The references an `_include` (`Type:parameter`) follows from one resource, as `Type/id`
+ * strings; empty when the include is unknown here.
+ *
+ * @example
+ * ```ts
+ * includedReferencesOf(observation, "Observation:encounter"); // ["Encounter/encounter-002-1"]
+ * ```
+ */
+export function includedReferencesOf(resource: Resource, include: string): string[] {
+  const [sourceType, parameter] = include.split(":");
+  const getter = sourceType === resource.resourceType ? INCLUDE_PATHS[sourceType]?.[parameter ?? ""] : undefined;
+  if (!getter) return [];
+  return (getter(resource) as any[]).map((reference) => String(reference?.reference ?? "")).filter((reference) => /^[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}$/.test(reference));
+}
+
+/** Resource types with a patient compartment parameter (what `Patient/$everything` gathers). */
+export const PATIENT_COMPARTMENT_TYPES: readonly string[] = Object.keys(SEARCH_PARAMETERS).filter((type) => type !== "Patient" && SEARCH_PARAMETERS[type]!.patient !== undefined);
+
 /** Result parameters the engine interprets itself. */
 export const RESULT_PARAMETERS = new Set(["_count", "_sort", "_include", "_revinclude", "_elements", "_summary", "_total", "_getpagesoffset", "_format"]);
 
