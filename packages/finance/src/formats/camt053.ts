@@ -50,9 +50,9 @@ interface OpenStatement {
   lines: StatementLine[];
 }
 
-const STMT_PATH = ["Document", "BkToCstmrStmt", "Stmt"];
-const isAt = (path: readonly string[], expected: readonly string[]): boolean =>
-  path.length === expected.length && expected.every((name, index) => path[index] === name);
+/** Whether `path` starts with Document/BkToCstmrStmt (and Stmt, when `depth` ≥ 3). */
+const inStatementRoot = (path: readonly string[], depth: number): boolean =>
+  path[0] === "Document" && path[1] === "BkToCstmrStmt" && (depth < 3 || path[2] === "Stmt");
 
 /**
  * The camt.053 reading logic over a streaming XML reader: each `Ntry` is converted to a
@@ -71,10 +71,10 @@ class Camt053Reader {
 
   private element(path: readonly string[], value: string | XmlNode): boolean {
     const depth = path.length;
-    if (depth === 2 && isAt(path, STMT_PATH.slice(0, 2))) this.sawRoot = true;
-    if (depth === 4 && path[3] !== undefined && isAt(path.slice(0, 3), STMT_PATH)) {
+    if (depth === 2 && inStatementRoot(path, 2)) this.sawRoot = true;
+    if (depth === 4 && inStatementRoot(path, 3)) {
       const statement = this.statementInProgress();
-      const name = path[3];
+      const name = path[3]!;
       if (name === "Ntry") {
         this.withPath(() => statement.lines.push(this.line(statement, value)));
         return true;
@@ -90,7 +90,7 @@ class Camt053Reader {
       if (name === "Id") statement.id ??= textOf(statement.header, "Id");
       return true;
     }
-    if (depth === 3 && isAt(path, STMT_PATH)) {
+    if (depth === 3 && inStatementRoot(path, 3)) {
       this.withPath(() => this.statements.push(this.finish(this.statementInProgress())));
       this.open = undefined;
       return true;
