@@ -33,12 +33,24 @@ describe("release dry run", () => {
   });
 
   it("versions every public package with changeset version and consumes the changesets", () => {
+    // The first line of each pending changeset (the rehearsal's included), by package name: what the CHANGELOG must say.
+    const pending = new Map<string, string[]>();
+    for (const file of readdirSync(join(workspace.root, ".changeset")).filter((name) => name.endsWith(".md") && name !== "README.md")) {
+      const text = readFileSync(join(workspace.root, ".changeset", file), "utf8");
+      const [, front = "", body = ""] = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(text) ?? [];
+      const firstLine = body.trim().split("\n")[0]!.trim();
+      for (const match of front.matchAll(/"([^"]+)":/g)) pending.set(match[1]!, [...(pending.get(match[1]!) ?? []), firstLine]);
+    }
     const result = run(join(repoRoot, "node_modules", ".bin", "changeset"), ["version"], { cwd: workspace.root, env: binPath });
     expect(result.status, result.output).toBe(0);
     for (const folder of publics) {
       const after = manifestIn(workspace.root, folder).version;
       expect(after, folder).not.toBe(before.get(folder));
-      expect(readFileSync(join(workspace.root, "packages", folder, "CHANGELOG.md"), "utf8"), folder).toContain(`## ${after}`);
+      const changelog = readFileSync(join(workspace.root, "packages", folder, "CHANGELOG.md"), "utf8");
+      expect(changelog, folder).toContain(`## ${after}`);
+      // Real entries: every pending changeset of the package is written into its CHANGELOG.
+      for (const line of pending.get(manifestIn(workspace.root, folder).name) ?? []) expect(changelog, folder).toContain(line);
+      expect(pending.get(manifestIn(workspace.root, folder).name)?.length ?? 0, `${folder} has changesets`).toBeGreaterThan(0);
     }
     expect(manifestIn(workspace.root, "template").version).toBe(before.get("template"));
     expect(readdirSync(join(workspace.root, ".changeset")).filter((file) => file.endsWith(".md") && file !== "README.md")).toEqual([]);
