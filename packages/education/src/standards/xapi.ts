@@ -2,26 +2,90 @@ import { ExtensionError, canonicalJson } from "@mcp-verticals/core";
 import { randomUUID, createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { XAPI_VOIDED_VERB, XapiAgent, XapiStatement } from "../schemas/xapi.js";
+import { z } from "zod";
+import { XAPI_VOIDED_VERB, XapiActor, XapiStatement } from "../schemas/xapi.js";
 import type { EducationStore, StoredStatement } from "../backend/store.js";
 
 /** The xAPI version this LRS speaks. */
 export const XAPI_VERSION = "1.0.3";
 
-/** A stable key for an Agent's inverse functional identifier. */
-export function agentKey(agent: XapiAgent): string {
+/**
+ * A stable key for an actor: the inverse functional identifier of an Agent or identified
+ * Group; for an anonymous Group, its sorted member keys.
+ *
+ * @example
+ * ```ts
+ * agentKey({ mbox: "mailto:learner@example.org" }); // "mbox:mailto:learner@example.org"
+ * ```
+ * @category xAPI
+ */
+export function agentKey(agent: XapiActor): string {
   if (agent.mbox) return `mbox:${agent.mbox.toLowerCase()}`;
-  if (agent.mbox_sha1sum) return `sha1:${agent.mbox_sha1sum}`;
+  if (agent.mbox_sha1sum) return `sha1:${agent.mbox_sha1sum.toLowerCase()}`;
   if (agent.openid) return `openid:${agent.openid}`;
-  return `account:${agent.account!.homePage}|${agent.account!.name}`;
+  if (agent.account) return `account:${agent.account.homePage}|${agent.account.name}`;
+  const members = agent.objectType === "Group" ? (agent.member ?? []) : [];
+  return `group:${members.map(agentKey).sort().join(",")}`;
 }
 
 const invalid = (message: string, field = "statement") => new ExtensionError("STATEMENT_INVALID", message, { field });
 
+/** The message for a failed statement: where, and which rule, never the value sent. */
+function describeIssue(issue: z.core.$ZodIssue | undefined): { message: string; field: string } {
+  const path = issue?.path.map(String).join(".") || "statement";
+  if (!issue) return { message: "the statement is not valid xAPI 1.0.3", field: path };
+  if (issue.code === "unrecognized_keys") return { message: `the statement has a property xAPI 1.0.3 does not define at ${path}`, field: path };
+  if (issue.code === "invalid_union") return { message: `the statement is not valid xAPI 1.0.3 at ${path}: it matches none of the allowed object types`, field: path };
+  const rule = issue.code === "custom" || issue.code === "invalid_format" || issue.code === "too_small" || issue.code === "too_big" ? `: ${issue.message}` : "";
+  return { message: `the statement is not valid xAPI 1.0.3 at ${path}${rule}`, field: path };
+}
+
+/**
+ * Validates a statement against the full xAPI 1.0.3 model (unknown properties refused).
+ *
+ * @example
+ * ```ts
+ * validateXapiStatement({ actor: { mbox: "mailto:a@example.org" }, verb: { id: "http://adlnet.gov/expapi/verbs/completed" }, object: { id: "https://example.org/a/1" } });
+ * ```
+ * @throws ExtensionError `STATEMENT_INVALID` with the path of the first problem as `field`.
+ * @category xAPI
+ */
+export function validateXapiStatement(input: unknown): XapiStatement {
+  const parsed = XapiStatement.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const { message, field } = describeIssue(parsed.error.issues[0]);
+  throw invalid(message, field);
+}
+
+/**
+ * A stored statement as the LRS returns it: exactly as stored, except that every
+ * `contextActivities` value is an array (xAPI 1.0.3 §2.4.6.2: the LRS MUST return a single
+ * Activity as an array of length one).
+ *
+ * @example
+ * ```ts
+ * returnedStatement(entry.statement).context?.contextActivities?.parent; // always an array
+ * ```
+ * @category xAPI
+ */
+export function returnedStatement(statement: XapiStatement): XapiStatement {
+  const arrays = (context: XapiStatement["context"]) => {
+    if (!context?.contextActivities) return context;
+    const activities = Object.fromEntries(Object.entries(context.contextActivities).map(([key, value]) => [key, Array.isArray(value) ? value : [value]]));
+    return { ...context, contextActivities: activities };
+  };
+  const object = statement.object.objectType === "SubStatement" && statement.object.context ? { ...statement.object, context: arrays(statement.object.context) } : statement.object;
+  return { ...statement, ...(statement.context ? { context: arrays(statement.context) } : {}), object } as XapiStatement;
+}
+
+/** The authority this LRS records for statements recorded by its own bindings. */
+export const XAPI_SERVER_AUTHORITY = { objectType: "Agent", account: { homePage: "urn:mcp-verticals:education:lrs", name: "mcp-education" } } as const;
+
 /**
  * A minimal xAPI 1.0.3 learning record store over the embedded store: validates
- * statements, assigns ids and `stored`, handles voiding, refuses conflicting ids, and
- * purges statements past the retention window.
+ * statements against the full model, stores them exactly as sent (adding only the
+ * LRS-assigned `id`, `stored`, `timestamp`, `version` and `authority`), handles voiding,
+ * refuses conflicting ids, and purges statements past the retention window.
  */
 export class XapiLrs {
   constructor(
@@ -38,42 +102,44 @@ export class XapiLrs {
     return this.store.purgeStatements(new Date(this.now() - this.options.retentionDays * 86_400_000).toISOString());
   }
 
-  /** Validates and stores one statement; returns its id. Same id and same content is a no-op. */
-  record(input: unknown, id?: string): StoredStatement {
-    const parsed = XapiStatement.safeParse(input);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw invalid(`the statement is not valid xAPI 1.0.3 at ${issue?.path.join(".") || "(root)"}`, issue?.path.join(".") || "statement");
-    }
-    const statement = parsed.data;
-    if (id !== undefined && statement.id !== undefined && statement.id !== id) throw invalid("the statementId parameter and the statement id differ", "id");
+  /**
+   * Validates and stores one statement; returns its entry. Same id and same content is a
+   * no-op. `authority` is the credential's (xAPI: the LRS SHOULD overwrite it from the
+   * credentials), so a client cannot assert statements in someone else's name.
+   */
+  record(input: unknown, id?: string, authority: XapiActor = XAPI_SERVER_AUTHORITY): StoredStatement {
+    const statement = validateXapiStatement(input);
+    if (id !== undefined && !z.uuid().safeParse(id).success) throw invalid("statementId must be a UUID", "id");
+    if (id !== undefined && statement.id !== undefined && statement.id.toLowerCase() !== id.toLowerCase()) throw invalid("the statementId parameter and the statement id differ", "id");
     const statementId = (id ?? statement.id ?? randomUUID()).toLowerCase();
     const existing = this.store.getStatement(statementId);
     const stored = new Date(this.now()).toISOString();
-    const full: XapiStatement = { ...statement, id: statementId, timestamp: statement.timestamp ?? stored, stored, version: statement.version ?? XAPI_VERSION };
+    // The statement as sent, property for property; only LRS-assigned properties are added.
+    const full = { ...(input as Record<string, unknown>), id: statement.id ?? statementId, timestamp: statement.timestamp ?? stored, stored, version: statement.version ?? "1.0.0", authority } as XapiStatement;
     if (existing) {
-      const strip = (s: XapiStatement) => canonicalJson({ ...s, stored: undefined, timestamp: undefined, version: undefined, authority: undefined });
+      const strip = (s: XapiStatement) => canonicalJson({ ...s, id: s.id?.toLowerCase(), stored: undefined, timestamp: undefined, version: undefined, authority: undefined });
       if (strip(existing.statement) === strip(full)) return existing;
       throw new ExtensionError("STATEMENT_CONFLICT", "a different statement with this id already exists", { field: "id" });
     }
     const isVoiding = full.verb.id === XAPI_VOIDED_VERB;
     if (isVoiding) {
       if (full.object.objectType !== "StatementRef") throw invalid("a voiding statement's object must be a StatementRef", "object");
-      const target = this.store.getStatement(full.object.id);
+      const target = this.store.getStatement(full.object.id.toLowerCase());
       if (target && target.verb === XAPI_VOIDED_VERB) throw invalid("a voiding statement cannot be voided", "object");
     }
+    const object = full.object;
     const entry: StoredStatement = {
       id: statementId,
       stored,
       actorKey: agentKey(full.actor),
       verb: full.verb.id,
-      activityId: full.object.id,
+      activityId: object.objectType === undefined || object.objectType === "Activity" ? object.id : "",
       voided: false,
       statement: full,
     };
     this.store.transaction(() => {
       this.store.putStatement(entry);
-      if (isVoiding) this.store.voidStatement(full.object.id);
+      if (isVoiding && object.objectType === "StatementRef") this.store.voidStatement(object.id.toLowerCase());
     });
     return entry;
   }
@@ -85,7 +151,7 @@ export class XapiLrs {
   }
 
   /** Statements newest first. */
-  query(filter: { agent?: XapiAgent; verb?: string; activity?: string; since?: string; limit: number; offset: number }): StoredStatement[] {
+  query(filter: { agent?: XapiActor; verb?: string; activity?: string; since?: string; limit: number; offset: number }): StoredStatement[] {
     this.purgeExpired();
     return this.store.queryStatements({
       ...(filter.agent ? { actorKey: agentKey(filter.agent) } : {}),
@@ -144,6 +210,7 @@ export async function serveXapi(lrs: XapiLrs, options: XapiServerOptions): Promi
   const expected = `Basic ${Buffer.from(`${options.username}:${options.password}`).toString("base64")}`;
   const digest = (value: string) => createHash("sha256").update(value).digest();
   const pageSize = options.pageSize ?? 100;
+  let authority: XapiActor = XAPI_SERVER_AUTHORITY;
   const send = (response: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}) => {
     response.writeHead(status, {
       "X-Experience-API-Version": XAPI_VERSION,
@@ -163,13 +230,13 @@ export async function serveXapi(lrs: XapiLrs, options: XapiServerOptions): Promi
       if (request.method === "POST") {
         const body = JSON.parse(await readBody(request)) as unknown;
         const list = Array.isArray(body) ? body : [body];
-        const ids = lrs.store.transaction(() => list.map((statement) => lrs.record(statement).id));
+        const ids = lrs.store.transaction(() => list.map((statement) => lrs.record(statement, undefined, authority).id));
         return send(response, 200, ids);
       }
       if (request.method === "PUT") {
         const id = url.searchParams.get("statementId");
         if (!id) return send(response, 400, { error: "statementId is required" });
-        lrs.record(JSON.parse(await readBody(request)) as unknown, id);
+        lrs.record(JSON.parse(await readBody(request)) as unknown, id, authority);
         return send(response, 204);
       }
       if (request.method === "GET") {
@@ -177,10 +244,10 @@ export async function serveXapi(lrs: XapiLrs, options: XapiServerOptions): Promi
         const voidedId = url.searchParams.get("voidedStatementId");
         if (id || voidedId) {
           const found = lrs.get((id ?? voidedId)!, voidedId !== null);
-          return found ? send(response, 200, found.statement) : send(response, 404, { error: "no such statement" });
+          return found ? send(response, 200, returnedStatement(found.statement)) : send(response, 404, { error: "no such statement" });
         }
         const agentParam = url.searchParams.get("agent");
-        const agent = agentParam ? XapiAgent.safeParse(JSON.parse(agentParam)) : undefined;
+        const agent = agentParam ? XapiActor.safeParse(JSON.parse(agentParam)) : undefined;
         if (agent && !agent.success) return send(response, 400, { error: "agent must be an xAPI Agent with one identifier" });
         const limit = Math.min(Math.max(Number(url.searchParams.get("limit") ?? pageSize) || pageSize, 1), pageSize);
         const offset = Math.max(Number(url.searchParams.get("offset") ?? 0) || 0, 0);
@@ -197,7 +264,7 @@ export async function serveXapi(lrs: XapiLrs, options: XapiServerOptions): Promi
           url.searchParams.set("offset", String(offset + limit));
           url.searchParams.set("limit", String(limit));
         }
-        return send(response, 200, { statements: rows.slice(0, limit).map((row) => row.statement), more: more ? `${url.pathname}?${url.searchParams}` : "" });
+        return send(response, 200, { statements: rows.slice(0, limit).map((row) => returnedStatement(row.statement)), more: more ? `${url.pathname}?${url.searchParams}` : "" });
       }
       return send(response, 405, { error: "method not allowed" });
     } catch (error) {
@@ -209,6 +276,7 @@ export async function serveXapi(lrs: XapiLrs, options: XapiServerOptions): Promi
   const server = createServer((request, response) => void handle(request, response));
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
+  authority = { objectType: "Agent", account: { homePage: `http://127.0.0.1:${port}/xapi/`, name: options.username } };
   return {
     endpoint: `http://127.0.0.1:${port}/xapi/`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
