@@ -43,14 +43,32 @@ export {
 } from "./schemas/oneroster.js";
 export { QtiInteractionType, QtiChoice, QtiInteraction, QtiResponseDeclaration, QtiItem, QtiResponse } from "./schemas/qti.js";
 export { CfDocument, CfItem, CfAssociation, CfPackage } from "./schemas/case.js";
-export { XapiAgent, XapiVerb, XapiActivity, XapiStatementRef, XapiResult, XapiStatement, XAPI_VOIDED_VERB } from "./schemas/xapi.js";
+export {
+  XapiAgent,
+  XapiGroup,
+  XapiActor,
+  XapiVerb,
+  XapiActivity,
+  XapiActivityDefinition,
+  XapiStatementRef,
+  XapiScore,
+  XapiResult,
+  XapiContext,
+  XapiAttachment,
+  XapiSubStatement,
+  XapiStatement,
+  XapiLanguageMap,
+  XapiExtensions,
+  XAPI_VOIDED_VERB,
+} from "./schemas/xapi.js";
+export { isAbsoluteIri, isLanguageTag, isMailtoIri, isXapiTimestamp, isIsoDuration } from "./schemas/xapi-formats.js";
 export { Pseudonym, NamedRef, ClassView, RosterEntry, WorkStatus, OwnResult, WorkItem, ResultView, WhoAmI } from "./schemas/views.js";
 
 // Standards
 export { parseQtiItem, candidateQtiXml, candidateQtiItem, scoreQtiResponse, buildQtiItemXml, QTI3_NAMESPACE, QTI3_RP_TEMPLATE_BASE, MAX_QTI_XML_BYTES, type QtiScore, type SimpleQtiItem } from "./standards/qti.js";
 export { importOneRosterCsv, writeOneRosterCsv, parseCsv, parseManifest, rowsToRecords, MAX_CSV_BYTES, type CsvImportReport, type CsvProblem, type Row as OneRosterCsvRow } from "./standards/oneroster-csv.js";
 export { serveOneRosterRest, OneRosterRestClient, ONEROSTER_SCOPES, type OneRosterRestClientOptions, type OneRosterRestServerOptions, type RunningOneRosterServer } from "./standards/oneroster-rest.js";
-export { XapiLrs, serveXapi, agentKey, XAPI_VERSION, type XapiServerOptions, type RunningXapiServer } from "./standards/xapi.js";
+export { XapiLrs, serveXapi, agentKey, validateXapiStatement, returnedStatement, XAPI_SERVER_AUTHORITY, XAPI_VERSION, type XapiServerOptions, type RunningXapiServer } from "./standards/xapi.js";
 
 // Server
 export {

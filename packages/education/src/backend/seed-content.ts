@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { CfPackage } from "../schemas/case.js";
-import { buildQtiItemXml, QTI3_NAMESPACE, QTI3_RP_TEMPLATE_BASE, type SimpleQtiItem } from "../standards/qti.js";
+import { buildQtiItemXml, QTI3_NAMESPACE, type SimpleQtiItem } from "../standards/qti.js";
 import type { StoredItem } from "./store.js";
 
 /** A deterministic UUID-shaped id from a name (for seeded CASE identifiers). */
@@ -132,7 +132,26 @@ const HAND_WRITTEN_ITEM = `<?xml version="1.0" encoding="UTF-8"?>
       <qti-simple-choice identifier="S">Sulfur</qti-simple-choice>
     </qti-choice-interaction>
   </qti-item-body>
-  <qti-response-processing template="${QTI3_RP_TEMPLATE_BASE}map_response.xml"/>
+  <qti-response-processing>
+    <qti-response-condition>
+      <qti-response-if>
+        <qti-is-null><qti-variable identifier="RESPONSE"/></qti-is-null>
+        <qti-set-outcome-value identifier="SCORE"><qti-base-value base-type="float">0</qti-base-value></qti-set-outcome-value>
+      </qti-response-if>
+      <qti-response-else>
+        <qti-set-outcome-value identifier="SCORE"><qti-map-response identifier="RESPONSE"/></qti-set-outcome-value>
+      </qti-response-else>
+    </qti-response-condition>
+    <qti-response-condition>
+      <qti-response-if>
+        <qti-match><qti-variable identifier="RESPONSE"/><qti-correct identifier="RESPONSE"/></qti-match>
+        <qti-set-outcome-value identifier="FEEDBACK"><qti-base-value base-type="identifier">correct</qti-base-value></qti-set-outcome-value>
+      </qti-response-if>
+      <qti-response-else>
+        <qti-set-outcome-value identifier="FEEDBACK"><qti-base-value base-type="identifier">incorrect</qti-base-value></qti-set-outcome-value>
+      </qti-response-else>
+    </qti-response-condition>
+  </qti-response-processing>
   <qti-modal-feedback outcome-identifier="FEEDBACK" identifier="correct" show-hide="show"><qti-content-body>Right: iron and copper are metals.</qti-content-body></qti-modal-feedback>
   <qti-modal-feedback outcome-identifier="FEEDBACK" identifier="incorrect" show-hide="show"><qti-content-body>Metals are shiny conductors; look again at iron and copper.</qti-content-body></qti-modal-feedback>
 </qti-assessment-item>

@@ -15,7 +15,7 @@ export const createItemTool = defineTool({
     format: z.enum(["qti3", "simple"]),
     xml: z.string().max(256 * 1024).optional().describe("QTI 3.0 qti-assessment-item XML (format qti3)."),
     identifier: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/).optional().describe("Item id (format simple); generated when omitted."),
-    type: QtiInteractionType.optional(),
+    type: QtiInteractionType.exclude(["select-point"]).optional(),
     title: z.string().min(1).max(200).optional(),
     prompt: z.string().min(1).max(2000).optional(),
     choices: z.array(z.string().min(1).max(300)).max(20).optional(),
