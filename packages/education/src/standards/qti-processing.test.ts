@@ -137,7 +137,7 @@ describe("QTI 3.0 response processing", () => {
     const sources = [...seededItems("t-001").map((entry) => entry.xml), inlineItem];
     const attributes = [' case-sensitive="true"', ' base-type="integer"', ' base-type="point"', ' cardinality="record"', ' cardinality="ordered"', ' identifier=""', ' mapped-value="NaN"', ' default-value="x"', ' shape="poly"', ' coords="1,2"', ' template="x"', ' lower-bound="5"', ' tolerance-mode="relative"'];
     const elements = ["<qti-sum/>", "<qti-match><qti-null/></qti-match>", "<qti-variable identifier=\"SCORE\"/>", "<qti-base-value base-type=\"float\">abc</qti-base-value>", "<qti-response-condition><qti-response-else/></qti-response-condition>", "<qti-divide><qti-base-value base-type=\"integer\">1</qti-base-value><qti-base-value base-type=\"integer\">0</qti-base-value></qti-divide>", "&#x110000;", "<qti-map-entry map-key=\"k\" case-sensitive=\"true\"/>"];
-    const responses = [{ RESPONSE: "A" }, { RESPONSE: ["A", "B"] }, { RESPONSE: "1 2" }, { RESPONSE: "" }, {}, { RESPONSE: ["x y", "3 4"] }];
+    const responses: Record<string, string | string[]>[] = [{ RESPONSE: "A" }, { RESPONSE: ["A", "B"] }, { RESPONSE: "1 2" }, { RESPONSE: "" }, {}, { RESPONSE: ["x y", "3 4"] }];
     const typed = new Set(["QTI_INVALID", "QTI_UNSUPPORTED", "RESPONSE_INVALID"]);
     let ok = 0;
     let refused = 0;
