@@ -74,6 +74,10 @@ export class EducationStore implements RosterBackend {
         id TEXT PRIMARY KEY, stored TEXT NOT NULL, actor_key TEXT NOT NULL, verb TEXT NOT NULL, activity_id TEXT NOT NULL,
         voided INTEGER NOT NULL DEFAULT 0, data TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS xapi_actor ON xapi_statements (actor_key, stored);
+      CREATE TABLE IF NOT EXISTS practice_attempts (
+        user_id TEXT NOT NULL, item_id TEXT NOT NULL, attempt INTEGER NOT NULL, at TEXT NOT NULL, score REAL, correct INTEGER,
+        PRIMARY KEY (user_id, item_id, attempt));
+      CREATE INDEX IF NOT EXISTS practice_item ON practice_attempts (item_id);
       CREATE TABLE IF NOT EXISTS consents (user_id TEXT PRIMARY KEY, granted_at TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `);
@@ -272,6 +276,36 @@ export class EducationStore implements RosterBackend {
   /** Deletes statements stored before a cutoff (retention); returns how many went. */
   purgeStatements(before: string): number {
     return this.db.prepare("DELETE FROM xapi_statements WHERE stored < ?").run(before).changes;
+  }
+
+  /**
+   * Claims the next practice attempt of a learner on an item, atomically: returns its
+   * number, or `undefined` when `cap` attempts were already made.
+   */
+  claimPracticeAttempt(userId: string, itemId: string, cap: number, at: string): number | undefined {
+    return this.transaction(() => {
+      const { n } = this.db.prepare("SELECT COUNT(*) AS n FROM practice_attempts WHERE user_id = ? AND item_id = ?").get(userId, itemId) as { n: number };
+      if (n >= cap) return undefined;
+      this.db.prepare("INSERT INTO practice_attempts (user_id, item_id, attempt, at) VALUES (?, ?, ?, ?)").run(userId, itemId, n + 1, at);
+      return n + 1;
+    });
+  }
+
+  /** Stores the outcome of a claimed practice attempt. */
+  settlePracticeAttempt(userId: string, itemId: string, attempt: number, score: number, correct: boolean | undefined): void {
+    this.db.prepare("UPDATE practice_attempts SET score = ?, correct = ? WHERE user_id = ? AND item_id = ? AND attempt = ?").run(score, correct === undefined ? null : correct ? 1 : 0, userId, itemId, attempt);
+  }
+
+  /** A learner's practice attempts on an item, oldest first. */
+  practiceAttempts(userId: string, itemId: string): { attempt: number; at: string; score: number | null; correct: boolean | null }[] {
+    return (this.db.prepare("SELECT attempt, at, score, correct FROM practice_attempts WHERE user_id = ? AND item_id = ? ORDER BY attempt").all(userId, itemId) as { attempt: number; at: string; score: number | null; correct: number | null }[]).map(
+      (row) => ({ attempt: row.attempt, at: row.at, score: row.score, correct: row.correct === null ? null : row.correct === 1 }),
+    );
+  }
+
+  /** Whether any learner has made a practice attempt on an item. */
+  wasPracticed(itemId: string): boolean {
+    return this.db.prepare("SELECT 1 FROM practice_attempts WHERE item_id = ? LIMIT 1").get(itemId) !== undefined;
   }
 
   /** Records a guardian's consent to activity recording for a learner. */

@@ -33,6 +33,10 @@ export const IntegritySettings = z.object({
   assessmentMode: z.enum(["off", "practice", "proctored"]).default("practice"),
   /** `author-only`: the answer key is shown only to the item's author (and admins); `teachers`: to any teacher. */
   answerKeys: z.enum(["author-only", "teachers"]).default("author-only"),
+  /** Practice attempts one student may score per item. */
+  practiceAttempts: z.number().int().min(1).max(100).default(3).describe("Practice attempts one student may score per item."),
+  /** `per-attempt`: each practice attempt is scored at once; `after-last-attempt`: scores are withheld until the last allowed attempt. */
+  practiceFeedback: z.enum(["per-attempt", "after-last-attempt"]).default("per-attempt").describe("When a student sees practice scores."),
 });
 
 /** Which writes are possible, and how they are confirmed. */
@@ -60,7 +64,7 @@ export const EducationServerSettings = z
       .object({ source: z.literal("authentication").default("authentication"), roles: z.array(ActingRole).min(1).default(["student", "teacher", "ta", "admin"]) })
       .default({ source: "authentication", roles: ["student", "teacher", "ta", "admin"] }),
     privacy: PrivacySettings.default({ identity: "pseudonymous", fields: "minimal", audience: "k12", minCohort: 5, retentionDays: 365, trainingUse: false }),
-    integrity: IntegritySettings.default({ assessmentMode: "practice", answerKeys: "author-only" }),
+    integrity: IntegritySettings.default({ assessmentMode: "practice", answerKeys: "author-only", practiceAttempts: 3, practiceFeedback: "per-attempt" }),
     writes: WriteSettings.default({ mode: "off", allow: [] }),
     limits: z
       .object({ defaultPageSize: z.number().int().min(1).max(500).default(25), maxPageSize: z.number().int().min(1).max(500).default(100) })
@@ -97,7 +101,12 @@ export const EducationEffectiveSettings = z.object({
     retentionDays: z.number().int(),
     trainingUse: z.literal(false),
   }),
-  integrity: z.object({ assessmentMode: z.enum(["off", "practice", "proctored"]), answerKeys: z.enum(["author-only", "teachers"]) }),
+  integrity: z.object({
+    assessmentMode: z.enum(["off", "practice", "proctored"]),
+    answerKeys: z.enum(["author-only", "teachers"]),
+    practiceAttempts: z.number().int(),
+    practiceFeedback: z.enum(["per-attempt", "after-last-attempt"]),
+  }),
   writes: z.object({ mode: z.enum(["off", "confirm"]), allow: z.array(AllowedWrite) }),
   confirmation: z.enum(["token", "elicitation"]),
   renders: z.array(z.string()),

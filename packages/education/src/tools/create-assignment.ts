@@ -11,7 +11,7 @@ export const createAssignmentTool = defineTool({
   name: "edu_create_assignment",
   title: "Create an assignment or quiz",
   description:
-    "Creates a OneRoster line item in a class the caller teaches: an assignment, or a quiz when qtiItemIds are given. It stays a draft (invisible to students) unless publish is true. Two steps: preview with a token, then call again with the token. Optionally aligned to CASE CFItems.",
+    "Creates a OneRoster line item in a class the caller teaches: an assignment, or a quiz when qtiItemIds are given (items students already practised are refused with ITEM_PRACTISED). It stays a draft (invisible to students) unless publish is true. Two steps: preview with a token, then call again with the token. Optionally aligned to CASE CFItems.",
   input: z.object({
     classSourcedId: z.string().min(1).max(256),
     title: z.string().min(1).max(200),
@@ -35,6 +35,8 @@ export const createAssignmentTool = defineTool({
     const { role } = await gateway.classRole(actor, input.classSourcedId);
     if (role !== "teacher" && role !== "administrator") throw new ExtensionError("FORBIDDEN", "only a teacher of this class may create work");
     for (const id of input.qtiItemIds) if (!gateway.store.getItem(id)) throw new ExtensionError("ITEM_NOT_FOUND", "a QTI item id does not exist", { field: "qtiItemIds" });
+    // Students have seen practice scores for a practised item: its key is no longer secret, so it cannot be graded.
+    for (const id of input.qtiItemIds) if (gateway.store.wasPracticed(id)) throw new ExtensionError("ITEM_PRACTISED", "a QTI item was already practised by students and cannot be part of graded work", { field: "qtiItemIds" });
     const known = new Set(gateway.store.listCasePackages().flatMap((p) => p.CFItems.map((i) => i.identifier)));
     for (const id of input.cfItemIds) if (!known.has(id)) throw new ExtensionError("OUTCOME_NOT_FOUND", "a CFItem id is not in any loaded framework", { field: "cfItemIds" });
     if (!(await gateway.roster.listCategories()).some((c) => c.sourcedId === input.categorySourcedId)) throw new ExtensionError("CATEGORY_NOT_FOUND", "no such category", { field: "categorySourcedId" });
