@@ -295,7 +295,7 @@ describe("integrity modes and the under-13 audience", () => {
       runtime.as({ id: "s-0200", scopes: [], roles: ["student"] });
       expect((await callError(client, "edu_record_activity", { verb: "experienced", object: { id: "https://synthetic-school.example/a" } })).code).toBe("CONSENT_REQUIRED");
       runtime.as({ id: "s-0002", scopes: [], roles: ["student"] });
-      const done = await call(client, "edu_record_activity", { verb: "answered", object: { id: "https://synthetic-school.example/a", name: "Free text name" }, result: { response: "My name is Zara and I live at…" } });
+      const done = await call(client, "edu_record_activity", { verb: "answered", object: { id: "https://synthetic-school.example/items/item-alg-linear-1", name: "Free text name" }, result: { response: "My name is Zara and I live at…" } });
       expect(done.freeTextDropped).toBe(true);
       const stored = JSON.stringify(runtime.store.getStatement(done.statementId)!.statement);
       expect(stored).not.toContain("My name is");

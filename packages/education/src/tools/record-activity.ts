@@ -3,13 +3,14 @@ import { z } from "zod";
 import type { EducationContext } from "../context.js";
 import { actorFor, VERB_ALIASES } from "./activity-shared.js";
 import { auditAccess, callerOf, requireWrite } from "./shared.js";
+import { assertNoFreeText, under13ActivityId, under13Verb } from "./under13-activity.js";
 
 /** `edu_record_activity`: store an xAPI statement about the caller's own learning. */
 export const recordActivityTool = defineTool({
   name: "edu_record_activity",
   title: "Record learning activity",
   description:
-    "Stores an xAPI 1.0.3 statement in the embedded learning record store. The actor is always the caller (as a pseudonymous account): nobody records activity for someone else. verb is an alias (experienced, attempted, completed, passed, failed, answered, progressed) or an IRI. For an under-13 audience, learners need recorded guardian consent and no free text (result.response) is stored.",
+    "Stores an xAPI 1.0.3 statement in the embedded learning record store. The actor is always the caller (as a pseudonymous account): nobody records activity for someone else. verb is an alias (experienced, attempted, completed, passed, failed, answered, progressed) or an IRI. For an under-13 audience, learners need recorded guardian consent, only the listed verb aliases are accepted (VERB_NOT_ALLOWED), object.id must name a published item or a piece of the learner's work (ACTIVITY_NOT_KNOWN; it is stored as a server-built id), and no free text (names, responses, query strings) is stored.",
   input: z.object({
     verb: z.string().min(1).max(512),
     object: z.object({ id: z.string().url().max(2048), name: z.string().max(200).optional() }),
@@ -28,22 +29,28 @@ export const recordActivityTool = defineTool({
     if (under13 && actor.role === "student" && !gateway.store.hasConsent(actor.userId)) {
       throw new ExtensionError("CONSENT_REQUIRED", "activity recording for this learner needs a guardian's consent");
     }
-    const verbId = VERB_ALIASES[input.verb] ?? input.verb;
+    // Under 13, nothing the learner typed may be stored: allowlisted verbs, activity ids rebuilt from known ids, no names or responses.
+    const verb = under13 ? under13Verb(input.verb) : undefined;
+    const verbId = verb?.id ?? VERB_ALIASES[input.verb] ?? input.verb;
     if (!/^[a-z][a-z0-9+.-]*:/i.test(verbId)) throw new ExtensionError("STATEMENT_INVALID", "verb must be a known alias or an IRI", { field: "verb" });
+    const objectId = under13 ? await under13ActivityId(context, actor, input.object.id) : input.object.id;
     if (input.context?.classSourcedId !== undefined) await gateway.classRole(actor, input.context.classSourcedId);
     const { response, ...restResult } = input.result ?? {};
-    const dropFreeText = under13 && response !== undefined;
-    const result = { ...restResult, ...(response !== undefined && !dropFreeText ? { response } : {}) };
+    const dropFreeText = under13 && (response !== undefined || input.object.name !== undefined || objectId !== input.object.id);
+    const result = { ...restResult, ...(response !== undefined && !under13 ? { response } : {}) };
     const { scaled, ...others } = result as { scaled?: number } & Record<string, unknown>;
+    const groupingId = input.context?.classSourcedId ? `https://synthetic-school.example/classes/${encodeURIComponent(input.context.classSourcedId)}` : undefined;
+    const display = verb?.alias ?? (input.verb.startsWith("http") ? verbId.slice(verbId.lastIndexOf("/") + 1) : input.verb);
     const statement = {
       actor: actorFor(actor.pseudonym),
-      verb: { id: verbId, display: { "en-US": input.verb.startsWith("http") ? verbId.slice(verbId.lastIndexOf("/") + 1) : input.verb } },
-      object: { objectType: "Activity", id: input.object.id, ...(input.object.name && !under13 ? { definition: { name: { "en-US": input.object.name } } } : {}) },
+      verb: { id: verbId, display: { "en-US": display } },
+      object: { objectType: "Activity", id: objectId, ...(input.object.name && !under13 ? { definition: { name: { "en-US": input.object.name } } } : {}) },
       ...(input.result ? { result: { ...others, ...(scaled === undefined ? {} : { score: { scaled } }) } } : {}),
-      ...(input.context?.classSourcedId ? { context: { contextActivities: { grouping: [{ id: `https://synthetic-school.example/classes/${encodeURIComponent(input.context.classSourcedId)}` }] } } } : {}),
+      ...(groupingId ? { context: { contextActivities: { grouping: [{ id: groupingId }] } } } : {}),
     };
+    if (under13) assertNoFreeText(statement, new Set([actor.pseudonym, objectId, ...(groupingId ? [groupingId] : [])]));
     const stored = lrs.record(statement);
     await auditAccess(context, "edu_record_activity", actor, [actor.userId], "activity-write");
-    return { statementId: stored.id, stored: stored.stored, verb: verbId, objectId: input.object.id, freeTextDropped: dropFreeText };
+    return { statementId: stored.id, stored: stored.stored, verb: verbId, objectId, freeTextDropped: dropFreeText };
   },
 });
