@@ -21,7 +21,8 @@ void runServerBin({
     data: { type: "string", valueName: "<dir>", description: "Directory of the durable store (SQLite), keys and audit trail; in memory when omitted." },
     import: { type: "string", valueName: "<dir>", description: "Import a OneRoster 1.2 CSV bulk folder (manifest.csv and the files it lists) instead of the synthetic school." },
     "oneroster-url": { type: "string", valueName: "<url>", description: "Read rosters and gradebook from a remote OneRoster 1.2 REST provider (credentials from the environment)." },
-    "allow-writes": { type: "string", valueName: "<list>", description: "Comma-separated writes to allow with preview and confirmation: post_score,create_assignment,create_item,record_activity." },
+    "allow-writes": { type: "string", valueName: "<list>", description: "Comma-separated writes to allow with preview and confirmation: post_score,create_assignment,create_item,record_activity,import_framework." },
+    "case-providers": { type: "string", valueName: "<origins>", description: "Comma-separated CASE 1.1 provider origins edu_import_framework may fetch packages from (default none)." },
     principal: { type: "string", valueName: "<sourcedId>", description: "The user this local server acts for (default t-001, a seeded teacher)." },
     role: { type: "string", valueName: "<role>", description: "That user's role: student, teacher, ta or admin (default teacher)." },
     "assessment-mode": { type: "string", valueName: "<off|practice|proctored>", description: "Integrity mode for students (default practice)." },
@@ -55,6 +56,7 @@ void runServerBin({
       ...(importDir || roster ? { seed: false as const } : {}),
       ...(env.EDU_PSEUDONYM_KEY ? { pseudonymKey: env.EDU_PSEUDONYM_KEY } : {}),
       principal: { id: string("principal") ?? "t-001", scopes: [], roles: [role] },
+      ...(string("case-providers") ? { caseProviders: string("case-providers")!.split(",").map((origin) => origin.trim()).filter(Boolean) } : {}),
       settings: {
         ...(writes ? { writes: { mode: "confirm" as const, allow: writes } } : {}),
         integrity: { assessmentMode: (string("assessment-mode") ?? "practice") as "practice", answerKeys: "author-only" },

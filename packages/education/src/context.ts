@@ -13,6 +13,8 @@ export interface EducationServices {
   approvals: Approvals;
   /** Signed paging cursors. */
   cursors: CursorCodec;
+  /** Origins of CASE 1.1 providers `edu_import_framework` may fetch from (none: URL import is refused). */
+  caseProviders?: readonly string[];
 }
 
 /** The binding context of the education extension. */

@@ -17,6 +17,7 @@ import { scoreResponseTool } from "./tools/score-response.js";
 import { searchOutcomesTool } from "./tools/search-outcomes.js";
 import { recordActivityTool } from "./tools/record-activity.js";
 import { queryActivityTool } from "./tools/query-activity.js";
+import { importFrameworkTool } from "./tools/import-framework.js";
 import { classResource, learnerRecordResource, lineItemResource, rosterResource, syllabusResource } from "./resources/class-resources.js";
 import { frameworkItemResource, frameworkResource, itemQtiResource, itemResource } from "./resources/content-resources.js";
 import { privacyManifestResource, schemaResource } from "./resources/privacy-resources.js";
@@ -55,6 +56,7 @@ export const educationExtension = defineExtension({
     createItemTool,
     scoreResponseTool,
     searchOutcomesTool,
+    importFrameworkTool,
     recordActivityTool,
     queryActivityTool,
   ],

@@ -41,8 +41,22 @@ export {
   OrResult,
   LineItemExtras,
 } from "./schemas/oneroster.js";
-export { QtiInteractionType, QtiChoice, QtiInteraction, QtiResponseDeclaration, QtiItem, QtiResponse } from "./schemas/qti.js";
-export { CfDocument, CfItem, CfAssociation, CfPackage } from "./schemas/case.js";
+export { QtiInteractionType, QtiChoice, QtiInteraction, QtiResponseDeclaration, QtiOutcomeDeclaration, QtiRuleNode, QtiItem, QtiResponse } from "./schemas/qti.js";
+export {
+  CfLinkUri,
+  CfLinkGenUri,
+  CfDocument,
+  CfItem,
+  CfAssociationType,
+  CfAssociation,
+  CfConcept,
+  CfSubject,
+  CfLicense,
+  CfItemType,
+  CfAssociationGrouping,
+  CfDefinitions,
+  CfPackage,
+} from "./schemas/case.js";
 export {
   XapiAgent,
   XapiGroup,
@@ -66,8 +80,11 @@ export { Pseudonym, NamedRef, ClassView, RosterEntry, WorkStatus, OwnResult, Wor
 
 // Standards
 export { parseQtiItem, candidateQtiXml, candidateQtiItem, scoreQtiResponse, buildQtiItemXml, QTI3_NAMESPACE, QTI3_RP_TEMPLATE_BASE, MAX_QTI_XML_BYTES, type QtiScore, type SimpleQtiItem } from "./standards/qti.js";
-export { importOneRosterCsv, writeOneRosterCsv, parseCsv, parseManifest, rowsToRecords, MAX_CSV_BYTES, type CsvImportReport, type CsvProblem, type Row as OneRosterCsvRow } from "./standards/oneroster-csv.js";
+export { importOneRosterCsv, writeOneRosterCsv, parseCsv, parseManifest, rowsToRecords, MAX_CSV_BYTES, type Row as OneRosterCsvRow } from "./standards/oneroster-csv.js";
+export { importOneRosterCsvFiles, readCsvTable, type CsvTable, type CsvImportReport, type CsvProblem, type OneRosterCsvFiles } from "./standards/oneroster-csv-import.js";
+export { CSV_COLUMNS, CSV_FILES, type CsvColumn, type OneRosterCsvVersion } from "./standards/oneroster-csv-columns.js";
 export { serveOneRosterRest, OneRosterRestClient, ONEROSTER_SCOPES, type OneRosterRestClientOptions, type OneRosterRestServerOptions, type RunningOneRosterServer } from "./standards/oneroster-rest.js";
+export { parseCasePackage, readCasePackageFile, fetchCasePackage, importCasePackage, MAX_CASE_PACKAGE_BYTES, CASE_PACKAGE_PATH, type FetchCasePackageOptions, type CaseImportReport } from "./standards/case-import.js";
 export { XapiLrs, serveXapi, agentKey, validateXapiStatement, returnedStatement, XAPI_SERVER_AUTHORITY, XAPI_VERSION, type XapiServerOptions, type RunningXapiServer } from "./standards/xapi.js";
 
 // Server

@@ -57,6 +57,8 @@ export interface EducationRuntimeOptions {
   auditKey?: string | Uint8Array;
   /** Clock, for tests. */
   now?: () => number;
+  /** Origins of CASE 1.1 providers `edu_import_framework` may fetch packages from (default none). */
+  caseProviders?: readonly string[];
 }
 
 /** Everything one education deployment shares across connections and requests. */
@@ -124,6 +126,7 @@ export function createEducationRuntime(options: EducationRuntimeOptions = {}): E
     lrs,
     approvals: createApprovals({ secret, ttlMs: 10 * 60_000, now }),
     cursors: createCursorCodec(`${secret}:cursor`),
+    caseProviders: options.caseProviders ?? [],
   };
   const principal = options.principal ?? DEFAULT_PRINCIPAL;
   return {

@@ -13,7 +13,7 @@ export const TEST_SECRET = "test-secret-0123456789abcdef0123456789abcdef";
 
 /** Every write allowed with confirmation. */
 export const ALL_WRITES: z.input<typeof EducationServerSettings> = {
-  writes: { mode: "confirm", allow: ["post_score", "create_assignment", "create_item", "record_activity"] },
+  writes: { mode: "confirm", allow: ["post_score", "create_assignment", "create_item", "record_activity", "import_framework"] },
 };
 
 /** A runtime with a mutable principal, so one store serves several callers. */

@@ -57,7 +57,7 @@ describe("OneRoster 1.2 CSV bulk import", async () => {
     await writeOneRosterCsv(partial, school);
     await rm(join(partial, "enrollments.csv"));
     await expect(importOneRosterCsv(partial, store)).rejects.toMatchObject({ code: "CSV_INVALID", field: "enrollments.csv" });
-    await writeFile(join(partial, "manifest.csv"), "propertyName,value\noneroster.version,1.1\n");
+    await writeFile(join(partial, "manifest.csv"), "propertyName,value\noneroster.version,2.0\n");
     await expect(importOneRosterCsv(partial, store)).rejects.toMatchObject({ code: "CSV_INVALID" });
     store.close();
   });

@@ -2,28 +2,14 @@ import { ExtensionError } from "@mcp-verticals/core";
 import { parse } from "csv-parse/sync";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { z } from "zod";
 import type { EducationStore, OneRosterKind } from "../backend/store.js";
+import { importOneRosterCsvFiles, type CsvImportReport } from "./oneroster-csv-import.js";
+
+export type { CsvImportReport, CsvProblem } from "./oneroster-csv-import.js";
 import type { SyntheticSchool } from "../backend/seed.js";
-import { OrAcademicSession, OrCategory, OrClass, OrCourse, OrEnrollment, OrLineItem, OrOrg, OrResult, OrUser } from "../schemas/oneroster.js";
 
 /** Largest CSV file the importer reads. */
 export const MAX_CSV_BYTES = 200 * 1024 * 1024;
-
-/** One problem found while importing, located by file, line and column: never the value. */
-export interface CsvProblem {
-  file: string;
-  line: number;
-  column: string;
-  message: string;
-}
-
-/** What {@link importOneRosterCsv} did. */
-export interface CsvImportReport {
-  version: string;
-  imported: Partial<Record<OneRosterKind, number>>;
-  problems: CsvProblem[];
-}
 
 /** One parsed CSV record: column header to cell text. */
 export type Row = Record<string, string>;
@@ -167,23 +153,10 @@ export function rowsToRecords(kind: OneRosterKind, rows: Row[], roles?: Map<stri
   }
 }
 
-const SCHEMAS: Record<OneRosterKind, z.ZodType> = {
-  orgs: OrOrg,
-  academicSessions: OrAcademicSession,
-  categories: OrCategory,
-  courses: OrCourse,
-  classes: OrClass,
-  users: OrUser,
-  enrollments: OrEnrollment,
-  lineItems: OrLineItem,
-  results: OrResult,
-};
 
 /**
- * Imports a OneRoster 1.2 CSV bulk folder: reads `manifest.csv`, then every file it marks
- * `bulk` (or `delta`), validates each row against the OneRoster zod types and writes the
- * valid rows in one transaction. Invalid rows are reported by file, line and column (never
- * by value) and skipped; malformed CSV or a missing manifest fails the whole import.
+ * Imports a OneRoster 1.1 or 1.2 CSV bulk folder: reads `manifest.csv` and the files it
+ * lists, then hands them to {@link importOneRosterCsvFiles}.
  *
  * @example
  * ```ts
@@ -191,56 +164,25 @@ const SCHEMAS: Record<OneRosterKind, z.ZodType> = {
  * report.imported.users; // 10000
  * ```
  * @throws ExtensionError `CSV_INVALID` naming the file for missing or malformed files.
+ * @category OneRoster
  */
 export async function importOneRosterCsv(folder: string, store: EducationStore): Promise<CsvImportReport> {
-  const read = async (file: string): Promise<string> => {
+  const read = async (file: string): Promise<string | undefined> => {
     let text: string;
     try {
       text = await readFile(join(folder, file), "utf8");
     } catch {
-      throw csvError(`${file} is listed but cannot be read`, file);
+      return undefined;
     }
     if (text.length > MAX_CSV_BYTES) throw csvError(`${file} is too large`, file);
     return text;
   };
-  const manifest = parseManifest(await read("manifest.csv"));
-  const version = manifest.get("oneroster.version") ?? "";
-  if (version !== "1.2") throw csvError("manifest.csv must declare oneroster.version 1.2", "manifest.csv");
-  const wanted = (key: string) => ["bulk", "delta"].includes((manifest.get(`file.${key}`) ?? "absent").toLowerCase());
-  const problems: CsvProblem[] = [];
-  let roles: Map<string, { role: string; org: string; roleType: string }[]> | undefined;
-  if (wanted("roles")) {
-    roles = new Map();
-    for (const row of parseCsv(await read("roles.csv"), "roles.csv")) {
-      const userId = row.userSourcedId ?? "";
-      const entry = { role: row.role ?? "", org: row.orgSourcedId ?? "", roleType: row.roleType ?? "primary" };
-      roles.set(userId, [...(roles.get(userId) ?? []), entry]);
-    }
+  const files = new Map<string, string>();
+  for (const file of ["manifest.csv", "roles.csv", ...FILES.map(([, name]) => name)]) {
+    const text = await read(file);
+    if (text !== undefined) files.set(file, text);
   }
-  const batches: [OneRosterKind, { sourcedId: string }[]][] = [];
-  for (const [kind, file] of FILES) {
-    if (!wanted(kind)) continue;
-    const rows = parseCsv(await read(file), file);
-    const records = rowsToRecords(kind, rows, roles);
-    const valid: { sourcedId: string }[] = [];
-    records.forEach((record, index) => {
-      const parsed = SCHEMAS[kind].safeParse(record);
-      if (parsed.success) valid.push(parsed.data as { sourcedId: string });
-      else if (problems.length < 1000) {
-        const issue = parsed.error.issues[0];
-        problems.push({ file, line: index + 2, column: String(issue?.path[0] ?? ""), message: issue?.message ?? "invalid" });
-      }
-    });
-    batches.push([kind, valid]);
-  }
-  const imported: Partial<Record<OneRosterKind, number>> = {};
-  store.transaction(() => {
-    for (const [kind, records] of batches) {
-      for (const record of records) store.putRecordUnwrapped(kind, record);
-      imported[kind] = records.length;
-    }
-  });
-  return { version, imported, problems };
+  return importOneRosterCsvFiles(files, store);
 }
 
 const quote = (value: unknown): string => {
@@ -281,8 +223,8 @@ export async function writeOneRosterCsv(folder: string, school: SyntheticSchool)
   );
   await write(
     "users.csv",
-    [...base, "enabledUser", "username", "userIds", "givenName", "familyName", "middleName", "identifier", "email", "sms", "phone", "agentSourcedIds", "grades", "password", "userMasterIdentifier", "preferredGivenName", "preferredMiddleName", "preferredFamilyName", "primaryOrgSourcedId", "pronouns", "birthDate"],
-    school.users.map((r) => [...s(r), r.enabledUser, r.username, "", r.givenName, r.familyName, r.middleName, r.identifier, r.email, r.sms, r.phone, "", r.grades, "", "", "", "", "", r.roles[0]?.org.sourcedId, "", r.birthDate]),
+    [...base, "enabledUser", "username", "userIds", "givenName", "familyName", "middleName", "identifier", "email", "sms", "phone", "agentSourcedIds", "grades", "password", "userMasterIdentifier", "preferredGivenName", "preferredMiddleName", "preferredFamilyName", "primaryOrgSourcedId", "pronouns"],
+    school.users.map((r) => [...s(r), r.enabledUser, r.username, "", r.givenName, r.familyName, r.middleName, r.identifier, r.email, r.sms, r.phone, "", r.grades, "", "", "", "", "", r.roles[0]?.org.sourcedId, ""]),
   );
   await write(
     "roles.csv",
