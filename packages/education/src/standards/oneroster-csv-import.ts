@@ -104,7 +104,7 @@ export function readCsvTable(text: string, file: string): CsvTable {
 }
 
 /** Checks a header against the version's columns; returns column index → spec (metadata.* columns kept as metadata). */
-function checkHeader(header: string[], file: string, columns: Record<string, CsvColumn>, version: OneRosterCsvVersion): (CsvColumn & { name: string; metadata?: string })[] {
+function checkHeader(header: string[], file: string, columns: Record<string, CsvColumn>, version: OneRosterCsvVersion): (CsvColumn & { name: string; metadata?: string; key?: string })[] {
   const seen = new Set<string>();
   const specs = header.map((name, index) => {
     const where = `${file}:${safeName(name) === "(unprintable)" ? `column ${index + 1}` : name}`;
@@ -114,7 +114,7 @@ function checkHeader(header: string[], file: string, columns: Record<string, Csv
     if (name.startsWith("metadata.") && name.length > 9) return { type: "string" as const, name, metadata: name.slice(9) };
     const spec = columns[name];
     if (!spec) throw csvError(`${file} column ${index + 1} (${safeName(name)}) is not a OneRoster ${version} ${file} column`, where);
-    return { ...spec, name };
+    return { ...spec, name, ...(spec.field ? { key: `,${JSON.stringify(spec.field)}:` } : {}) };
   });
   for (const [name, spec] of Object.entries(columns)) {
     if (spec.required && !seen.has(name)) throw csvError(`${file} lacks the required column ${name}`, `${file}:${name}`);
@@ -208,11 +208,15 @@ export function importOneRosterCsvFiles(files: OneRosterCsvFiles, store: Educati
         problem(file, line, "*", `the row has ${row.length} cells for ${width} columns`);
         continue;
       }
-      const record: Record<string, unknown> = { sourcedId: "", status: "active", dateLastModified: EPOCH };
-      let classId: string | null = kind === "classes" ? null : null;
+      // The record's JSON is written directly from the cells: no intermediate record object per row.
+      let sourcedId = "";
+      let status = "active";
+      let modified = EPOCH;
+      let body = "";
+      let classId: string | null = null;
       let userId: string | null = null;
       let lineItemId: string | null = null;
-      let metadata: Record<string, string> | undefined;
+      let metadata = "";
       for (let c = 0; c < width; c++) {
         const spec = specs[c]!;
         const value = row[c]!;
@@ -224,20 +228,38 @@ export function importOneRosterCsvFiles(files: OneRosterCsvFiles, store: Educati
           continue;
         }
         if (spec.metadata !== undefined) {
-          (metadata ??= {})[spec.metadata] = value;
+          metadata += `${metadata === "" ? "" : ","}${JSON.stringify(spec.metadata)}:${JSON.stringify(value)}`;
           continue;
         }
-        if (spec.field === undefined && spec.values === undefined) continue;
+        const field = spec.field;
+        if (field === "sourcedId") {
+          sourcedId = value;
+          continue;
+        }
+        if (field === "status" || (field === undefined && spec.values !== undefined)) {
+          if (!spec.values!.has(value)) {
+            problem(file, line, spec.name, "the value is not allowed here");
+            continue rows;
+          }
+          if (field === "status") status = value;
+          continue;
+        }
+        if (field === "dateLastModified") {
+          modified = value;
+          continue;
+        }
+        if (field === undefined) continue;
+        const key = spec.key!;
         switch (spec.type) {
           case "string":
-            record[spec.field!] = value;
+            body += `${key}${JSON.stringify(value)}`;
             break;
           case "enum":
             if (!spec.values!.has(value)) {
               problem(file, line, spec.name, "the value is not allowed here");
               continue rows;
             }
-            if (spec.field) record[spec.field] = value;
+            body += `${key}${JSON.stringify(value)}`;
             break;
           case "number": {
             const number = Number(value);
@@ -245,32 +267,24 @@ export function importOneRosterCsvFiles(files: OneRosterCsvFiles, store: Educati
               problem(file, line, spec.name, "the value is not a number");
               continue rows;
             }
-            record[spec.field!] = number;
+            body += `${key}${JSON.stringify(number)}`;
             break;
           }
-          case "boolean": {
-            const lower = value.toLowerCase();
-            if (lower !== "true" && lower !== "false") {
-              problem(file, line, spec.name, "the value is not true or false");
-              continue rows;
-            }
-            record[spec.field!] = lower === "true";
-            break;
-          }
+          case "boolean":
           case "truth": {
             const lower = value.toLowerCase();
             if (lower !== "true" && lower !== "false") {
               problem(file, line, spec.name, "the value is not true or false");
               continue rows;
             }
-            record[spec.field!] = lower;
+            body += spec.type === "boolean" ? `${key}${lower}` : `${key}"${lower}"`;
             break;
           }
           case "list":
-            if (spec.field) record[spec.field] = splitList(value);
+            body += `${key}${JSON.stringify(splitList(value))}`;
             break;
           case "ref":
-            record[spec.field!] = { sourcedId: value, type: spec.refType };
+            body += `${key}{"sourcedId":${JSON.stringify(value)},"type":"${spec.refType!}"}`;
             if (spec.index === "class") classId = value;
             else if (spec.index === "user") userId = value;
             else if (spec.index === "lineItem") lineItemId = value;
@@ -281,12 +295,11 @@ export function importOneRosterCsvFiles(files: OneRosterCsvFiles, store: Educati
               problem(file, line, spec.name, "a required value is missing");
               continue rows;
             }
-            record[spec.field!] = ids.map((sourcedId) => ({ sourcedId, type: spec.refType }));
+            body += `${key}[${ids.map((id) => `{"sourcedId":${JSON.stringify(id)},"type":"${spec.refType!}"}`).join(",")}]`;
             break;
           }
         }
       }
-      const sourcedId = record.sourcedId as string;
       if (sourcedId.length > 256) {
         problem(file, line, "sourcedId", "the value is too long");
         continue;
@@ -301,10 +314,10 @@ export function importOneRosterCsvFiles(files: OneRosterCsvFiles, store: Educati
           problem(file, line, version === "1.2" ? "roles" : orgsAt >= 0 && row[orgsAt] === "" ? "orgSourcedIds" : "role", "the user has no role in any org");
           continue;
         }
-        record.roles = userRoles;
+        body += `,"roles":${JSON.stringify(userRoles)}`;
       }
-      if (metadata) record.metadata = metadata;
-      out.push({ id: sourcedId, classId, userId, lineItemId, json: JSON.stringify(record) });
+      if (metadata !== "") body += `,"metadata":{${metadata}}`;
+      out.push({ id: sourcedId, classId, userId, lineItemId, json: `{"sourcedId":${JSON.stringify(sourcedId)},"status":"${status}","dateLastModified":${JSON.stringify(modified)}${body}}` });
     }
     batches.push({ kind, rows: out });
   }

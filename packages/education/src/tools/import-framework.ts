@@ -21,7 +21,14 @@ export const importFrameworkTool = defineTool({
   output: z.object({ ...WriteOutcome, frameworkId: z.string(), title: z.string(), items: z.number().int(), associations: z.number().int(), definitions: z.number().int() }),
   requiresClientExtension: true,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-  examples: [{ url: "https://case.example.org/ims/case/v1p1/CFPackages/c6496676-d7cb-11e8-824f-0242ac160002" }],
+  examples: [
+    {
+      json: JSON.stringify({
+        CFDocument: { identifier: "c6496676-d7cb-11e8-824f-0242ac160002", uri: "https://case.example.org/ims/case/v1p1/CFDocuments/c6496676-d7cb-11e8-824f-0242ac160002", creator: "Example State", title: "Example framework", lastChangeDateTime: "2025-01-24T00:00:00+00:00" },
+        CFItems: [{ identifier: "c6496677-d7cb-11e8-824f-0242ac160002", uri: "https://case.example.org/ims/case/v1p1/CFItems/c6496677-d7cb-11e8-824f-0242ac160002", fullStatement: "Use ratios to describe relationships.", lastChangeDateTime: "2025-01-24T00:00:00+00:00" }],
+      }),
+    },
+  ],
   render: (out) => (out.status === "preview" ? out.preview : `Imported ${out.title}: ${out.items} statements, ${out.associations} associations.`),
   handler: async (input, context: EducationContext) => {
     const actor = await callerOf(context, "outcomes");
