@@ -128,6 +128,12 @@ export class EducationStore implements RosterBackend {
     this.upsertRecord.run(kind, sourcedId, classId, userId, lineItemId, json);
   }
 
+  /** Every row of every table, for whole-store privacy scans (e.g. proving no free text was stored). */
+  allStoredRows(): { table: string; row: Record<string, unknown> }[] {
+    const tables = (this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((entry) => entry.name);
+    return tables.flatMap((table) => (this.db.prepare(`SELECT * FROM "${table.replace(/"/g, '""')}"`).all() as Record<string, unknown>[]).map((row) => ({ table, row })));
+  }
+
   /** Runs a function in one transaction. */
   transaction<T>(run: () => T): T {
     return this.db.transaction(run)();
