@@ -102,3 +102,6 @@ export * from "./state/index.js";
 
 // Safety primitives
 export * from "./safety/index.js";
+
+// Human approval out of the model's reach
+export * from "./approval/index.js";

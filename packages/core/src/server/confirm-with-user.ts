@@ -36,8 +36,11 @@ const ConfirmationAnswer = z.object({ confirm: z.boolean() });
  *   asks the user and retries the same call with the answer, and the handler runs again);
  * - inside a task (either era): the task waits in `input_required` until the client answers
  *   with `tasks/update`, then the job continues.
- * Returns `unavailable` when the client cannot ask; callers then fall back to an approval
- * token (`createApprovals`) the user confirms in a second call. Tool handlers only.
+ * Returns `unavailable` when the client cannot ask. Tool handlers only.
+ *
+ * For an action that needs a human's approval (a payment, a clinical or gradebook write) use
+ * `requireHumanApproval` instead: it records the decision in server state, binds it to the
+ * exact arguments, and falls back to the approval page or the operator command.
  *
  * The message is shown to a person: render it from server data, never from model-supplied text.
  *

@@ -10,6 +10,9 @@ import {
   type ServerEventBus,
   type ServerNotifier,
 } from "@modelcontextprotocol/server";
+import { handleApprovalPage, APPROVAL_PAGE_PATH } from "../approval/approval-page.js";
+import { registerApprovalChannels } from "../approval/channels.js";
+import type { StateStore } from "../state/state-store.js";
 import { advertisedExtensions, buildCatalog, buildServerCard, SERVER_CARD_MEDIA_TYPE, type ServerIdentity } from "./server-card.js";
 
 /**
@@ -42,6 +45,11 @@ export interface ServeHttpOptions {
   onError?: (error: Error) => void;
   /** Change-event bus for `subscriptions/listen` streams; share one across replicas' pub/sub. */
   bus?: ServerEventBus;
+  /**
+   * Serve the human approval page at `/approvals/<id>` for the approvals in `state`, where a
+   * person decides with the operator credential (never the MCP bearer token).
+   */
+  approvals?: { state: StateStore; operatorToken: string };
 }
 
 /**
@@ -84,6 +92,12 @@ export async function serveHttp(factory: McpServerFactory, options: ServeHttpOpt
   const allowedHosts = options.allowedHosts ?? [...localhostAllowedHostnames(), host];
   const allowedOrigins = options.allowedOrigins ?? [...localhostAllowedHostnames(), host];
   const report = options.onError ?? (() => undefined);
+  if (options.approvals) {
+    if (options.approvals.operatorToken.length < 16) throw new TypeError("the operator credential must be at least 16 characters");
+    if (options.auth && "token" in options.auth && options.auth.token === options.approvals.operatorToken) {
+      throw new TypeError("the operator credential must differ from the MCP bearer token: whoever holds the MCP token must not be able to approve");
+    }
+  }
   // Each request runs on a fresh server instance, so change events travel through the handler's bus.
   const handler = createMcpHandler(factory, { maxRequestBodySize: maxBodyBytes, onerror: report, ...(options.bus ? { bus: options.bus } : {}) });
   const extensions = await advertisedExtensions(factory);
@@ -115,6 +129,10 @@ export async function serveHttp(factory: McpServerFactory, options: ServeHttpOpt
       return sendJson(response, 200, catalog, { "access-control-allow-origin": "*", "cache-control": "public, max-age=300" });
     }
     if (request.method === "GET" && url.pathname === "/healthz") return sendJson(response, 200, { status: "ok" });
+    if (options.approvals && url.pathname.startsWith(APPROVAL_PAGE_PATH)) {
+      await handleApprovalPage(request, response, { ...options.approvals, origin: base });
+      return;
+    }
     if (url.pathname !== path) return sendJson(response, 404, { error: "not found" });
 
     let authInfo: AuthInfo | undefined;
@@ -165,6 +183,7 @@ export async function serveHttp(factory: McpServerFactory, options: ServeHttpOpt
   const cardUrl = `${endpoint}/server-card`;
   card = { ...buildServerCard(options.identity, endpoint, extensions) };
   catalog = buildCatalog(options.identity, cardUrl);
+  if (options.approvals) registerApprovalChannels(options.approvals.state, { pageBaseUrl: `${base}${APPROVAL_PAGE_PATH}` });
 
   return {
     url: endpoint,
