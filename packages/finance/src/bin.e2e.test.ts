@@ -13,11 +13,11 @@ const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
 const SCHEMA = fileURLToPath(new URL("../schema.json", import.meta.url));
 type Era = "legacy" | "modern";
 
-function client(era: Era, declare: boolean) {
+function client(era: Era, declare: boolean, elicitation = false) {
   return new Client(
     { name: "finance-test", version: "0.0.0" },
     {
-      capabilities: declare ? { extensions: { [FINANCE_EXTENSION_ID]: { approvalUi: ["form"] } } as never } : {},
+      capabilities: { ...(declare ? { extensions: { [FINANCE_EXTENSION_ID]: { approvalUi: ["form"] } } as never } : {}), ...(elicitation ? { elicitation: { form: {} } } : {}) },
       versionNegotiation: { mode: era === "modern" ? { pin: "2026-07-28" } : "legacy" },
     },
   );
@@ -38,7 +38,9 @@ async function exercise(c: Client) {
 describe.each<Era>(["legacy", "modern"])("mcp-finance bin over stdio (%s era)", (era) => {
   let c: Client;
   beforeAll(async () => {
-    c = client(era, true);
+    c = client(era, true, true);
+    // The human behind this client approves in its form; the model never sees a token.
+    c.setRequestHandler("elicitation/create", async () => ({ action: "accept", content: { confirm: true } }));
     await c.connect(new StdioClientTransport({ command: process.execPath, args: [BIN], stderr: "ignore" }));
   });
   afterAll(async () => {
@@ -55,8 +57,8 @@ describe.each<Era>(["legacy", "modern"])("mcp-finance bin over stdio (%s era)", 
       name: "finance_prepare_payment",
       arguments: { idempotencyKey: `stdio-${era}-prepare`, debtorAccountId: "acc_operating", creditor: { counterpartyId: "cp_lumen" }, amount: { amount: "321.09", currency: "EUR" } },
     })) as { structuredContent: any };
-    const { payment, approval } = prepared.structuredContent;
-    const executed = (await c.callTool({ name: "finance_execute_payment", arguments: { idempotencyKey: `stdio-${era}-exec`, paymentId: payment.id, approvalToken: approval.token } })) as { structuredContent: any };
+    const { payment } = prepared.structuredContent;
+    const executed = (await c.callTool({ name: "finance_execute_payment", arguments: { idempotencyKey: `stdio-${era}-exec`, paymentId: payment.id } })) as { structuredContent: any };
     expect(executed.structuredContent.payment.status).toBe("settled");
     const bad = (await c.callTool({ name: "finance_get_balances", arguments: { accountId: 42 } })) as { isError?: boolean };
     expect(bad.isError).toBe(true);

@@ -1,4 +1,4 @@
-import type { Approvals, BindingContext, CursorCodec } from "@mcp-verticals/core";
+import type { BindingContext, CursorCodec } from "@mcp-verticals/core";
 import type { FhirBackend } from "./backend/fhir-backend.js";
 import type { TerminologyService } from "./backend/terminology.js";
 import type { PseudonymRegistry } from "./phi/deidentify.js";
@@ -10,7 +10,6 @@ export interface HealthcareServices {
   terminology: TerminologyService;
   pseudonyms: PseudonymRegistry;
   cursors: CursorCodec;
-  approvals: Approvals;
   /** Lower-cased person names known to the deployment, scrubbed from free text. */
   knownNames: Set<string>;
 }

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from "node:crypto";
-import { attachExtension, createApprovals, createCursorCodec, type AuditTrail, type PrincipalSource, type StateStore, type TaskRuntime } from "@mcp-verticals/core";
+import { attachExtension, createCursorCodec, type AuditTrail, type PrincipalSource, type StateStore, type TaskRuntime } from "@mcp-verticals/core";
 import { McpServer } from "@modelcontextprotocol/server";
 import type { z } from "zod";
 import type { HealthcareServices } from "./context.js";
@@ -19,13 +19,13 @@ export interface HealthcareServicesOptions {
   /** The FHIR backend (default: the embedded synthetic store). */
   fhir?: FhirBackend;
   terminology?: TerminologyService;
-  /** Deployment secret (≥ 32 bytes): pseudonyms, cursors and approvals derive their keys from it. Default: random per process. */
+  /** Deployment secret (≥ 32 bytes): pseudonyms and cursors derive their keys from it. Default: random per process. */
   secret?: string;
 }
 
 /**
  * Builds the services the tools share. Create them once per process and pass them to every
- * {@link createHealthcareServer} call, so pseudonyms, cursors and approvals survive across stateless HTTP requests.
+ * {@link createHealthcareServer} call, so pseudonyms and cursors survive across stateless HTTP requests.
  *
  * @example
  * ```ts
@@ -49,7 +49,6 @@ export function createHealthcareServices(options: HealthcareServicesOptions = {}
     terminology: options.terminology ?? createBundledTerminology(),
     pseudonyms: createPseudonymRegistry(derive("pseudonyms")),
     cursors: createCursorCodec(derive("cursors")),
-    approvals: createApprovals({ secret: derive("approvals") }),
     knownNames,
   };
 }
@@ -64,7 +63,7 @@ export interface HealthcareServerOptions extends HealthcareServicesOptions {
   principal?: PrincipalSource;
   /** Also register the ChatGPT-style connector tools `search` and `fetch` (opt-in). */
   connectorTools?: boolean;
-  /** Shared state (task records, bulk export files); share one across replicas. */
+  /** Shared state (human approvals of writes, task records, bulk export files); share one across replicas. */
   state?: StateStore;
   /** The task runtime for fhir_bulk_export (default: the one of `state`). */
   tasks?: TaskRuntime;

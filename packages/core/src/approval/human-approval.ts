@@ -19,10 +19,10 @@ export const APPROVAL_INPUT_KEY = "mcp-verticals.approval";
 
 const APPROVAL_FORM_SCHEMA = {
   type: "object" as const,
-  properties: { approve: { type: "boolean" as const, title: "Approve", description: "Approve exactly what is described above" } },
-  required: ["approve"],
+  properties: { confirm: { type: "boolean" as const, title: "Approve", description: "Approve exactly what is described above" } },
+  required: ["confirm"],
 };
-const ApprovalAnswer = z.object({ approve: z.boolean() });
+const ApprovalAnswer = z.object({ confirm: z.boolean() });
 
 /**
  * One action a human must approve before it runs.
@@ -272,7 +272,7 @@ export async function requireHumanApproval(context: BindingContext, request: Hum
         if (view.kind === "elicit" && view.action === "cancel") {
           throw new ExtensionError("APPROVAL_CANCELLED", "the user closed the approval form without deciding; nothing was done. Call again to ask again.");
         }
-        const approve = acceptedContent(responses, APPROVAL_INPUT_KEY, ApprovalAnswer)?.approve === true;
+        const approve = acceptedContent(responses, APPROVAL_INPUT_KEY, ApprovalAnswer)?.confirm === true;
         return decideThenSettle(context, state, record, approve ? "approve" : "decline", "input_required", now);
       }
       // URL rounds only tell us the user went to the page; the page recorded the decision, if any.
@@ -300,7 +300,7 @@ export async function requireHumanApproval(context: BindingContext, request: Hum
         if (answer.action === "cancel") {
           throw new ExtensionError("APPROVAL_CANCELLED", "the user closed the approval form without deciding; nothing was done. Call again to ask again.");
         }
-        const approve = answer.action === "accept" && answer.content?.approve === true;
+        const approve = answer.action === "accept" && answer.content?.confirm === true;
         return decideThenSettle(context, state, record, approve ? "approve" : "decline", "elicitation", clock());
       } catch (error) {
         if (error instanceof ExtensionError) throw error;

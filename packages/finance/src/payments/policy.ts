@@ -1,7 +1,6 @@
 import { ExtensionError } from "@mcp-verticals/core";
 import type { AccountRecord } from "../backend/finance-storage.js";
 import type { FinanceContext } from "../context.js";
-import { maskIban, stripInvisible } from "../money/identifiers.js";
 import { fromMinorUnits, toMinorUnits } from "../money/money.js";
 import type { CurrencyLimits } from "../schemas/settings.js";
 
@@ -84,22 +83,4 @@ export async function remainingBudget(context: FinanceContext, date: string) {
     };
   }
   return out;
-}
-
-/** The approval text, rendered only from stored data (never from model-supplied prose) with invisible characters removed. */
-export function renderApprovalText(input: {
-  debtor: AccountRecord;
-  creditorName: string;
-  creditorIban: string;
-  amountMinor: bigint;
-  currency: string;
-  endToEndId: string;
-  executionDate: string;
-}): string {
-  return [
-    `Pay ${fromMinorUnits(input.amountMinor, input.currency)} ${input.currency}`,
-    `to ${stripInvisible(input.creditorName)} (IBAN ${maskIban(input.creditorIban)})`,
-    `from ${stripInvisible(input.debtor.name)}${input.debtor.iban ? ` (IBAN ${maskIban(input.debtor.iban)})` : ""}`,
-    `on ${input.executionDate}, end-to-end id ${stripInvisible(input.endToEndId)}.`,
-  ].join(" ");
 }

@@ -27,12 +27,14 @@ export const PaymentChecks = z.object({
   approvalRequired: z.boolean(),
 });
 
-/** An approval the host shows a human; never for the model to decide on. */
+/** The pending human approval a payment waits for; the model can read it but nothing it sends can decide it. */
 export const ApprovalRequest = z.object({
-  token: z.string().describe("Opaque; the host passes it back with the human's decision."),
-  approvalId: z.string(),
-  preview: z.string().describe("Text rendered from server data: what the human approves."),
-  expiresAt: z.string(),
+  approvalId: z.string().describe("Names the approval for the human (approval page, operator command); passing it back approves nothing."),
+  status: z.enum(["pending", "approved", "declined", "consumed", "expired"]).describe("Where the approval stands in the server's state."),
+  preview: z.string().describe("What the human approves, rendered from stored data; model-supplied text is fenced and labelled."),
+  expiresAt: z.string().describe("ISO 8601 time after which the approval can no longer be given or used."),
+  approvalUrl: z.string().optional().describe("The server's approval page for this payment, where a human decides with the operator credential."),
+  operatorCommand: z.string().optional().describe("The operator command that approves it on the server's own machine."),
 });
 
 export type Payment = z.output<typeof Payment>;

@@ -4,21 +4,21 @@ import type { FinanceContext } from "../context.js";
 import { refusePan } from "../money/identifiers.js";
 import { IdempotencyKey } from "../schemas/money.js";
 import { Payment } from "../schemas/payment.js";
-import { idempotent, paymentOut, requirePayments } from "./shared.js";
+import { requirePaymentsEnabled, withdrawPaymentApproval } from "../payments/approval.js";
+import { idempotent, paymentOut } from "./shared.js";
 
 /** `finance_cancel_payment`: withdraws a payment that has not been executed. */
 export const cancelPaymentTool = defineTool({
   name: "finance_cancel_payment",
   title: "Cancel a payment",
   description:
-    "Cancels a prepared payment that has not been executed yet; its approval can then never be used. Fails with PAYMENT_NOT_CANCELLABLE once it settled. Needs an idempotencyKey.",
+    "Cancels a prepared payment that has not been executed yet; its pending approval is withdrawn, so nobody can approve or use it. Fails with PAYMENT_NOT_CANCELLABLE once it settled. Needs an idempotencyKey.",
   input: z.object({ idempotencyKey: IdempotencyKey, paymentId: z.string().min(1).max(64), reason: z.string().max(140).optional() }),
   output: z.object({ payment: Payment, idempotentReplayed: z.boolean() }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
-  requiresClientExtension: true,
   examples: [{ idempotencyKey: "example-cancel-0001", paymentId: "pay_demo_cancel", reason: "Duplicate invoice" }],
   handler: async (input, context: FinanceContext) => {
-    requirePayments(context);
+    requirePaymentsEnabled(context);
     refusePan(input.reason, "reason");
     return idempotent(context, "finance_cancel_payment", input.idempotencyKey, input, async () => {
       const storage = context.services.storage;
@@ -26,6 +26,8 @@ export const cancelPaymentTool = defineTool({
       if (!payment) throw new ExtensionError("NOT_FOUND", "no payment with that id", { field: "paymentId" });
       const changed = await storage.transitionPayment(payment.id, ["awaiting_approval", "approved"], "cancelled");
       if (!changed) throw new ExtensionError("PAYMENT_NOT_CANCELLABLE", `the payment is ${payment.status} and can no longer be cancelled`, { field: "paymentId" });
+      // Nobody can approve or spend the approval of a cancelled payment.
+      await withdrawPaymentApproval(context, payment);
       await context.audit({ binding: "finance.payment.cancel", outcome: "ok", subjects: [payment.id] });
       return { payment: paymentOut({ ...payment, status: "cancelled" }) };
     });

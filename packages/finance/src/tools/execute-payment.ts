@@ -1,13 +1,13 @@
-import { confirmWithUser, defineTool, ExtensionError, InputRequiredSignal } from "@mcp-verticals/core";
+import { defineTool, ExtensionError } from "@mcp-verticals/core";
 import { z } from "zod";
 import type { FinanceContext } from "../context.js";
 import { toMinorUnits } from "../money/money.js";
 import { paymentDigest } from "../payments/digest.js";
-import { evaluatePolicy, renderApprovalText } from "../payments/policy.js";
+import { paymentPreview, requirePaymentApproval, requirePaymentsEnabled, verifiedPayee } from "../payments/approval.js";
+import { evaluatePolicy } from "../payments/policy.js";
 import { IdempotencyKey } from "../schemas/money.js";
 import { Payment } from "../schemas/payment.js";
-import { idempotent, paymentOut, principalOf, requirePayments, today } from "./shared.js";
-import { PAYMENT_APPROVAL_BINDING } from "./prepare-payment.js";
+import { idempotent, paymentOut, today } from "./shared.js";
 
 /** The daily limits to re-check inside the settlement transaction. */
 function dailyCapsFor(context: FinanceContext, currency: string) {
@@ -19,43 +19,21 @@ function dailyCapsFor(context: FinanceContext, currency: string) {
   };
 }
 
-/**
- * Shows the server-rendered approval text to the human through MCP form elicitation when the
- * client declared a form approval UI: asked in place in the 2025 era, through a multi-round-trip
- * `input_required` result in the 2026-07-28 era. Returns the decision, or undefined when it cannot ask.
- */
-async function askHuman(context: FinanceContext, preview: string): Promise<"approve" | "decline" | undefined> {
-  if (!context.settings.approvalUi.includes("form")) return undefined;
-  try {
-    const answer = await confirmWithUser(context, `Approve this payment?\n${preview}`, { key: "approve_payment" });
-    if (answer === "unavailable") return undefined;
-    return answer === "accepted" ? "approve" : "decline";
-  } catch (error) {
-    // The 2026-07-28 round ends here; the client asks the human and retries the call.
-    if (error instanceof InputRequiredSignal) throw error;
-    // The client cannot elicit after all (no channel back): fall back to the token flow.
-    return undefined;
-  }
-}
-
-/** `finance_execute_payment`: spends the human's approval and sends the payment. */
+/** `finance_execute_payment`: sends a prepared payment once a human approved it through a channel the model cannot drive. */
 export const executePaymentTool = defineTool({
   name: "finance_execute_payment",
   title: "Execute a payment",
   description:
-    "Executes a prepared payment. When the payment needs approval and the client can show a form, the server asks the human directly; otherwise pass the approvalToken and the human's decision exactly as the host's approval UI returned them. Never decide on the user's behalf. Limits, allowlist and funds are checked again. Fails with APPROVAL_DECLINED, APPROVAL_EXPIRED, APPROVAL_MISMATCH (the payment changed since it was approved), APPROVAL_ALREADY_USED, LIMIT_EXCEEDED, PAYEE_NOT_ALLOWED or INSUFFICIENT_FUNDS. In sandbox mode the payment settles in the ledger at once. Needs an idempotencyKey: retries with the same key never pay twice.",
+    "Executes a prepared payment. When it needs a human's approval the server asks the human itself: through the client's form when the client supports elicitation, otherwise it answers APPROVAL_PENDING naming the approval page or operator command where a human decides; tell the user, then call again with the same arguments. No argument approves a payment. Limits, allowlist and funds are checked again. Fails with APPROVAL_PENDING, APPROVAL_DECLINED, HUMAN_APPROVAL_UNAVAILABLE, APPROVAL_MISMATCH (the payment changed since it was prepared), LIMIT_EXCEEDED, PAYEE_NOT_ALLOWED or INSUFFICIENT_FUNDS. In sandbox mode the payment settles in the ledger at once. Needs an idempotencyKey: retries with the same key never pay twice.",
   input: z.object({
     idempotencyKey: IdempotencyKey,
-    paymentId: z.string().min(1).max(64),
-    approvalToken: z.string().max(2048).optional(),
-    decision: z.enum(["approve", "decline"]).default("approve"),
+    paymentId: z.string().min(1).max(64).describe("The payment from finance_prepare_payment."),
   }),
   output: z.object({ payment: Payment, idempotentReplayed: z.boolean() }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
-  requiresClientExtension: true,
   examples: [{ idempotencyKey: "example-execute-0001", paymentId: "pay_demo_small" }],
   handler: async (input, context: FinanceContext) => {
-    requirePayments(context);
+    requirePaymentsEnabled(context);
     return idempotent(context, "finance_execute_payment", input.idempotencyKey, input, async () => {
       const storage = context.services.storage;
       const payment = await storage.getPayment(input.paymentId);
@@ -92,64 +70,27 @@ export const executePaymentTool = defineTool({
         date: today(context),
       });
       const needsApproval = payment.status === "awaiting_approval" || verdict.approvalRequired;
-      let approvalToken = input.approvalToken;
-      let decision = input.decision;
-      if (needsApproval && approvalToken === undefined && verdict.violation === undefined) {
-        // A 2025-era client with a form UI is asked directly, so the human (not the model) decides.
-        const asked = await askHuman(context, renderApprovalText({
-          debtor,
-          creditorName: payment.creditorName,
-          creditorIban: payment.creditorIban,
-          amountMinor: payment.amountMinor,
-          currency: payment.currency,
-          endToEndId: payment.endToEndId,
-          executionDate: payment.executionDate,
-        }));
-        if (asked !== undefined) {
-          approvalToken = context.services.approvals.prepare({
-            binding: PAYMENT_APPROVAL_BINDING,
-            args: { paymentId: payment.id, digest: payment.digest },
-            principal: principalOf(context),
-            preview: "elicited",
-          }).token;
-          decision = asked;
-        }
-      }
-      if (needsApproval && approvalToken === undefined) {
-        throw new ExtensionError("APPROVAL_REQUIRED", "this payment needs the human's approval token from finance_prepare_payment", { field: "approvalToken" });
-      }
-      if (approvalToken !== undefined && decision === "decline") {
-        await context.services.approvals.decline(approvalToken);
-        await storage.transitionPayment(payment.id, ["awaiting_approval", "approved"], "rejected");
-        await context.audit({ binding: "finance.payment.execute", outcome: "denied", code: "APPROVAL_DECLINED", subjects: [payment.id] });
-        throw new ExtensionError("APPROVAL_DECLINED", "the approver declined the payment; nothing was sent");
-      }
+      // Refusals come before the human is bothered: a payment the policy refuses is never shown for approval.
       if (verdict.violation) {
         await context.audit({ binding: "finance.payment.execute", outcome: "denied", code: verdict.violation.code, subjects: [payment.id] });
         throw verdict.violation;
       }
-      let approvalId: string | undefined;
-      if (approvalToken !== undefined) {
-        try {
-          ({ approvalId } = await context.services.approvals.confirm({
-            token: approvalToken,
-            binding: PAYMENT_APPROVAL_BINDING,
-            args: { paymentId: payment.id, digest: payment.digest },
-            principal: principalOf(context),
-          }));
-        } catch (error) {
-          if (error instanceof ExtensionError) {
-            await context.audit({ binding: "finance.payment.execute", outcome: "denied", code: error.code, subjects: [payment.id] });
-            if (error.code === "APPROVAL_DECLINED") await storage.transitionPayment(payment.id, ["awaiting_approval", "approved"], "rejected");
-          }
-          throw error;
-        }
-      }
-      const payables = await storage.findAccountByRole("payables", payment.currency);
-      if (!payables) throw new ExtensionError("NOT_FOUND", `no payables account in ${payment.currency}`, { field: "paymentId" });
       if (context.serverSettings.features.payments === "live") {
         throw new ExtensionError("PAYMENT_RAIL_UNAVAILABLE", "live mode needs a payment rail adapter, which this server does not have; use sandbox");
       }
+      let approvalId: string | undefined;
+      if (needsApproval) {
+        // The decision comes only from the server's approval state, written by a human channel.
+        const decision = await requirePaymentApproval(context, payment, paymentPreview({ payment, debtor, payee: verifiedPayee(counterparty, payment.creditorIban) }));
+        if (decision.decision === "declined") {
+          await storage.transitionPayment(payment.id, ["awaiting_approval", "approved"], "rejected");
+          await context.audit({ binding: "finance.payment.execute", outcome: "denied", code: "APPROVAL_DECLINED", subjects: [payment.id], detail: { approvalId: decision.approvalId, channel: decision.channel } });
+          throw new ExtensionError("APPROVAL_DECLINED", "the approver declined the payment; nothing was sent");
+        }
+        approvalId = decision.approvalId;
+      }
+      const payables = await storage.findAccountByRole("payables", payment.currency);
+      if (!payables) throw new ExtensionError("NOT_FOUND", `no payables account in ${payment.currency}`, { field: "paymentId" });
       const settled = await storage.settlePayment(payment.id, ["awaiting_approval", "approved"], {
         date: today(context),
         description: `Payment to ${payment.creditorName}${payment.remittance ? `: ${payment.remittance}` : ""}`.slice(0, 500),

@@ -4,21 +4,19 @@ import { z } from "zod";
 import { newId } from "../backend/sql-storage.js";
 import type { FinanceContext } from "../context.js";
 import { refusePan, requireBic, requireIban } from "../money/identifiers.js";
+import { openPaymentApproval, paymentPreview, requirePaymentsEnabled } from "../payments/approval.js";
 import { paymentDigest } from "../payments/digest.js";
-import { evaluatePolicy, renderApprovalText } from "../payments/policy.js";
+import { evaluatePolicy } from "../payments/policy.js";
 import { IdempotencyKey, IsoDate, Money } from "../schemas/money.js";
 import { ApprovalRequest, Payment, PaymentChecks } from "../schemas/payment.js";
-import { idempotent, minorOf, paymentOut, principalOf, requirePayments, today } from "./shared.js";
-
-/** The binding name approvals are issued for. */
-export const PAYMENT_APPROVAL_BINDING = "finance_execute_payment";
+import { idempotent, minorOf, paymentOut, today } from "./shared.js";
 
 /** `finance_prepare_payment`: creates a payment and, when needed, an approval request for a human. */
 export const preparePaymentTool = defineTool({
   name: "finance_prepare_payment",
   title: "Prepare a payment",
   description:
-    "Prepares a credit transfer from one of the company's bank accounts to a counterparty (by id) or a new payee (name + IBAN). Checks limits, the payee allowlist and funds, and fails with LIMIT_EXCEEDED, PAYEE_NOT_ALLOWED, INSUFFICIENT_FUNDS, CURRENCY_MISMATCH or AMOUNT_PRECISION. Nothing moves yet: when a human approval is required the result carries an approval whose preview the host must show to the user; then call finance_execute_payment. Needs an idempotencyKey and a client that can show approvals.",
+    "Prepares a credit transfer from one of the company's bank accounts to a counterparty (by id) or a new payee (name + IBAN). Checks limits, the payee allowlist and funds, and fails with LIMIT_EXCEEDED, PAYEE_NOT_ALLOWED, INSUFFICIENT_FUNDS, CURRENCY_MISMATCH or AMOUNT_PRECISION. Nothing moves yet: when a human approval is required the result names the pending approval (its id, preview and where a human decides); then call finance_execute_payment, which asks the human through the client's form or waits for the approval page or operator. You cannot approve a payment: no argument of any tool does. Needs an idempotencyKey.",
   input: z.object({
     idempotencyKey: IdempotencyKey,
     debtorAccountId: z.string().min(1).max(64),
@@ -33,7 +31,6 @@ export const preparePaymentTool = defineTool({
   }),
   output: z.object({ payment: Payment, checks: PaymentChecks, approval: ApprovalRequest.optional(), idempotentReplayed: z.boolean() }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-  requiresClientExtension: true,
   examples: [
     {
       idempotencyKey: "example-prepare-0001",
@@ -45,7 +42,7 @@ export const preparePaymentTool = defineTool({
     },
   ],
   handler: async (input, context: FinanceContext) => {
-    requirePayments(context);
+    requirePaymentsEnabled(context);
     refusePan(input.remittance, "remittance");
     if ("name" in input.creditor) refusePan(input.creditor.name, "creditor.name");
     return idempotent(context, "finance_prepare_payment", input.idempotencyKey, input, async () => {
@@ -57,17 +54,21 @@ export const preparePaymentTool = defineTool({
       if (amountMinor <= 0n) throw new ExtensionError("AMOUNT_INVALID", "a payment amount must be positive", { field: "amount.amount" });
       if (input.amount.currency !== debtor.currency) throw new ExtensionError("CURRENCY_MISMATCH", `the debtor account is kept in ${debtor.currency}`, { field: "amount.currency" });
       let creditor: { counterpartyId?: string; name: string; iban: string; bic?: string; allowlisted: boolean };
+      let payee: Awaited<ReturnType<typeof storage.getCounterparty>>;
       if ("counterpartyId" in input.creditor) {
         const counterparty = await storage.getCounterparty(input.creditor.counterpartyId);
         if (!counterparty) throw new ExtensionError("NOT_FOUND", "no counterparty with that id", { field: "creditor.counterpartyId" });
         if (!counterparty.iban) throw new ExtensionError("INVALID_IBAN", "the counterparty has no IBAN on file", { field: "creditor.counterpartyId" });
         creditor = { counterpartyId: counterparty.id, name: counterparty.name, iban: counterparty.iban, ...(counterparty.bic ? { bic: counterparty.bic } : {}), allowlisted: counterparty.allowlisted };
+        payee = counterparty;
       } else {
         const iban = requireIban(input.creditor.iban, "creditor.iban");
         const known = await storage.findCounterpartyByIban(iban);
+        payee = known;
         creditor = {
           ...(known ? { counterpartyId: known.id } : {}),
-          name: input.creditor.name,
+          // A known payee is paid (and shown) under its stored name, never the one the model typed.
+          name: known ? known.name : input.creditor.name,
           iban,
           ...(input.creditor.bic ? { bic: requireBic(input.creditor.bic, "creditor.bic") } : {}),
           allowlisted: known?.allowlisted === true,
@@ -102,13 +103,8 @@ export const preparePaymentTool = defineTool({
       await storage.createPayment(record);
       let approval: z.input<typeof ApprovalRequest> | undefined;
       if (verdict.approvalRequired) {
-        const prepared = context.services.approvals.prepare({
-          binding: PAYMENT_APPROVAL_BINDING,
-          args: { paymentId: record.id, digest },
-          principal: principalOf(context),
-          preview: renderApprovalText({ debtor, ...core }),
-        });
-        approval = { token: prepared.token, approvalId: prepared.approvalId, preview: prepared.preview, expiresAt: prepared.expiresAt };
+        // Opened now so the operator can see it at once; only a human channel can decide it.
+        approval = await openPaymentApproval(context, record, paymentPreview({ payment: record, debtor, payee: payee?.iban === record.creditorIban ? payee : undefined }));
       }
       await context.audit({
         binding: "finance.payment.prepare",

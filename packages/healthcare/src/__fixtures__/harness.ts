@@ -1,4 +1,4 @@
-import { createAuditTrail, memoryAuditSink, type Principal } from "@mcp-verticals/core";
+import { createAuditTrail, memoryAuditSink, type Principal, type StateStore } from "@mcp-verticals/core";
 import { connectInProcess } from "@mcp-verticals/core/testing";
 import type { Client } from "@modelcontextprotocol/client";
 import type { z } from "zod";
@@ -13,11 +13,11 @@ export const TEST_SECRET = "test-deployment-secret-0123456789abcdef";
 export const TEST_AUDIT_KEY = "audit-key-0123456789abcdef0123456789";
 
 /** One in-process healthcare server with a memory audit trail, and a way to connect clients to it. */
-export function createHarness(options: { settings?: z.input<typeof HealthcareServerSettings>; principal?: Principal } = {}) {
+export function createHarness(options: { settings?: z.input<typeof HealthcareServerSettings>; principal?: Principal; state?: StateStore } = {}) {
   const services = createHealthcareServices({ secret: TEST_SECRET });
   const sink = memoryAuditSink();
   const audit = createAuditTrail({ sink, key: TEST_AUDIT_KEY });
-  const factory = () => createHealthcareServer({ services, audit, ...(options.settings ? { settings: options.settings } : {}), ...(options.principal ? { principal: options.principal } : {}) });
+  const factory = () => createHealthcareServer({ services, audit, ...(options.settings ? { settings: options.settings } : {}), ...(options.principal ? { principal: options.principal } : {}), ...(options.state ? { state: options.state } : {}) });
   const connections: { close(): Promise<void> }[] = [];
   return {
     services,

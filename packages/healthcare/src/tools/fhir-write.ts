@@ -1,5 +1,5 @@
 import type { Provenance, Resource } from "@medplum/fhirtypes";
-import { confirmWithUser, defineTool, ExtensionError, isExtensionError } from "@mcp-verticals/core";
+import { defineTool, ExtensionError, isExtensionError, requireHumanApproval, type ApprovalPreview } from "@mcp-verticals/core";
 import { z } from "zod";
 import type { HealthcareContext } from "../context.js";
 import { FhirResourceJson } from "../schemas/fhir.js";
@@ -16,18 +16,32 @@ export const AI_ASSERTED_LABEL = { system: "http://terminology.hl7.org/CodeSyste
 const Input = z.object({
   action: z.enum(["create", "update"]),
   resource: FhirResourceJson.describe("The full resource; for update it must carry its id."),
-  reason: z.string().min(3).max(300).describe("Why the write is needed, shown to the human who confirms it."),
-  dryRun: z.boolean().default(true).describe("Default true: validate and preview only. A real write needs dryRun false and the confirmToken from the dry run."),
-  confirmToken: z.string().max(4096).optional().describe("Token from the dry run, after the human approved its preview."),
+  reason: z.string().min(3).max(300).describe("Why the write is needed, shown (fenced, as the assistant's words) to the human who approves it."),
+  dryRun: z.boolean().default(true).describe("Default true: validate and preview only. dryRun false asks a human to approve the exact resource, then writes it."),
 });
 
-/** The question put to the human: action, type, code and patient, all from validated data, never the model's reason. */
-function confirmationMessage(context: HealthcareContext, action: "create" | "update", resource: Record<string, any>): string {
+/** Longest resource text shown in the approval preview. */
+const PREVIEW_RESOURCE_CHARS = 4000;
+
+/**
+ * What the human approves: action, type, the code's display from the server's terminology and
+ * the patient, all from validated data; the resource content and the reason came from the
+ * model and are fenced as such.
+ */
+function approvalPreview(context: HealthcareContext, action: "create" | "update", resource: Record<string, any>, reasonShown: string): ApprovalPreview {
   const code = resource.code?.coding?.[0] ?? resource.medicationCodeableConcept?.coding?.[0] ?? resource.vaccineCode?.coding?.[0];
   const subject = resource.subject?.reference ?? resource.patient?.reference;
-  const what = code?.system && code?.code ? context.services.terminology.lookup(code.system, code.code)?.display ?? `${code.system}|${code.code}` : "no code";
+  const what = code?.system && code?.code ? context.services.terminology.lookup(code.system, code.code)?.display ?? `${code.system}|${code.code} (not in the server's terminology)` : "no code";
   const who = typeof subject === "string" ? citeOf(context, subject.split("/")[0]!, subject.split("/")[1] ?? "") : "no patient";
-  return `Allow the AI assistant to ${action} a FHIR ${resource.resourceType} (${what}) for ${who}? It will be labelled AI-asserted and recorded in a Provenance.`;
+  const json = JSON.stringify(resource, null, 1);
+  return {
+    title: `Allow the AI assistant to ${action} this FHIR ${resource.resourceType}?`,
+    facts: [`${action} ${resource.resourceType}${resource.id ? `/${resource.id}` : ""}: ${what}`, `Patient: ${who}`, "It will be labelled AI-asserted and recorded in a Provenance."],
+    modelSupplied: [
+      { label: "reason", text: reasonShown },
+      { label: "resource content", text: json.length > PREVIEW_RESOURCE_CHARS ? `${json.slice(0, PREVIEW_RESOURCE_CHARS)}\n… (${json.length - PREVIEW_RESOURCE_CHARS} more characters)` : json },
+    ],
+  };
 }
 
 function mapReferences(context: HealthcareContext, resource: Record<string, any>): Resource {
@@ -44,7 +58,7 @@ export const fhirWriteTool = defineTool({
   name: "fhir_write",
   title: "Write a FHIR resource",
   description:
-    "Creates or updates one FHIR resource. Dry run by default: returns validation issues, whether the write is allowed, a preview and a confirmToken. Show the preview to the user; only after they approve, call again with the same action, resource and reason plus dryRun false and the confirmToken (clients with form elicitation may omit the token: the server then asks the user itself). Needs a read-write server, a SMART write scope and a client that can confirm writes. Every write is labelled AI-asserted and gets a Provenance record.",
+    "Creates or updates one FHIR resource. Dry run by default: returns validation issues, whether the write is allowed and a preview. With dryRun false the server asks a human to approve exactly this resource: in the client's form when it supports elicitation, otherwise it answers APPROVAL_PENDING naming the approval page or operator command; tell the user and call again with the same arguments once they decided. No argument approves a write. Needs a read-write server and a SMART write scope. Every write is labelled AI-asserted and gets a Provenance record.",
   input: Input,
   output: z.object({
     status: z.enum(["dry-run", "invalid", "written"]),
@@ -52,8 +66,6 @@ export const fhirWriteTool = defineTool({
     denial: z.object({ code: z.string(), message: z.string() }).optional(),
     issues: z.array(GroupedIssueSchema),
     preview: z.string().optional(),
-    confirmToken: z.string().optional(),
-    expiresAt: z.string().optional(),
     ref: z.string().optional(),
     provenance: z.string().optional(),
   }),
@@ -83,17 +95,19 @@ export const fhirWriteTool = defineTool({
       const grouped = groupIssues(issues, 20).groups;
       const hasErrors = issues.some((issue) => issue.severity === "error");
       const resource = mapReferences(context, input.resource);
+      // The approval covers exactly these: any other resource or reason needs its own.
       const args = { action: input.action, resource: input.resource, reason: input.reason };
       // The preview goes back to the client, so it passes the same PHI filter as every other output.
       const reasonShown = context.settings.phiMode === "identified" ? input.reason : scrubFreeText(input.reason, context.services.knownNames);
       const preview = `${input.action} ${input.resource.resourceType}${input.resource.id ? `/${input.resource.id}` : ""} — reason: ${reasonShown}`;
       const check = () => {
-        if (!context.settings.writesEnabled) throw new ExtensionError("WRITE_NOT_ALLOWED", "writes need a read-write server and a client that declared it can confirm writes");
+        // A human approves every write through the server's own channels, so any client may ask for one.
+        if (context.serverSettings.access !== "read-write") throw new ExtensionError("WRITE_NOT_ALLOWED", "writes need a server configured read-write");
         requireServedType(context, input.resource.resourceType, "resource.resourceType");
         requireScope(access.scopes, input.resource.resourceType, input.action === "create" ? "c" : "u");
         if (!inPatientContext(resource, access.patient)) throw new ExtensionError("PATIENT_OUT_OF_CONTEXT", "the resource belongs to a patient other than the one in context", { field: "resource" });
       };
-      type Output = { status: "dry-run" | "invalid" | "written"; allowed: boolean; denial?: { code: string; message: string }; issues: typeof grouped; preview?: string; confirmToken?: string; expiresAt?: string; ref?: string; provenance?: string };
+      type Output = { status: "dry-run" | "invalid" | "written"; allowed: boolean; denial?: { code: string; message: string }; issues: typeof grouped; preview?: string; ref?: string; provenance?: string };
       if (input.dryRun) {
         let denial: { code: string; message: string } | undefined;
         try {
@@ -103,27 +117,20 @@ export const fhirWriteTool = defineTool({
           denial = { code: error.code, message: error.message };
         }
         const allowed = denial === undefined && !hasErrors;
-        const prepared = allowed ? context.services.approvals.prepare({ binding: "fhir_write", args, ...(context.principal ? { principal: context.principal.id } : {}), preview }) : undefined;
         const value: Output = {
             status: hasErrors ? ("invalid" as const) : ("dry-run" as const),
             allowed,
             ...(denial ? { denial } : {}),
             issues: grouped,
             preview,
-            ...(prepared ? { confirmToken: prepared.token, expiresAt: prepared.expiresAt } : {}),
         };
         return { value };
       }
       check();
       if (hasErrors) throw new ExtensionError("VALIDATION_FAILED", "the resource does not validate; run a dry run to see the issues", { field: "resource" });
-      if (input.confirmToken) {
-        await context.services.approvals.confirm({ token: input.confirmToken, binding: "fhir_write", args, ...(context.principal ? { principal: context.principal.id } : {}) });
-      } else {
-        // Ask the human directly when the client supports form elicitation; the message is built from server data only.
-        const answer = await confirmWithUser(context, confirmationMessage(context, input.action, resource));
-        if (answer === "declined") throw new ExtensionError("APPROVAL_DECLINED", "the user declined the write");
-        if (answer === "unavailable") throw new ExtensionError("CONFIRMATION_REQUIRED", "a real write needs the confirmToken from an approved dry run", { field: "confirmToken" });
-      }
+      // The decision lives in the server's approval state, written only through a human channel.
+      const decision = await requireHumanApproval(context, { binding: "fhir_write", args, preview: approvalPreview(context, input.action, resource, reasonShown) });
+      if (decision.decision === "declined") throw new ExtensionError("APPROVAL_DECLINED", "the approver declined the write; nothing was written");
       const labelled = { ...resource, meta: { ...resource.meta, security: [...(resource.meta?.security ?? []), AI_ASSERTED_LABEL] } } as Resource;
       const written = input.action === "create" ? await context.services.fhir.create(labelled) : await context.services.fhir.update(labelled);
       const provenance: Provenance = {
@@ -138,7 +145,8 @@ export const fhirWriteTool = defineTool({
             type: { coding: [{ system: "http://terminology.hl7.org/CodeSystem/provenance-participant-type", code: "assembler", display: "Assembler" }] },
             who: { display: "AI assistant via MCP" },
           },
-          ...(context.principal ? [{ type: { coding: [{ system: "http://terminology.hl7.org/CodeSystem/provenance-participant-type", code: "verifier", display: "Verifier" }] }, who: { display: "confirming user" } }] : []),
+          // The human who approved, as the server recorded the decision (never as the model claimed it).
+          { type: { coding: [{ system: "http://terminology.hl7.org/CodeSystem/provenance-participant-type", code: "verifier", display: "Verifier" }] }, who: { display: `approved by ${decision.decidedBy} via ${decision.channel}` } },
         ],
       };
       const storedProvenance = await context.services.fhir.create(provenance);
