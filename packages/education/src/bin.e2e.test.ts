@@ -18,7 +18,12 @@ const eras = { legacy: "legacy", modern: { pin: "2026-07-28" } } as const;
 
 function newClient(era: keyof typeof eras, declare = true) {
   const education = educationClient({ identityDisplay: "pseudonym" });
-  const client = new Client({ name: "education-e2e", version: "0.0.0" }, { versionNegotiation: { mode: eras[era] }, capabilities: declare ? { extensions: education.declaration } : {} });
+  const client = new Client(
+    { name: "education-e2e", version: "0.0.0" },
+    { versionNegotiation: { mode: eras[era] }, capabilities: { ...(declare ? { extensions: education.declaration } : {}), elicitation: { form: {} } } },
+  );
+  // The teacher behind this client approves each write in its form.
+  client.setRequestHandler("elicitation/create", async () => ({ action: "accept", content: { confirm: true } }));
   return { client, education };
 }
 
@@ -70,9 +75,8 @@ describe("mcp-education over stdio (spawned bin)", () => {
         const { roster } = await edu.callTool("edu_list_roster", { classSourcedId: "cls-alg1-a", role: "student", limit: 1 });
         learner = roster[0]!.learner;
         const args = { lineItemSourcedId: "li-alg1-a-5", studentSourcedId: learner, scoreGiven: era === "legacy" ? 6 : 8, scoreMaximum: 10 };
-        const preview = await edu.callTool("edu_post_score", args);
-        const written = await edu.callTool("edu_post_score", { ...args, confirmationToken: preview.confirmationToken! });
-        expect(written.status).toBe("written");
+        const written = await edu.callTool("edu_post_score", args);
+        expect(written).toMatchObject({ status: "written", approvedThrough: era === "legacy" ? "elicitation" : "input_required" });
         statementId = (await edu.callTool("edu_record_activity", { verb: "experienced", object: { id: "https://synthetic-school.example/activities/intro" } })).statementId;
       } finally {
         await client.close();

@@ -1,4 +1,4 @@
-import type { Approvals, BindingContext, CursorCodec } from "@mcp-verticals/core";
+import type { BindingContext, CursorCodec } from "@mcp-verticals/core";
 import type { PrivacyGateway } from "./backend/gateway.js";
 import type { XapiLrs } from "./standards/xapi.js";
 import type { EducationClientSettings, EducationEffectiveSettings, EducationServerSettings } from "./schemas/settings.js";
@@ -9,8 +9,6 @@ export interface EducationServices {
   gateway: PrivacyGateway;
   /** The embedded learning record store. */
   lrs: XapiLrs;
-  /** Two-step write confirmation. */
-  approvals: Approvals;
   /** Signed paging cursors. */
   cursors: CursorCodec;
   /** Origins of CASE 1.1 providers `edu_import_framework` may fetch from (none: URL import is refused). */

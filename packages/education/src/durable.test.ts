@@ -5,21 +5,21 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createEducationRuntime } from "./server.js";
-import { ALL_WRITES, call, declaringClient } from "./__fixtures__/harness.js";
+import { ALL_WRITES, approvedCall, call, declaringClient, testState } from "./__fixtures__/harness.js";
 
 describe("the durable embedded store (--data)", async () => {
   const dir = await mkdtemp(join(tmpdir(), "edu-durable-"));
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it("keeps scores, statements, keys and one audit chain across a restart, and seeds only once", async () => {
-    const first = createEducationRuntime({ dataDir: dir, settings: ALL_WRITES });
+    const state = testState();
+    const first = createEducationRuntime({ dataDir: dir, settings: ALL_WRITES, state });
     const learnerId = (await first.store.listEnrollments({ classSourcedId: "cls-alg1-a" })).find((e) => e.role === "student")!.user.sourcedId;
     const learner = first.services.gateway.pseudonym(learnerId);
     const { client, close } = await declaringClient(first);
     const args = { lineItemSourcedId: "li-alg1-a-5", studentSourcedId: learner, scoreGiven: 7.5, scoreMaximum: 10 };
-    const preview = await call(client, "edu_post_score", args);
-    await call(client, "edu_post_score", { ...args, confirmationToken: preview.confirmationToken });
-    const { statementId } = await call(client, "edu_record_activity", { verb: "completed", object: { id: "https://synthetic-school.example/activities/durable" } });
+    await approvedCall(state, client, "edu_post_score", args);
+    const { statementId } = await approvedCall(state, client, "edu_record_activity", { verb: "completed", object: { id: "https://synthetic-school.example/activities/durable" } });
     await close();
     await first.close();
 

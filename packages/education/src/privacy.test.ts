@@ -2,7 +2,8 @@ import { connectInProcess } from "@mcp-verticals/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SEED_SMALL_CLASS } from "./backend/seed.js";
 import { EDUCATION_EXTENSION_ID } from "./extension.js";
-import { ALL_WRITES, call, callError, declaringClient, testRuntime } from "./__fixtures__/harness.js";
+import { getApproval } from "@mcp-verticals/core";
+import { ALL_WRITES, approvedCall, call, callError, declaringClient, operatorDecides, testRuntime, TEST_NOW } from "./__fixtures__/harness.js";
 
 type Client = Awaited<ReturnType<typeof declaringClient>>["client"];
 
@@ -15,6 +16,7 @@ describe("privacy and integrity rules", () => {
   const record = <T>(value: T): T => (outputs.push(JSON.stringify(value)), value);
   const tool = async (name: string, args: Record<string, unknown> = {}) => record(await call(client, name, args));
   const fail = async (name: string, args: Record<string, unknown> = {}) => record(await callError(client, name, args));
+  const approved = async (name: string, args: Record<string, unknown> = {}) => record(await approvedCall(runtime.state, client, name, args));
   const teacher = () => runtime.as({ id: "t-001", scopes: [], roles: ["teacher"] });
   const student = (id = "s-0001") => runtime.as({ id, scopes: [], roles: ["student"] });
   let studentClass: string;
@@ -111,20 +113,29 @@ describe("privacy and integrity rules", () => {
     expect(description).toContain("<untrusted-data");
   });
 
-  it("writes: preview, then confirm with a single-use token bound to the arguments, verified by re-reading", async () => {
+  it("writes: pending until a human approves the exact arguments, single use, verified by re-reading", async () => {
     teacher();
     const learner = gateway.pseudonym((await runtime.store.listEnrollments({ classSourcedId: "cls-alg1-a" })).find((e) => e.role === "student")!.user.sourcedId);
     const args = { lineItemSourcedId: "li-alg1-a-5", studentSourcedId: learner, scoreGiven: 9, scoreMaximum: 10, comment: "Well argued." };
-    const preview = await tool("edu_post_score", args);
-    expect(preview.status).toBe("preview");
-    expect(preview.preview).toContain("9/10");
+    const pending = await fail("edu_post_score", args);
+    expect(pending.code).toBe("APPROVAL_PENDING");
+    const approvalId = String(pending.data!.approvalId);
+    const preview = (await getApproval(runtime.state, approvalId, TEST_NOW))!.preview;
+    expect(preview).toContain("- Score 9/10 (fully graded)");
+    expect(preview).toMatch(/model-supplied comment, not verified by the server[\s\S]*Well argued\./);
     expect((await runtime.store.listResults({ lineItemSourcedId: "li-alg1-a-5" })).length).toBe(0);
-    expect((await fail("edu_post_score", { ...args, scoreGiven: 10, confirmationToken: preview.confirmationToken })).code).toBe("APPROVAL_MISMATCH");
-    const written = await tool("edu_post_score", { ...args, confirmationToken: preview.confirmationToken });
-    expect(written).toMatchObject({ status: "written", result: { learner, score: 9, scoreStatus: "fully graded" } });
+    // Approving this score never releases another one.
+    expect(await operatorDecides(runtime.state, "approve", approvalId)).toBe(0);
+    const other = await fail("edu_post_score", { ...args, scoreGiven: 10 });
+    expect(other.code).toBe("APPROVAL_PENDING");
+    expect(other.data!.approvalId).not.toBe(approvalId);
+    const written = await tool("edu_post_score", args);
+    expect(written).toMatchObject({ status: "written", approvalId, approvedThrough: "operator-command", result: { learner, score: 9, scoreStatus: "fully graded" } });
     expect(written.result.comment).toContain("<untrusted-data");
     expect((await runtime.store.listResults({ lineItemSourcedId: "li-alg1-a-5" }))[0]!.score).toBe(9);
-    expect((await fail("edu_post_score", { ...args, confirmationToken: preview.confirmationToken })).code).toBe("APPROVAL_ALREADY_USED");
+    const again = await fail("edu_post_score", args);
+    expect(again.code).toBe("APPROVAL_PENDING");
+    expect(again.data!.approvalId).not.toBe(approvalId);
     expect((await fail("edu_post_score", { ...args, scoreGiven: 11 })).code).toBe("SCORE_OUT_OF_RANGE");
     student();
     expect((await fail("edu_post_score", args)).code).toBe("FORBIDDEN");
@@ -133,8 +144,7 @@ describe("privacy and integrity rules", () => {
   it("creates draft assignments invisible to students until published", async () => {
     runtime.as({ id: (await runtime.store.listEnrollments({ classSourcedId: studentClass })).find((e) => e.role === "teacher")!.user.sourcedId, scopes: [], roles: ["teacher"] });
     const args = { classSourcedId: studentClass, title: "Draft task", dueDate: "2026-12-20T23:59:00Z", pointsPossible: 5 };
-    const preview = await tool("edu_create_assignment", args);
-    const written = await tool("edu_create_assignment", { ...args, confirmationToken: preview.confirmationToken });
+    const written = await approved("edu_create_assignment", args);
     expect(written.work).toMatchObject({ title: "Draft task", published: false, status: "upcoming" });
     student();
     const { work } = await tool("edu_list_work", { classSourcedId: studentClass, limit: 100 });
@@ -164,8 +174,7 @@ describe("privacy and integrity rules", () => {
   it("creates validated draft items from a simple description or QTI XML", async () => {
     teacher();
     const args = { format: "simple", type: "order", title: "Order sizes", prompt: "Smallest to largest", choices: ["atom", "cell", "organ"], correct: ["atom", "cell", "organ"] };
-    const preview = await tool("edu_create_item", args);
-    const done = await tool("edu_create_item", { ...args, confirmationToken: preview.confirmationToken });
+    const done = await approved("edu_create_item", args);
     expect(done).toMatchObject({ status: "written", interaction: "order" });
     expect(runtime.store.getItem(done.itemId)?.status).toBe("draft");
     expect(await fail("edu_create_item", { format: "qti3", xml: "<qti-assessment-item" })).toMatchObject({ code: "QTI_INVALID", field: "xml" });
@@ -175,7 +184,7 @@ describe("privacy and integrity rules", () => {
 
   it("records activity only as the caller, and reads it back for the learner and their teacher", async () => {
     student();
-    const recorded = await tool("edu_record_activity", { verb: "completed", object: { id: "https://synthetic-school.example/activities/lab-1" }, result: { completion: true, response: "my notes" } });
+    const recorded = await approved("edu_record_activity", { verb: "completed", object: { id: "https://synthetic-school.example/activities/lab-1" }, result: { completion: true, response: "my notes" } });
     expect(recorded.freeTextDropped).toBe(false);
     const statement = runtime.store.getStatement(recorded.statementId)!.statement;
     expect(statement.actor).toMatchObject({ account: { name: gateway.pseudonym("s-0001") } });
@@ -223,14 +232,15 @@ describe("negotiation and fallback", () => {
   const runtime = testRuntime({ settings: ALL_WRITES });
   afterAll(() => runtime.close());
 
-  it("gives a plain client pseudonymous, read-only service in both eras", async () => {
+  it("gives a plain client pseudonymous service, with writes that wait for a human, in both eras", async () => {
     for (const era of ["legacy", "modern"] as const) {
       const { client, close } = await connectInProcess(() => runtime.createServer(), { era });
       try {
         const { whoami } = await call(client, "edu_whoami");
-        expect(whoami).toMatchObject({ negotiated: false, writes: { mode: "off", allow: [] }, privacy: { identity: "pseudonymous" } });
-        // Writes require the negotiated extension: plain clients get -32021.
-        await expect(client.callTool({ name: "edu_post_score", arguments: {} })).rejects.toThrow(/requires the client to declare/);
+        expect(whoami).toMatchObject({ negotiated: false, writes: { mode: "confirm" }, privacy: { identity: "pseudonymous" } });
+        // Writes no longer need the negotiated extension: a human approves each one, so a plain client may ask.
+        const pending = await callError(client, "edu_create_assignment", { classSourcedId: "cls-alg1-a", title: `Plain ${era}`, dueDate: "2026-12-20T23:59:00Z", pointsPossible: 1 });
+        expect(pending).toMatchObject({ code: "APPROVAL_PENDING", data: { operatorCommand: expect.stringMatching(/^mcp-education approvals approve apr_/) } });
         expect((await call(client, "edu_list_classes", {})).classes.length).toBeGreaterThan(0);
       } finally {
         await close();
@@ -295,7 +305,7 @@ describe("integrity modes and the under-13 audience", () => {
       runtime.as({ id: "s-0200", scopes: [], roles: ["student"] });
       expect((await callError(client, "edu_record_activity", { verb: "experienced", object: { id: "https://synthetic-school.example/a" } })).code).toBe("CONSENT_REQUIRED");
       runtime.as({ id: "s-0002", scopes: [], roles: ["student"] });
-      const done = await call(client, "edu_record_activity", { verb: "answered", object: { id: "https://synthetic-school.example/items/item-alg-linear-1", name: "Free text name" }, result: { response: "My name is Zara and I live at…" } });
+      const done = await approvedCall(runtime.state, client, "edu_record_activity", { verb: "answered", object: { id: "https://synthetic-school.example/items/item-alg-linear-1", name: "Free text name" }, result: { response: "My name is Zara and I live at…" } });
       expect(done.freeTextDropped).toBe(true);
       const stored = JSON.stringify(runtime.store.getStatement(done.statementId)!.statement);
       expect(stored).not.toContain("My name is");
@@ -309,11 +319,11 @@ describe("integrity modes and the under-13 audience", () => {
   });
 });
 
-describe("confirmation through MCP form elicitation", () => {
-  it("asks the human in place and writes only on acceptance; falls back to a token where it cannot ask", async () => {
+describe("approval through MCP form elicitation", () => {
+  it("asks the human in place and writes only on acceptance; waits for the operator where it cannot ask", async () => {
     const runtime = testRuntime({ settings: ALL_WRITES });
     const learner = runtime.services.gateway.pseudonym((await runtime.store.listEnrollments({ classSourcedId: "cls-alg1-a" })).find((e) => e.role === "student")!.user.sourcedId);
-    const declaration = { [EDUCATION_EXTENSION_ID]: { versions: ["2026-12-01"], confirmation: "elicitation" } };
+    const declaration = { [EDUCATION_EXTENSION_ID]: { versions: ["2026-12-01"] } };
     const { client, close } = await connectInProcess(() => runtime.createServer(), { era: "legacy", extensions: declaration, capabilities: { elicitation: { form: {} } } });
     const asked: string[] = [];
     let accept = false;
@@ -326,7 +336,7 @@ describe("confirmation through MCP form elicitation", () => {
       expect((await callError(client, "edu_post_score", args)).code).toBe("APPROVAL_DECLINED");
       expect((await runtime.store.listResults({ lineItemSourcedId: "li-alg1-a-5" })).length).toBe(0);
       accept = true;
-      expect(await call(client, "edu_post_score", args)).toMatchObject({ status: "written", confirmedBy: "elicitation", result: { learner, score: 8 } });
+      expect(await call(client, "edu_post_score", args)).toMatchObject({ status: "written", approvedThrough: "elicitation", result: { learner, score: 8 } });
       expect(asked).toHaveLength(2);
       expect(asked[0]).toContain("8/10");
     } finally {
@@ -335,7 +345,7 @@ describe("confirmation through MCP form elicitation", () => {
     const modern = await connectInProcess(() => runtime.createServer(), { era: "modern", extensions: declaration });
     try {
       const args = { lineItemSourcedId: "li-alg1-a-5", studentSourcedId: learner, scoreGiven: 3, scoreMaximum: 5 };
-      expect(await call(modern.client, "edu_post_score", args)).toMatchObject({ status: "preview" });
+      expect((await callError(modern.client, "edu_post_score", args)).code).toBe("APPROVAL_PENDING");
     } finally {
       await modern.close();
       await runtime.close();

@@ -21,12 +21,12 @@ export const CONFORMANCE_RULES = {
   "settings.version-mismatch": "A client that shares no extension version is treated as not having declared it.",
   "tools.listed": "Every tool of the extension appears in tools/list.",
   "tools.described": "Every tool has a description, input and output schema, the four annotation hints and _meta[<id>].",
-  "tools.examples-valid": "Every tool example succeeds for a declaring client and its structuredContent validates.",
+  "tools.examples-valid": "Every tool example succeeds for a declaring client and its structuredContent validates (a write may instead wait for a human: APPROVAL_PENDING).",
   "methods.examples-valid": "Every method example succeeds for a declaring client and its result validates.",
   "resources.readable": "Every resource example URI reads for a declaring client.",
   "prompts.renderable": "Every prompt example renders for a declaring client.",
   "gating.required": "Bindings that require the client extension answer -32021 with data.requiredCapabilities to plain clients.",
-  "fallback.plain-client": "Bindings that do not require the extension serve plain clients in both eras.",
+  "fallback.plain-client": "Bindings that do not require the extension serve plain clients in both eras (a write may instead wait for a human: APPROVAL_PENDING).",
   "schema.fresh": "The checked-in JSON Schema file equals what the extension exports now.",
 } as const;
 
@@ -209,6 +209,12 @@ async function callAnyBinding(extension: AnyExtension, client: Client): Promise<
   return "no-binding";
 }
 
+/** A write that answered "a human must approve this first" reached its handler and refused as documented. */
+function awaitsHuman(result: { isError?: boolean; structuredContent?: unknown }): boolean {
+  const code = (result.structuredContent as { error?: { code?: unknown } } | undefined)?.error?.code;
+  return result.isError === true && code === "APPROVAL_PENDING";
+}
+
 async function checkGatingAndFallback(extension: AnyExtension, client: Client, label: string, attempt: Attempt): Promise<void> {
   for (const tool of extension.tools) {
     const example = tool.examples?.[0];
@@ -221,6 +227,7 @@ async function checkGatingAndFallback(extension: AnyExtension, client: Client, l
     } else {
       await attempt("fallback.plain-client", `${label} ${tool.name}`, async () => {
         const result = await client.callTool({ name: tool.name, arguments: example as Record<string, unknown> });
+        if (awaitsHuman(result)) return undefined;
         if (result.isError) return `${label} ${tool.name}: failed for a plain client: ${JSON.stringify(result.content).slice(0, 200)}`;
         const parsed = tool.output.safeParse(result.structuredContent);
         return parsed.success ? undefined : `${label} ${tool.name}: output does not validate`;
@@ -258,6 +265,7 @@ async function checkExamples(extension: AnyExtension, client: Client, label: str
     for (const [index, example] of (tool.examples ?? []).entries()) {
       await attempt("tools.examples-valid", `${label} ${tool.name}#${index}`, async () => {
         const result = await client.callTool({ name: tool.name, arguments: example as Record<string, unknown> });
+        if (awaitsHuman(result)) return undefined;
         if (result.isError) return `${label} ${tool.name}#${index}: ${JSON.stringify(result.structuredContent ?? result.content).slice(0, 300)}`;
         const parsed = tool.output.safeParse(result.structuredContent);
         return parsed.success ? undefined : `${label} ${tool.name}#${index}: structuredContent does not validate (${parsed.error.issues[0]?.message})`;

@@ -1,4 +1,4 @@
-import type { Principal } from "@mcp-verticals/core";
+import { memoryStateStore, registerApprovalChannels, runApprovalsCommand, type Principal, type StateStore } from "@mcp-verticals/core";
 import { connectInProcess } from "@mcp-verticals/core/testing";
 import type { z } from "zod";
 import { EDUCATION_EXTENSION_ID } from "../extension.js";
@@ -16,11 +16,36 @@ export const ALL_WRITES: z.input<typeof EducationServerSettings> = {
   writes: { mode: "confirm", allow: ["post_score", "create_assignment", "create_item", "record_activity", "import_framework"] },
 };
 
+/** Shared state on the test clock, with the operator command registered as the human channel. */
+export function testState(): StateStore {
+  const state = memoryStateStore({ now: () => TEST_NOW });
+  registerApprovalChannels(state, { operatorCommand: "mcp-education approvals" });
+  return state;
+}
+
+/** The operator approves (or declines) at the server's command line: a channel no model reaches. */
+export async function operatorDecides(state: StateStore, verb: "approve" | "decline", approvalId: string): Promise<number> {
+  return runApprovalsCommand({ state, args: [verb, approvalId], out: () => undefined, operator: "operator:test", now: () => TEST_NOW });
+}
+
 /** A runtime with a mutable principal, so one store serves several callers. */
-export function testRuntime(options: EducationRuntimeOptions = {}): EducationRuntime & { as(principal: Principal): void } {
+export function testRuntime(options: EducationRuntimeOptions = {}): EducationRuntime & { as(principal: Principal): void; state: StateStore } {
   let current: Principal = { id: "t-001", scopes: [], roles: ["teacher"] };
-  const runtime = createEducationRuntime({ pseudonymKey: TEST_KEY, secret: TEST_SECRET, now: () => TEST_NOW, principal: () => current, ...options });
-  return Object.assign(runtime, { as: (principal: Principal) => void (current = principal) });
+  const state = options.state ?? testState();
+  const runtime = createEducationRuntime({ pseudonymKey: TEST_KEY, secret: TEST_SECRET, now: () => TEST_NOW, principal: () => current, ...options, state });
+  return Object.assign(runtime, { as: (principal: Principal) => void (current = principal), state });
+}
+
+/**
+ * Calls a write the way a plain client must: the first call answers APPROVAL_PENDING, the
+ * operator approves that approval id, the same call again writes.
+ */
+export async function approvedCall(state: StateStore, client: Parameters<typeof call>[0], name: string, args: Record<string, unknown> = {}): Promise<any> {
+  const pending = await callError(client, name, args);
+  if (pending.code !== "APPROVAL_PENDING") throw new Error(`${name} answered ${pending.code} instead of APPROVAL_PENDING: ${pending.message}`);
+  const code = await operatorDecides(state, "approve", String(pending.data?.approvalId));
+  if (code !== 0) throw new Error(`the operator could not approve ${String(pending.data?.approvalId)}`);
+  return call(client, name, args);
 }
 
 /** A declaring client connected in process. */
@@ -36,7 +61,7 @@ export async function call(client: { callTool: (request: { name: string; argumen
 }
 
 /** Calls a tool expecting a typed error; returns its code and field. */
-export async function callError(client: { callTool: (request: { name: string; arguments: Record<string, unknown> }) => Promise<unknown> }, name: string, args: Record<string, unknown> = {}): Promise<{ code: string; field?: string; message: string }> {
+export async function callError(client: { callTool: (request: { name: string; arguments: Record<string, unknown> }) => Promise<unknown> }, name: string, args: Record<string, unknown> = {}): Promise<{ code: string; field?: string; message: string; data?: Record<string, unknown> }> {
   const result = (await client.callTool({ name, arguments: args })) as { isError?: boolean; structuredContent?: any; content?: any };
   if (!result.isError) throw new Error(`${name} unexpectedly succeeded`);
   return result.structuredContent?.error ?? { code: "UNSTRUCTURED", message: JSON.stringify(result.content) };

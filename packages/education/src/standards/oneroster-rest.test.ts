@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { seedIfEmpty } from "../backend/seed.js";
 import { EducationStore } from "../backend/store.js";
-import { call, callError, declaringClient, testRuntime, ALL_WRITES } from "../__fixtures__/harness.js";
+import { approvedCall, call, callError, declaringClient, testRuntime, ALL_WRITES } from "../__fixtures__/harness.js";
 import { OneRosterRestClient, serveOneRosterRest } from "./oneroster-rest.js";
 
 describe("OneRoster 1.2 REST: provider from the embedded store, consumed by the REST client", async () => {
@@ -41,8 +41,7 @@ describe("OneRoster 1.2 REST: provider from the embedded store, consumed by the 
       const { roster } = await call(mcp, "edu_list_roster", { classSourcedId: "cls-alg1-a", role: "student", limit: 1 });
       const learner = roster[0].learner;
       const args = { lineItemSourcedId: "li-alg1-a-4", studentSourcedId: learner, scoreGiven: 7, scoreMaximum: 10 };
-      const preview = await call(mcp, "edu_post_score", args);
-      const written = await call(mcp, "edu_post_score", { ...args, confirmationToken: preview.confirmationToken });
+      const written = await approvedCall(runtime.state, mcp, "edu_post_score", args);
       expect(written).toMatchObject({ status: "written", result: { learner, score: 7 } });
       const stored = (await remoteStore.listResults({ lineItemSourcedId: "li-alg1-a-4" })).filter((r) => r.score === 7 && r.dateLastModified.startsWith("2026-11-24"));
       expect(stored).toHaveLength(1);

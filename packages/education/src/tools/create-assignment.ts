@@ -4,14 +4,14 @@ import { z } from "zod";
 import type { EducationContext } from "../context.js";
 import type { LineItemExtras, OrLineItem } from "../schemas/oneroster.js";
 import { WorkItem } from "../schemas/views.js";
-import { callerOf, requireWrite, twoStepWrite, WriteOutcome } from "./shared.js";
+import { approvedWrite, callerOf, requireWrite, WriteOutcome } from "./shared.js";
 
-/** `edu_create_assignment`: a new line item (draft unless published), preview then confirm. */
+/** `edu_create_assignment`: a new line item (draft unless published), once a human approved it. */
 export const createAssignmentTool = defineTool({
   name: "edu_create_assignment",
   title: "Create an assignment or quiz",
   description:
-    "Creates a OneRoster line item in a class the caller teaches: an assignment, or a quiz when qtiItemIds are given (items students already practised are refused with ITEM_PRACTISED). It stays a draft (invisible to students) unless publish is true. Two steps: preview with a token, then call again with the token. Optionally aligned to CASE CFItems.",
+    "Creates a OneRoster line item in a class the caller teaches: an assignment, or a quiz when qtiItemIds are given (items students already practised are refused with ITEM_PRACTISED). It stays a draft (invisible to students) unless publish is true. A human approves it first: in the client's form when it supports elicitation, otherwise the call answers APPROVAL_PENDING naming where the teacher decides; call again with the same arguments after they decided. Optionally aligned to CASE CFItems.",
   input: z.object({
     classSourcedId: z.string().min(1).max(256),
     title: z.string().min(1).max(200),
@@ -22,10 +22,8 @@ export const createAssignmentTool = defineTool({
     cfItemIds: z.array(z.string().max(256)).max(20).default([]),
     qtiItemIds: z.array(z.string().max(256)).max(50).default([]),
     publish: z.boolean().default(false),
-    confirmationToken: z.string().max(4000).optional(),
   }),
   output: z.object({ ...WriteOutcome, work: WorkItem.optional() }),
-  requiresClientExtension: true,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   examples: [{ classSourcedId: "cls-alg1-a", title: "Slope practice", dueDate: "2026-12-15T23:59:00Z", pointsPossible: 10 }],
   handler: async (input, context: EducationContext) => {
@@ -40,15 +38,25 @@ export const createAssignmentTool = defineTool({
     const known = new Set(gateway.store.listCasePackages().flatMap((p) => p.CFItems.map((i) => i.identifier)));
     for (const id of input.cfItemIds) if (!known.has(id)) throw new ExtensionError("OUTCOME_NOT_FOUND", "a CFItem id is not in any loaded framework", { field: "cfItemIds" });
     if (!(await gateway.roster.listCategories()).some((c) => c.sourcedId === input.categorySourcedId)) throw new ExtensionError("CATEGORY_NOT_FOUND", "no such category", { field: "categorySourcedId" });
-    const { confirmationToken, ...args } = input;
+    const args = input;
     const sourcedId = `li-${input.classSourcedId.replace(/^cls-/, "")}-${createHash("sha256").update(JSON.stringify(args)).digest("hex").slice(0, 10)}`;
     const kind = input.qtiItemIds.length > 0 ? "quiz" : "assignment";
-    const outcome = await twoStepWrite(context, {
+    const outcome = await approvedWrite(context, {
       binding: "edu_create_assignment",
       actor,
       args,
-      token: confirmationToken,
-      preview: `Create ${input.publish ? "published" : "draft"} ${kind} "${input.title}" in ${input.classSourcedId}, due ${input.dueDate}, worth ${input.pointsPossible} points.`,
+      preview: {
+        title: `Create this ${kind}?`,
+        facts: [
+          `${input.publish ? "Published (visible to students)" : "Draft (invisible to students)"} ${kind} in class ${input.classSourcedId}`,
+          `Due ${input.dueDate}, worth ${input.pointsPossible} points, category ${input.categorySourcedId}`,
+          `${input.qtiItemIds.length} QTI item(s), ${input.cfItemIds.length} aligned standard(s)`,
+        ],
+        modelSupplied: [
+          { label: "title", text: input.title },
+          { label: "description", text: input.description },
+        ],
+      },
       write: async () => {
         const now = new Date(gateway.now()).toISOString();
         const extras: LineItemExtras = { kind, qtiItemIds: input.qtiItemIds, cfItemIds: input.cfItemIds, published: input.publish, rubric: [] };

@@ -3,14 +3,14 @@ import { z } from "zod";
 import type { EducationContext } from "../context.js";
 import { QtiInteractionType } from "../schemas/qti.js";
 import { buildQtiItemXml, parseQtiItem } from "../standards/qti.js";
-import { callerOf, requireWrite, twoStepWrite, WriteOutcome } from "./shared.js";
+import { approvedWrite, callerOf, requireWrite, WriteOutcome } from "./shared.js";
 
 /** `edu_create_item`: a new draft QTI 3.0 item from XML or a simple description. */
 export const createItemTool = defineTool({
   name: "edu_create_item",
   title: "Create an assessment item",
   description:
-    "Adds a draft QTI 3.0 item to the bank, from QTI XML (format qti3) or a simple description (format simple: type choice, text-entry, extended-text, inline-choice, order or match; prompt; choices; correct answers; for match, targets and 'choice => target' pairs). The item is validated before the preview. Two steps: preview with a token, then confirm. Teachers only.",
+    "Adds a draft QTI 3.0 item to the bank, from QTI XML (format qti3) or a simple description (format simple: type choice, text-entry, extended-text, inline-choice, order or match; prompt; choices; correct answers; for match, targets and 'choice => target' pairs). The item is validated before a human approves it: in the client's form when it supports elicitation, otherwise the call answers APPROVAL_PENDING naming where the teacher decides; call again with the same arguments after they decided. Teachers only.",
   input: z.object({
     format: z.enum(["qti3", "simple"]),
     xml: z.string().max(256 * 1024).optional().describe("QTI 3.0 qti-assessment-item XML (format qti3)."),
@@ -24,10 +24,8 @@ export const createItemTool = defineTool({
     points: z.number().positive().max(100).default(1),
     cfItemIds: z.array(z.string().max(256)).max(20).default([]),
     bank: z.string().min(1).max(64).default("drafts"),
-    confirmationToken: z.string().max(4000).optional(),
   }),
   output: z.object({ ...WriteOutcome, itemId: z.string(), interaction: QtiInteractionType }),
-  requiresClientExtension: true,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   examples: [{ format: "simple", type: "choice", title: "Even numbers", prompt: "Which number is even?", choices: ["3", "4", "7"], correct: ["4"] }],
   handler: async (input, context: EducationContext) => {
@@ -59,13 +57,19 @@ export const createItemTool = defineTool({
     const known = new Set(gateway.store.listCasePackages().flatMap((p) => p.CFItems.map((i) => i.identifier)));
     for (const id of input.cfItemIds) if (!known.has(id)) throw new ExtensionError("OUTCOME_NOT_FOUND", "a CFItem id is not in any loaded framework", { field: "cfItemIds" });
     const interaction = parsed.interactions[0]!.type;
-    const { confirmationToken, ...args } = input;
-    const outcome = await twoStepWrite(context, {
+    const args = input;
+    const outcome = await approvedWrite(context, {
       binding: "edu_create_item",
       actor,
       args,
-      token: confirmationToken,
-      preview: `Add draft ${interaction} item "${parsed.title}" (${parsed.identifier}) with ${parsed.interactions.length} interaction(s), max score ${parsed.maxScore}, to bank ${input.bank}.`,
+      preview: {
+        title: "Add this draft assessment item?",
+        facts: [`Draft ${interaction} item ${parsed.identifier} with ${parsed.interactions.length} interaction(s), max score ${parsed.maxScore}, validated as QTI 3.0`],
+        modelSupplied: [
+          { label: "item title", text: parsed.title },
+          { label: "bank", text: input.bank },
+        ],
+      },
       write: async () => {
         gateway.store.putItem({ id: parsed.identifier, title: parsed.title, interaction, xml, cfItemIds: input.cfItemIds, status: "draft", author: actor.userId, bank: input.bank });
         return parsed.identifier;

@@ -3,14 +3,14 @@ import { z } from "zod";
 import type { EducationContext } from "../context.js";
 import type { OrResult } from "../schemas/oneroster.js";
 import { Pseudonym, ResultView } from "../schemas/views.js";
-import { auditAccess, callerOf, requireWrite, twoStepWrite, WriteOutcome } from "./shared.js";
+import { approvedWrite, auditAccess, callerOf, requireWrite, WriteOutcome } from "./shared.js";
 
-/** `edu_post_score`: write one learner's score (LTI AGS Score shape), preview then confirm. */
+/** `edu_post_score`: write one learner's score (LTI AGS Score shape) once a human approved it. */
 export const postScoreTool = defineTool({
   name: "edu_post_score",
   title: "Post a score",
   description:
-    "Writes one learner's score on a line item, in the LTI AGS Score shape. Two steps: call without confirmationToken to get a preview and a single-use token; show the preview to the teacher; call again with the same arguments and the token to write. Success is reported only after the result is re-read. Teachers only; off unless the server allows post_score.",
+    "Writes one learner's score on a line item, in the LTI AGS Score shape, once a human approved exactly this score: the server asks in the client's form when it supports elicitation, otherwise it answers APPROVAL_PENDING naming the approval page or operator command; tell the teacher and call again with the same arguments after they decided. No argument approves a write. Success is reported only after the result is re-read. Teachers only; off unless the server allows post_score.",
   input: z.object({
     lineItemSourcedId: z.string().min(1).max(256),
     studentSourcedId: Pseudonym.describe("Learner pseudonym from edu_list_roster."),
@@ -19,10 +19,8 @@ export const postScoreTool = defineTool({
     comment: z.string().max(2000).optional(),
     activityProgress: z.enum(["Initialized", "Started", "InProgress", "Submitted", "Completed"]).default("Completed"),
     gradingProgress: z.enum(["FullyGraded", "Pending", "PendingManual", "Failed", "NotReady"]).default("FullyGraded"),
-    confirmationToken: z.string().max(4000).optional(),
   }),
   output: z.object({ ...WriteOutcome, result: ResultView.optional() }),
-  requiresClientExtension: true,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   examples: [{ lineItemSourcedId: "li-alg1-a-4", studentSourcedId: "p-000000000000000000000000", scoreGiven: 8, scoreMaximum: 10 }],
   handler: async (input, context: EducationContext) => {
@@ -37,7 +35,7 @@ export const postScoreTool = defineTool({
       studentId = await gateway.learnerInClass(lineItem.class.sourcedId, input.studentSourcedId);
     } catch (error) {
       // The example uses a placeholder pseudonym: previewing it explains the contract without touching data.
-      if (input.confirmationToken === undefined && input.studentSourcedId === "p-000000000000000000000000") {
+      if (input.studentSourcedId === "p-000000000000000000000000") {
         return { status: "preview" as const, preview: "Example only: use a learner pseudonym from edu_list_roster to preview a real score." };
       }
       throw error;
@@ -45,14 +43,22 @@ export const postScoreTool = defineTool({
     // Scale to the line item's range so the gradebook stays consistent.
     const score = Math.round((input.scoreGiven / input.scoreMaximum) * lineItem.resultValueMax * 100) / 100;
     const scoreStatus: OrResult["scoreStatus"] = input.gradingProgress === "FullyGraded" ? "fully graded" : input.activityProgress === "Submitted" || input.activityProgress === "Completed" ? "submitted" : "not submitted";
-    const { confirmationToken, ...args } = input;
+    const args = input;
     const existing = (await gateway.roster.listResults({ lineItemSourcedId: lineItem.sourcedId, studentSourcedId: studentId })).find((r) => r.status === "active");
-    const preview = `Set ${gateway.label(input.studentSourcedId, "student")}'s score on "${lineItem.title}" to ${score}/${lineItem.resultValueMax} (${scoreStatus})${existing?.score !== undefined ? `, replacing ${existing.score}` : ""}.`;
-    const outcome = await twoStepWrite(context, {
+    // Learner, line item and scaled score come from the gradebook; only the comment is the model's text.
+    const preview = {
+      title: "Post this score?",
+      facts: [
+        `Learner ${gateway.label(input.studentSourcedId, "student")} in ${lineItem.class.sourcedId}`,
+        `Line item "${lineItem.title}" (${lineItem.sourcedId})`,
+        `Score ${score}/${lineItem.resultValueMax} (${scoreStatus})${existing?.score !== undefined ? `, replacing ${existing.score}` : ""}`,
+      ],
+      modelSupplied: input.comment ? [{ label: "comment", text: input.comment }] : [],
+    };
+    const outcome = await approvedWrite(context, {
       binding: "edu_post_score",
       actor,
       args,
-      token: confirmationToken,
       preview,
       write: async () => {
         const result: OrResult = {
@@ -77,7 +83,7 @@ export const postScoreTool = defineTool({
         return reread !== undefined && reread.score === written.score && reread.scoreStatus === written.scoreStatus && reread.student.sourcedId === studentId;
       },
     });
-    await auditAccess(context, "edu_post_score", actor, [studentId], outcome.status === "written" ? "score-write" : "score-preview");
+    await auditAccess(context, "edu_post_score", actor, [studentId], "score-write");
     const { written, ...rest } = outcome;
     return { ...rest, ...(written ? { result: gateway.resultView(lineItem, written) } : {}) };
   },

@@ -1,4 +1,4 @@
-import { defineTool, ExtensionError } from "@mcp-verticals/core";
+import { defineTool, ExtensionError, requireHumanApproval } from "@mcp-verticals/core";
 import { z } from "zod";
 import type { EducationContext } from "../context.js";
 import { actorFor, VERB_ALIASES } from "./activity-shared.js";
@@ -10,15 +10,14 @@ export const recordActivityTool = defineTool({
   name: "edu_record_activity",
   title: "Record learning activity",
   description:
-    "Stores an xAPI 1.0.3 statement in the embedded learning record store. The actor is always the caller (as a pseudonymous account): nobody records activity for someone else. verb is an alias (experienced, attempted, completed, passed, failed, answered, progressed) or an IRI. For an under-13 audience, learners need recorded guardian consent, only the listed verb aliases are accepted (VERB_NOT_ALLOWED), object.id must name a published item or a piece of the learner's work (ACTIVITY_NOT_KNOWN; it is stored as a server-built id), and no free text (names, responses, query strings) is stored.",
+    "Stores an xAPI 1.0.3 statement in the embedded learning record store. The actor is always the caller (as a pseudonymous account): nobody records activity for someone else. verb is an alias (experienced, attempted, completed, passed, failed, answered, progressed) or an IRI. For an under-13 audience, learners need recorded guardian consent, only the listed verb aliases are accepted (VERB_NOT_ALLOWED), object.id must name a published item or a piece of the learner's work (ACTIVITY_NOT_KNOWN; it is stored as a server-built id), and no free text (names, responses, query strings) is stored. A human approves each statement first: in the client's form when it supports elicitation, otherwise the call answers APPROVAL_PENDING naming where to decide; call again with the same arguments afterwards.",
   input: z.object({
     verb: z.string().min(1).max(512),
     object: z.object({ id: z.string().url().max(2048), name: z.string().max(200).optional() }),
     result: z.object({ scaled: z.number().min(-1).max(1).optional(), success: z.boolean().optional(), completion: z.boolean().optional(), duration: z.string().max(64).optional(), response: z.string().max(2000).optional() }).optional(),
     context: z.object({ classSourcedId: z.string().max(256).optional() }).optional(),
   }),
-  output: z.object({ statementId: z.string(), stored: z.string(), verb: z.string(), objectId: z.string(), freeTextDropped: z.boolean() }),
-  requiresClientExtension: true,
+  output: z.object({ statementId: z.string(), stored: z.string(), verb: z.string(), objectId: z.string(), freeTextDropped: z.boolean(), approvalId: z.string().describe("The human approval the statement spent.") }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   examples: [{ verb: "experienced", object: { id: "https://synthetic-school.example/activities/slope-video", name: "Slope video" } }],
   handler: async (input, context: EducationContext) => {
@@ -49,8 +48,23 @@ export const recordActivityTool = defineTool({
       ...(groupingId ? { context: { contextActivities: { grouping: [{ id: groupingId }] } } } : {}),
     };
     if (under13) assertNoFreeText(statement, new Set([actor.pseudonym, objectId, ...(groupingId ? [groupingId] : [])]));
+    // The statement is about the caller; its verb, activity and result are what the model proposes.
+    const decision = await requireHumanApproval(context as never, {
+      binding: "edu_record_activity",
+      args: input,
+      preview: {
+        title: "Record this learning activity?",
+        facts: [`Actor: ${actor.pseudonym} (the caller)`, `Verb ${verbId}`, ...(input.context?.classSourcedId ? [`Class ${input.context.classSourcedId}`] : [])],
+        modelSupplied: [
+          { label: "activity", text: `${objectId}${input.object.name && !under13 ? ` (${input.object.name})` : ""}` },
+          ...(input.result ? [{ label: "result", text: JSON.stringify(result) }] : []),
+        ],
+      },
+      now: () => gateway.now(),
+    });
+    if (decision.decision === "declined") throw new ExtensionError("APPROVAL_DECLINED", "the approver declined recording this activity; nothing was stored");
     const stored = lrs.record(statement);
     await auditAccess(context, "edu_record_activity", actor, [actor.userId], "activity-write");
-    return { statementId: stored.id, stored: stored.stored, verb: verbId, objectId, freeTextDropped: dropFreeText };
+    return { statementId: stored.id, stored: stored.stored, verb: verbId, objectId, freeTextDropped: dropFreeText, approvalId: decision.approvalId };
   },
 });

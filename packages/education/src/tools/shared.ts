@@ -1,4 +1,4 @@
-import { boundPage, confirmWithUser, ExtensionError, resolveLimit } from "@mcp-verticals/core";
+import { boundPage, ExtensionError, renderApprovalPreview, requireHumanApproval, resolveLimit, type ApprovalPreview } from "@mcp-verticals/core";
 import { z } from "zod";
 import type { Actor } from "../backend/gateway.js";
 import type { EducationContext } from "../context.js";
@@ -33,53 +33,43 @@ export async function auditAccess(context: EducationContext, binding: string, ac
   await context.audit({ binding, outcome: "ok", principal: actor.userId, subjects: [...new Set(subjects)].slice(0, 1000), detail: { access: kind, role: actor.role, count: subjects.length } });
 }
 
-/** Refuses a write that is not allowed for this client, or a caller who is not staff. */
+/**
+ * Refuses a write the server does not allow, or a caller who is not staff. A human approves
+ * every write through the server's own channels, so a client need not negotiate to ask for
+ * one; a negotiating client's settings may still narrow what it asks for.
+ */
 export function requireWrite(context: EducationContext, write: AllowedWrite, actor: Actor): void {
-  if (context.settings.writes.mode === "off" || !context.settings.writes.allow.includes(write)) {
-    throw new ExtensionError("WRITES_DISABLED", `${write} is not allowed for this client; writes need a negotiating client and a server that allows them`);
+  const writes = context.declared ? context.settings.writes : context.serverSettings.writes;
+  if (writes.mode === "off" || !writes.allow.includes(write)) {
+    throw new ExtensionError("WRITES_DISABLED", `${write} is not allowed on this server; an administrator enables writes in the server settings`);
   }
   if (write !== "record_activity" && actor.role !== "teacher" && actor.role !== "admin") {
     throw new ExtensionError("FORBIDDEN", "only teachers may make this change");
   }
 }
 
-/** Output fields of every two-step write. */
+/** Output fields of every approved write. */
 export const WriteOutcome = {
-  status: z.enum(["preview", "written"]).describe("preview: nothing written yet, show `preview` and call again with confirmationToken; written: done and verified by re-reading."),
-  confirmedBy: z.enum(["token", "elicitation"]).optional(),
-  preview: z.string(),
-  confirmationToken: z.string().optional(),
-  expiresAt: z.string().optional(),
+  status: z.enum(["preview", "written"]).describe("written: a human approved it, it was written and verified by re-reading; preview: an example call that changed nothing."),
+  preview: z.string().describe("What the human approved, as the server rendered it; model-supplied text is fenced."),
+  approvalId: z.string().optional().describe("The approval the write spent (server state; passing it back approves nothing)."),
+  approvedThrough: z.enum(["elicitation", "input_required", "approval-page", "operator-command"]).optional().describe("The human channel the decision came through."),
 };
 
 /**
- * Runs a write in two steps: without a token, returns a preview and a single-use token
- * bound to the exact arguments and caller; with the token, confirms it, writes, and
- * re-reads through `verify` before reporting success. A client that negotiated
- * `confirmation: "elicitation"` is asked in place through MCP form elicitation where possible.
+ * Runs a write only after a human approved exactly these arguments through a channel the
+ * model cannot drive (core's `requireHumanApproval`: the client's form, the approval page or
+ * the operator command), then re-reads through `verify` before reporting success. Without a
+ * decision yet it fails with `APPROVAL_PENDING`; a decline writes nothing.
  */
-export async function twoStepWrite<T>(
+export async function approvedWrite<T>(
   context: EducationContext,
-  input: { binding: string; actor: Actor; args: unknown; token: string | undefined; preview: string; write: () => Promise<T>; verify: (written: T) => Promise<boolean> },
-): Promise<{ status: "preview" | "written"; preview: string; confirmationToken?: string; expiresAt?: string; confirmedBy?: "token" | "elicitation"; written?: T }> {
-  const { approvals } = context.services;
-  if (input.token === undefined && context.settings.confirmation === "elicitation") {
-    const answer = await confirmWithUser(context as never, input.preview);
-    if (answer === "declined") throw new ExtensionError("APPROVAL_DECLINED", "the user declined this change; nothing was written");
-    if (answer === "accepted") {
-      const written = await input.write();
-      if (!(await input.verify(written))) throw new ExtensionError("WRITE_NOT_VERIFIED", "the change could not be confirmed by re-reading it; it may not have been saved");
-      await context.audit({ binding: input.binding, outcome: "ok", principal: input.actor.userId, detail: { confirmedBy: "elicitation", verified: true } });
-      return { status: "written", preview: input.preview, confirmedBy: "elicitation", written };
-    }
-  }
-  if (input.token === undefined) {
-    const prepared = approvals.prepare({ binding: input.binding, args: input.args, principal: input.actor.userId, preview: input.preview });
-    return { status: "preview", preview: prepared.preview, confirmationToken: prepared.token, expiresAt: prepared.expiresAt };
-  }
-  const { approvalId } = await approvals.confirm({ token: input.token, binding: input.binding, args: input.args, principal: input.actor.userId });
+  input: { binding: string; actor: Actor; args: unknown; preview: ApprovalPreview; write: () => Promise<T>; verify: (written: T) => Promise<boolean> },
+): Promise<{ status: "written"; preview: string; approvalId: string; approvedThrough: "elicitation" | "input_required" | "approval-page" | "operator-command"; written: T }> {
+  const decision = await requireHumanApproval(context as never, { binding: input.binding, args: input.args, preview: input.preview, now: () => context.services.gateway.now() });
+  if (decision.decision === "declined") throw new ExtensionError("APPROVAL_DECLINED", "the approver declined this change; nothing was written");
   const written = await input.write();
   if (!(await input.verify(written))) throw new ExtensionError("WRITE_NOT_VERIFIED", "the change could not be confirmed by re-reading it; it may not have been saved");
-  await context.audit({ binding: input.binding, outcome: "ok", principal: input.actor.userId, detail: { approvalId, verified: true } });
-  return { status: "written", preview: input.preview, confirmedBy: "token", written };
+  await context.audit({ binding: input.binding, outcome: "ok", principal: input.actor.userId, detail: { approvalId: decision.approvalId, approvedThrough: decision.channel, verified: true } });
+  return { status: "written", preview: renderApprovalPreview(input.preview), approvalId: decision.approvalId, approvedThrough: decision.channel, written };
 }

@@ -26,7 +26,8 @@ export const whoamiTool = defineTool({
         profiles: settings.profiles,
         privacy: settings.privacy,
         integrity: settings.integrity,
-        writes: settings.writes,
+        // A human approves every write, so what the server allows applies to plain clients too.
+        writes: context.declared ? settings.writes : { mode: context.serverSettings.writes.mode, allow: context.serverSettings.writes.mode === "off" ? [] : [...context.serverSettings.writes.allow] },
       },
     };
   },
