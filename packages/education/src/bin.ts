@@ -36,7 +36,7 @@ void runServerBin({
     MCP_AUDIT_KEY: "With --data: key (≥32 bytes) that signs the audit chain and its checkpoints; keep it apart from <data>.",
     MCP_AUDIT_KEY_FILE: "File holding that key (default $XDG_CONFIG_HOME/mcp-verticals/mcp-education.audit-key, created 0600 on first start).",
   },
-  createFactory: async ({ flags, env }) => {
+  createFactory: async ({ flags, env, state }) => {
     const string = (name: string) => (typeof flags[name] === "string" ? (flags[name] as string) : undefined);
     const writes = string("allow-writes")?.split(",").map((w) => AllowedWrite.parse(w.trim()));
     const role = ActingRole.parse(string("role") ?? "teacher");
@@ -51,6 +51,7 @@ void runServerBin({
       : undefined;
     const importDir = string("import");
     const runtime = createEducationRuntime({
+      state,
       ...(string("data") ? { dataDir: string("data")!, auditKey: loadAuditKey({ env, file: defaultAuditKeyFile("mcp-education", env), create: true }).key } : {}),
       ...(roster ? { roster } : {}),
       ...(importDir || roster ? { seed: false as const } : {}),

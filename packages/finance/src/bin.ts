@@ -20,14 +20,14 @@ void runServerBin({
   },
   environment: {
     MCP_FINANCE_DATABASE: "Same as --database (a postgres URL with a password belongs here, not in flags).",
-    MCP_FINANCE_SECRET: "HMAC secret (≥32 bytes) for approvals, cursors and audit pseudonyms; default: a random secret stored once in the database.",
+    MCP_FINANCE_SECRET: "HMAC secret (≥32 bytes) for cursors and audit pseudonyms; default: a random secret stored once in the database.",
   },
-  createFactory: async ({ flags, env }) => {
+  createFactory: async ({ flags, env, state }) => {
     const payments = flags.payments ?? "sandbox";
     if (payments !== "disabled" && payments !== "sandbox") throw new CliUsageError("--payments expects disabled or sandbox (live needs a payment rail adapter).");
     const database = typeof flags.database === "string" ? flags.database : (env.MCP_FINANCE_DATABASE ?? ":memory:");
     const secret = env.MCP_FINANCE_SECRET;
-    const runtime = await createFinanceRuntime({ database, settings: { features: { payments } }, ...(secret ? { secret } : {}) });
+    const runtime = await createFinanceRuntime({ database, state, settings: { features: { payments } }, ...(secret ? { secret } : {}) });
     return { factory: () => runtime.createServer(), close: () => runtime.close() };
   },
 });

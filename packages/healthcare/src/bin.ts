@@ -47,7 +47,7 @@ void runServerBin({
     FHIR_PRIVATE_KEY: "PEM private key (RS384 or ES384) for SMART Backend Services.",
     FHIR_SCOPE: "Scopes to request with SMART Backend Services (default system/*.rs).",
   },
-  createFactory: async ({ flags, env }) => {
+  createFactory: async ({ flags, env, state }) => {
     const secret = env.HEALTHCARE_SECRET ?? randomBytes(32).toString("hex");
     if (Buffer.byteLength(secret) < 32) throw new CliUsageError("HEALTHCARE_SECRET must be at least 32 bytes.");
     const phiMode = flags["phi-mode"];
@@ -97,7 +97,7 @@ void runServerBin({
       ...(patient ? { patientContext: { mode: "principal" as const } } : {}),
     };
     return {
-      factory: () => createHealthcareServer({ services, settings, audit, principal, connectorTools: flags["connector-tools"] === true }),
+      factory: () => createHealthcareServer({ services, settings, audit, principal, state, connectorTools: flags["connector-tools"] === true }),
       close: async () => {
         for (const close of closers) await close();
       },

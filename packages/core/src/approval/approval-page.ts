@@ -5,7 +5,15 @@ import type { StateStore } from "../state/state-store.js";
 import { effectiveStatus, isApprovalId, type ApprovalRecord } from "./approval-record.js";
 import { decideApproval, getApproval } from "./approval-store.js";
 
-/** Path prefix the approval page is served under. */
+/**
+ * Path prefix the approval page is served under.
+ *
+ * @example
+ * ```ts
+ * const pageUrl = `${origin}${APPROVAL_PAGE_PATH}${approvalId}`;
+ * ```
+ * @category Approval
+ */
 export const APPROVAL_PAGE_PATH = "/approvals/";
 
 /**

@@ -5,7 +5,15 @@
  * approval page with an operator credential, the operator command).
  */
 
-/** Namespace of pending-approval records in the state store. */
+/**
+ * Namespace of pending-approval records in the state store.
+ *
+ * @example
+ * ```ts
+ * const pending = await state.list(APPROVALS_NAMESPACE, { limit: 50 });
+ * ```
+ * @category Approval
+ */
 export const APPROVALS_NAMESPACE = "approvals";
 
 /** Namespace mapping (binding, arguments, principal) to the approval currently open for them. */

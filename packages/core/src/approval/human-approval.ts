@@ -14,7 +14,15 @@ import { mintRoundState, openRoundState } from "./round-state.js";
 /** Default time a human has to decide, and to use an approval once given. */
 const DEFAULT_TTL_MS = 10 * 60_000;
 
-/** The key of the approval form in `inputRequests` / `inputResponses`. */
+/**
+ * The key of the approval form in `inputRequests` / `inputResponses` (2026-07-28 era).
+ *
+ * @example
+ * ```ts
+ * const answer = acceptedContent(ctx.mcpReq.inputResponses, APPROVAL_INPUT_KEY);
+ * ```
+ * @category Approval
+ */
 export const APPROVAL_INPUT_KEY = "mcp-verticals.approval";
 
 const APPROVAL_FORM_SCHEMA = {
@@ -259,6 +267,16 @@ export async function requireHumanApproval(context: BindingContext, request: Hum
   const where = outOfBand(state, record);
   const message = `${record.preview}\n\nApproval ${record.id}; expires ${new Date(record.expiresAt).toISOString()}.`;
 
+  if (context.task && support.form) {
+    // A task waits in input_required until the client answers with tasks/update: still the client's own form.
+    const answers = await context.task.requestInput({ [APPROVAL_INPUT_KEY]: inputRequired.elicit({ message, requestedSchema: APPROVAL_FORM_SCHEMA }) });
+    const view = inputResponse(answers, APPROVAL_INPUT_KEY);
+    if (view.kind === "elicit" && view.action === "cancel") {
+      throw new ExtensionError("APPROVAL_CANCELLED", "the user closed the approval form without deciding; nothing was done. Call again to ask again.");
+    }
+    const approve = acceptedContent(answers, APPROVAL_INPUT_KEY, ApprovalAnswer)?.confirm === true;
+    return decideThenSettle(context, state, record, approve ? "approve" : "decline", "input_required", clock());
+  }
   if (context.era === "modern") {
     const responses = context.request.mcpReq.inputResponses;
     if (responses && APPROVAL_INPUT_KEY in responses) {

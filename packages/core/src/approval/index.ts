@@ -14,3 +14,4 @@ export {
 } from "./human-approval.js";
 export { handleApprovalPage, APPROVAL_PAGE_PATH, type ApprovalPageOptions } from "./approval-page.js";
 export { runApprovalsCommand, APPROVALS_USAGE, type ApprovalsCommandOptions } from "./operator-command.js";
+export { approvalsSubcommand } from "./cli-approvals.js";

@@ -21,7 +21,15 @@ export interface ApprovalsCommandOptions {
   now?: () => number;
 }
 
-/** Usage of the operator command, for `--help` texts. */
+/**
+ * Usage of the operator command, for `--help` texts.
+ *
+ * @example
+ * ```ts
+ * console.error(`usage: mcp-finance ${APPROVALS_USAGE}`);
+ * ```
+ * @category Approval
+ */
 export const APPROVALS_USAGE = "approvals list [--all] | show <id> | approve <id> | decline <id>";
 
 function summary(record: ApprovalRecord): string {

@@ -1,3 +1,4 @@
+import { approvalsSubcommand } from "../approval/cli-approvals.js";
 import type { StateStore } from "../state/state-store.js";
 import type { ServerCliOptions } from "./cli.js";
 import { auditSubcommand } from "./cli-audit.js";
@@ -46,7 +47,7 @@ export interface CliSubcommand {
 }
 
 // Core's own operator commands: each lives in its own file and is listed here.
-const BUILT_IN_SUBCOMMANDS: CliSubcommand[] = [auditSubcommand];
+const BUILT_IN_SUBCOMMANDS: CliSubcommand[] = [auditSubcommand, approvalsSubcommand];
 
 const registry = new Map<string, CliSubcommand>(BUILT_IN_SUBCOMMANDS.map((subcommand) => [subcommand.name, subcommand]));
 

@@ -4,6 +4,7 @@ import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import type { StateStore } from "../state/state-store.js";
 import { extractStateFlags, openCliState, STATE_FLAGS, stateHelpRows } from "./cli-state.js";
 import { cliSubcommands } from "./cli-subcommands.js";
+import { registerCliApprovalChannels } from "../approval/cli-approvals.js";
 import { serveHttp } from "./serve-http.js";
 import type { ServerIdentity } from "./server-card.js";
 
@@ -135,6 +136,7 @@ export async function runServerCli(options: ServerCliOptions): Promise<RunningCl
   }
   const transport = values.http === undefined ? "stdio" : "http";
   const { state, where } = await openCliState(values, env, options.command);
+  registerCliApprovalChannels(state, options.command, values);
   let built;
   try {
     built = await options.createFactory({ flags: values, transport, env, state });
@@ -158,6 +160,7 @@ export async function runServerCli(options: ServerCliOptions): Promise<RunningCl
     const maxBody = values["max-body-bytes"] === undefined ? undefined : Number(values["max-body-bytes"]);
     if (maxBody !== undefined && (!Number.isInteger(maxBody) || maxBody <= 0)) throw new CliUsageError(`--max-body-bytes expects a positive integer.`);
     const token = env.MCP_BEARER_TOKEN;
+    const operatorToken = env.MCP_OPERATOR_TOKEN;
     const http = await serveHttp(factory, {
       port,
       identity: options.identity,
@@ -166,6 +169,7 @@ export async function runServerCli(options: ServerCliOptions): Promise<RunningCl
       ...(Array.isArray(values["allowed-origin"]) ? { allowedOrigins: values["allowed-origin"] } : {}),
       ...(maxBody === undefined ? {} : { maxBodyBytes: maxBody }),
       ...(token ? { auth: { token } } : {}),
+      ...(operatorToken ? { approvals: { state, operatorToken } } : {}),
       onError: (error) => log(`[${options.command}] ${error.name}: ${error.message}`),
     });
     log(`${options.command} listening on ${http.url} (server card: ${http.cardUrl})${token ? ", bearer token required" : ""}; state: ${where}`);
@@ -215,6 +219,7 @@ export function helpText(options: Pick<ServerCliOptions, "command" | "summary" |
   const width = Math.max(...rows.map(([left]) => left.length)) + 2;
   const environment = {
     MCP_BEARER_TOKEN: "With --http, require this bearer token on every MCP request.",
+    MCP_OPERATOR_TOKEN: "With --http, serve the human approval page at /approvals/<id>; deciding needs this credential (not the bearer token).",
     DATABASE_URL: "PostgreSQL URL for the shared state when --postgres is not given.",
     XDG_STATE_HOME: "Directory of the default --state file.",
     ...options.environment,
