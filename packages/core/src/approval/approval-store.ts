@@ -14,7 +14,15 @@ import {
 /** Decided and spent records stay readable this long after expiry (operator `list`, audits). */
 const RETENTION_MS = 24 * 60 * 60_000;
 
-/** What identifies one approvable request: the action, its exact arguments and the caller. */
+/**
+ * What identifies one approvable request: the action, its exact arguments and the caller.
+ *
+ * @example
+ * ```ts
+ * const subject: ApprovalSubject = { binding: "finance_execute_payment", args: { paymentId, digest }, principal: "ana" };
+ * ```
+ * @category Approval
+ */
 export interface ApprovalSubject {
   binding: string;
   args: unknown;

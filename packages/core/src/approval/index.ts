@@ -1,6 +1,6 @@
 // Human approval: decisions recorded in server state through channels the model cannot drive.
 export { APPROVALS_NAMESPACE, type ApprovalRecord, type ApprovalStatus, type ApprovalChannel } from "./approval-record.js";
-export { getApproval, listApprovals, decideApproval, withdrawApproval, type ApprovalDecision } from "./approval-store.js";
+export { getApproval, listApprovals, decideApproval, withdrawApproval, type ApprovalDecision, type ApprovalSubject } from "./approval-store.js";
 export { renderApprovalPreview, type ApprovalPreview } from "./preview.js";
 export { registerApprovalChannels, approvalChannels, type ApprovalChannels } from "./channels.js";
 export {
