@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ALL_WRITES, call, callError, declaringClient, testRuntime } from "./__fixtures__/harness.js";
+import { ALL_WRITES, approvedCall, call, callError, declaringClient, testRuntime } from "./__fixtures__/harness.js";
 
 type Client = Awaited<ReturnType<typeof declaringClient>>["client"];
 
@@ -25,15 +25,15 @@ describe("under 13: no free text survives in any stored field, identifiers inclu
       expect(await callError(client, "edu_record_activity", { verb, object: { id: "https://synthetic-school.example/items/item-alg-linear-1" } })).toMatchObject({ code: "VERB_NOT_ALLOWED", field: "verb" });
     }
     // The exact IRI of an allowlisted verb is fine.
-    expect(await call(client, "edu_record_activity", { verb: "http://adlnet.gov/expapi/verbs/completed", object: { id: "urn:mcp-verticals:education:item:item-alg-linear-1" } })).toMatchObject({ verb: "http://adlnet.gov/expapi/verbs/completed" });
+    expect(await approvedCall(runtime.state, client, "edu_record_activity", { verb: "http://adlnet.gov/expapi/verbs/completed", object: { id: "urn:mcp-verticals:education:item:item-alg-linear-1" } })).toMatchObject({ verb: "http://adlnet.gov/expapi/verbs/completed" });
   });
 
   it("rebuilds activity ids from known ids: query strings, fragments and unknown paths never survive", async () => {
-    const done = await call(client, "edu_record_activity", { verb: "answered", object: { id: "https://synthetic-school.example/items/item-alg-linear-1?note=Zarafina+lives+at+42Elmwood#my-secretdiary", name: "Freetextname" }, result: { response: "I hatesbroccoli on Quokkastreet", success: true, duration: "PT2M" } });
+    const done = await approvedCall(runtime.state, client, "edu_record_activity", { verb: "answered", object: { id: "https://synthetic-school.example/items/item-alg-linear-1?note=Zarafina+lives+at+42Elmwood#my-secretdiary", name: "Freetextname" }, result: { response: "I hatesbroccoli on Quokkastreet", success: true, duration: "PT2M" } });
     expect(done).toMatchObject({ objectId: "urn:mcp-verticals:education:item:item-alg-linear-1", freeTextDropped: true });
     const myClass = (await runtime.store.listEnrollments({ userSourcedId: "s-0001" }))[0]!.class.sourcedId;
     const lineItem = (await runtime.store.listLineItems({ classSourcedId: myClass }))[0]!.sourcedId;
-    const work = await call(client, "edu_record_activity", { verb: "progressed", object: { id: `https://lms.example/work/${lineItem}?comment=secretdiary` } });
+    const work = await approvedCall(runtime.state, client, "edu_record_activity", { verb: "progressed", object: { id: `https://lms.example/work/${lineItem}?comment=secretdiary` } });
     expect(work.objectId).toBe(`urn:mcp-verticals:education:lineitem:${lineItem}`);
     // Work of a class the learner is not in is not theirs to report.
     const mine = new Set((await runtime.store.listEnrollments({ userSourcedId: "s-0001" })).map((e) => e.class.sourcedId));

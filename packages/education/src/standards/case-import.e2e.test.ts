@@ -4,7 +4,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ALL_WRITES, call, callError, declaringClient, testRuntime } from "../__fixtures__/harness.js";
+import { getApproval } from "@mcp-verticals/core";
+import { ALL_WRITES, call, callError, declaringClient, operatorDecides, testRuntime, TEST_NOW } from "../__fixtures__/harness.js";
 import { fetchCasePackage, parseCasePackage, readCasePackageFile } from "./case-import.js";
 
 // A CASE 1.1 package written for this test from the CASE 1.1 information model: every
@@ -129,22 +130,24 @@ describe("CASE 1.1 provider import over HTTP", () => {
     await expect(fetchCasePackage(`${origin}/admin/secrets`, { allowedOrigins: [origin] })).rejects.toMatchObject({ code: "CASE_INVALID", field: "url" });
   });
 
-  it("imports through edu_import_framework in two steps, after which the statements are searchable", async () => {
+  it("imports through edu_import_framework once a human approved it, after which the statements are searchable", async () => {
     const runtime = testRuntime({ settings: ALL_WRITES, caseProviders: [origin] });
     const { client, close } = await declaringClient(runtime);
     try {
       const url = `${origin}/ims/case/v1p1/CFPackages/${DOC}`;
-      const preview = await call(client, "edu_import_framework", { url });
-      expect(preview).toMatchObject({ status: "preview", frameworkId: DOC, items: 2, associations: 2, definitions: 5 });
+      const pending = await callError(client, "edu_import_framework", { url });
+      expect(pending.code).toBe("APPROVAL_PENDING");
       expect(runtime.store.listCasePackages().some((pkg) => pkg.CFDocument.identifier === DOC)).toBe(false);
-      expect(await call(client, "edu_import_framework", { url, confirmationToken: preview.confirmationToken })).toMatchObject({ status: "written" });
+      expect(await operatorDecides(runtime.state, "approve", String(pending.data!.approvalId))).toBe(0);
+      expect(await call(client, "edu_import_framework", { url })).toMatchObject({ status: "written", frameworkId: DOC, items: 2, associations: 2, definitions: 5 });
       const stored = runtime.store.listCasePackages().find((pkg) => pkg.CFDocument.identifier === DOC)!;
       expect(stored).toEqual(RATIOS_PACKAGE);
       const found = await call(client, "edu_search_outcomes", { query: "unit rates" });
       expect(found.outcomes.map((o: { humanCodingScheme: string }) => o.humanCodingScheme)).toEqual(["RP.2"]);
       // From a file's content too; and the URL path fails closed without a configured provider.
-      const fromJson = await call(client, "edu_import_framework", { json: JSON.stringify({ ...RATIOS_PACKAGE, CFDocument: { ...RATIOS_PACKAGE.CFDocument, title: "Ratios framework v2" } }) });
-      expect(fromJson).toMatchObject({ status: "preview", preview: expect.stringContaining("Replace") });
+      const fromJson = await callError(client, "edu_import_framework", { json: JSON.stringify({ ...RATIOS_PACKAGE, CFDocument: { ...RATIOS_PACKAGE.CFDocument, title: "Ratios framework v2" } }) });
+      expect(fromJson.code).toBe("APPROVAL_PENDING");
+      expect((await getApproval(runtime.state, String(fromJson.data!.approvalId), TEST_NOW))!.preview).toContain("Replace this CASE framework?");
       expect(await callError(client, "edu_import_framework", { json: "{" })).toMatchObject({ code: "CASE_INVALID", field: "json" });
       runtime.as({ id: "s-0001", scopes: [], roles: ["student"] });
       expect((await callError(client, "edu_import_framework", { url })).code).toBe("FORBIDDEN");

@@ -3,23 +3,21 @@ import { z } from "zod";
 import type { EducationContext } from "../context.js";
 import type { CfPackage } from "../schemas/case.js";
 import { fetchCasePackage, importCasePackage, parseCasePackage } from "../standards/case-import.js";
-import { callerOf, requireWrite, twoStepWrite, WriteOutcome } from "./shared.js";
+import { approvedWrite, callerOf, requireWrite, WriteOutcome } from "./shared.js";
 
 /** `edu_import_framework`: import a CASE 1.1 package from its JSON or from a CASE provider. */
 export const importFrameworkTool = defineTool({
   name: "edu_import_framework",
   title: "Import a standards framework (CASE 1.1)",
   description:
-    "Imports a CASE 1.1 competency framework (CFPackage: CFDocument, CFItems, CFAssociations, CFDefinitions) so its statements can be searched with edu_search_outcomes and aligned to work and items. Give either json (the package file's content) or url (a CASE provider's /ims/case/v1p1/CFPackages/{identifier}; only providers the server operator allowed are contacted, otherwise CASE_PROVIDER_NOT_ALLOWED). The whole package is kept. Replaces a framework with the same CFDocument identifier. Two steps: preview with a token, then call again with the token. Teachers and admins.",
+    "Imports a CASE 1.1 competency framework (CFPackage: CFDocument, CFItems, CFAssociations, CFDefinitions) so its statements can be searched with edu_search_outcomes and aligned to work and items. Give either json (the package file's content) or url (a CASE provider's /ims/case/v1p1/CFPackages/{identifier}; only providers the server operator allowed are contacted, otherwise CASE_PROVIDER_NOT_ALLOWED). The whole package is kept. Replaces a framework with the same CFDocument identifier. A human approves the import first: in the client's form when it supports elicitation, otherwise the call answers APPROVAL_PENDING naming where to decide; call again with the same arguments after they decided. Teachers and admins.",
   input: z
     .object({
       json: z.string().max(20 * 1024 * 1024).optional().describe("The CFPackage JSON, e.g. a file's content."),
       url: z.string().max(2048).optional().describe("A CASE 1.1 provider package URL."),
-      confirmationToken: z.string().max(4000).optional(),
     })
     .refine((input) => (input.json === undefined) !== (input.url === undefined), { message: "give exactly one of json or url", path: ["json"] }),
   output: z.object({ ...WriteOutcome, frameworkId: z.string(), title: z.string(), items: z.number().int(), associations: z.number().int(), definitions: z.number().int() }),
-  requiresClientExtension: true,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   examples: [
     {
@@ -46,15 +44,18 @@ export const importFrameworkTool = defineTool({
     } else {
       pkg = await fetchCasePackage(input.url!, { allowedOrigins: caseProviders ?? [] });
     }
-    const { confirmationToken, ...args } = input;
+    const args = input;
     const existing = gateway.store.listCasePackages().some((p) => p.CFDocument.identifier === pkg.CFDocument.identifier);
-    const outcome = await twoStepWrite(context, {
+    const outcome = await approvedWrite(context, {
       binding: "edu_import_framework",
       actor,
-      // The token binds to the package content, not only to the URL, so a provider changing it between calls is caught.
+      // The approval binds to the package content, not only to the URL, so a provider changing it between calls is caught.
       args: { ...args, content: JSON.stringify(pkg) },
-      token: confirmationToken,
-      preview: `${existing ? "Replace" : "Import"} CASE framework "${pkg.CFDocument.title}" (${pkg.CFDocument.identifier}): ${pkg.CFItems.length} items, ${pkg.CFAssociations.length} associations.`,
+      preview: {
+        title: `${existing ? "Replace" : "Import"} this CASE framework?`,
+        facts: [`Framework ${pkg.CFDocument.identifier}: ${pkg.CFItems.length} items, ${pkg.CFAssociations.length} associations`, existing ? "It replaces the framework with the same identifier." : "It is new to this server."],
+        modelSupplied: [{ label: "framework title", text: pkg.CFDocument.title }],
+      },
       write: async () => importCasePackage(gateway.store, pkg),
       verify: async () => gateway.store.listCasePackages().some((p) => p.CFDocument.identifier === pkg.CFDocument.identifier && p.CFItems.length === pkg.CFItems.length),
     });
