@@ -8,6 +8,7 @@ import { listCounterpartiesTool } from "./tools/list-counterparties.js";
 import { postEntryTool } from "./tools/post-entry.js";
 import { trialBalanceTool } from "./tools/trial-balance.js";
 import { importStatementTool } from "./tools/import-statement.js";
+import { reconcileMonthTool } from "./tools/reconcile-month.js";
 import { preparePaymentTool } from "./tools/prepare-payment.js";
 import { executePaymentTool } from "./tools/execute-payment.js";
 import { cancelPaymentTool } from "./tools/cancel-payment.js";
@@ -67,6 +68,7 @@ export const financeExtension = defineExtension({
     validateAccountIdentifierTool,
     postEntryTool,
     importStatementTool,
+    reconcileMonthTool,
     preparePaymentTool,
     executePaymentTool,
     cancelPaymentTool,

@@ -1,4 +1,4 @@
-import { attachExtension, createAuditTrail, createCursorCodec, createIdempotency, type AuditTrail, type StateStore } from "@mcp-verticals/core";
+import { attachExtension, createAuditTrail, createCursorCodec, createIdempotency, type AuditTrail, type StateStore, type TaskRuntime } from "@mcp-verticals/core";
 import { McpServer } from "@modelcontextprotocol/server";
 import type { z } from "zod";
 import type { FinanceStorage } from "./backend/finance-storage.js";
@@ -25,6 +25,8 @@ export interface FinanceRuntimeOptions {
   audit?: AuditTrail;
   /** Shared state holding human approvals (and other cross-request state); the operator command works on the same store. */
   state?: StateStore;
+  /** The task runtime for statement import and reconciliation as tasks (default: the one of `state`). */
+  tasks?: TaskRuntime;
 }
 
 /** Everything the per-request servers share: storage, approvals, idempotency, audit. */
@@ -67,7 +69,7 @@ export async function createFinanceRuntime(options: FinanceRuntimeOptions = {}):
     services,
     audit,
     settings,
-    createServer: () => createFinanceServer({ settings, services, audit, ...(options.state ? { state: options.state } : {}) }),
+    createServer: () => createFinanceServer({ settings, services, audit, ...(options.state ? { state: options.state } : {}), ...(options.tasks ? { tasks: options.tasks } : {}) }),
     close: () => storage.close(),
   };
 }
@@ -79,6 +81,8 @@ export interface FinanceServerOptions {
   audit?: AuditTrail;
   /** Shared state for human approvals; without it approvals live in this process only. */
   state?: StateStore;
+  /** The task runtime for statement import and reconciliation as tasks (default: the one of `state`). */
+  tasks?: TaskRuntime;
 }
 
 /**
@@ -100,6 +104,7 @@ export function createFinanceServer(options: FinanceServerOptions): McpServer {
     services: options.services,
     ...(options.audit ? { audit: options.audit } : {}),
     ...(options.state ? { state: options.state } : {}),
+    ...(options.tasks ? { tasks: options.tasks } : {}),
   });
   return server;
 }

@@ -2,6 +2,7 @@
 export {
   TASKS_EXTENSION_ID,
   TASKS_NAMESPACE,
+  TASK_INPUTS_NAMESPACE,
   TERMINAL_TASK_STATUSES,
   isTerminalTaskStatus,
   type TaskSupport,

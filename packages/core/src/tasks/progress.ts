@@ -5,6 +5,20 @@
 import type { ServerContext } from "@modelcontextprotocol/server";
 
 const MIN_INTERVAL_MS = 50;
+const YIELD_EVERY_MS = 15;
+let lastYield = 0;
+
+/**
+ * Lets the event loop run (timers, I/O, incoming cancellations) when the caller has held it for
+ * a while. A job over a synchronous backend (SQLite) otherwise resolves every await as a
+ * microtask and starves the process: no response is sent, no heartbeat runs, no cancel arrives.
+ */
+export async function yieldIfBusy(): Promise<void> {
+  const now = performance.now();
+  if (now - lastYield < YIELD_EVERY_MS) return;
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  lastYield = performance.now();
+}
 
 /** Checks progress numbers; they come from vertical code, so a bad value is a bug, not input. */
 export function assertProgress(done: number, total: number | undefined): void {
@@ -19,6 +33,7 @@ export function requestProgress(request: ServerContext): (done: number, total?: 
   let sentAt = 0;
   return async (done, total, message) => {
     assertProgress(done, total);
+    await yieldIfBusy();
     if (token === undefined || !(done > last)) return;
     const now = Date.now();
     const final = total !== undefined && done >= total;

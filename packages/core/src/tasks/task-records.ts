@@ -5,12 +5,19 @@
  */
 import type { StateStore } from "../state/state-store.js";
 import { updateRecord } from "../state/state-store.js";
-import { TASKS_NAMESPACE, type DetailedTask, type StoredTask, type TaskInfo } from "./task-types.js";
+import { TASK_INPUTS_NAMESPACE, TASKS_NAMESPACE, type DetailedTask, type StoredTask, type TaskInfo } from "./task-types.js";
 
 /** Writes a new task; resolves only once a `tasks/get` on any replica would find it. */
-export async function insertTask(state: StateStore, task: StoredTask): Promise<void> {
+export async function insertTask(state: StateStore, task: StoredTask, input: unknown): Promise<void> {
+  // Arguments first: a record that can be read can always be run.
+  await state.put(TASK_INPUTS_NAMESPACE, task.taskId, { input }, { expiresAt: task.createdAt + task.ttlMs });
   const written = await state.put(TASKS_NAMESPACE, task.taskId, task, { expectVersion: 0, expiresAt: task.createdAt + task.ttlMs });
   if (!written) throw new Error("task id collision");
+}
+
+/** Reads the arguments of a task. */
+export async function readTaskInput(state: StateStore, taskId: string): Promise<{ input: unknown } | undefined> {
+  return (await state.get<{ input: unknown }>(TASK_INPUTS_NAMESPACE, taskId))?.value;
 }
 
 /** Reads a task; expired tasks read as absent. */

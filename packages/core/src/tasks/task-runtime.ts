@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto";
 import type { StateStore } from "../state/state-store.js";
 import { memoryStateStore } from "../state/memory-store.js";
-import { changeTask, detailedTask, insertTask, readTask } from "./task-records.js";
+import { changeTask, detailedTask, insertTask, readTask, readTaskInput } from "./task-records.js";
 import { TASKS_NAMESPACE, isTerminalTaskStatus, type DetailedTask, type StoredTask, type TaskResumePolicy } from "./task-types.js";
 import { startWorker, TaskCancelledError, TaskLeaseLostError, type TaskJob, type RunningTask } from "./task-worker.js";
 
@@ -40,7 +40,7 @@ export interface TaskRuntimeOptions {
  * A job the runtime can start or resume, registered per extension tool.
  * @example
  * ```ts
- * runtime.register({ extensionId, tool: "slow", resume: "fail", run: async (task, hooks) => ({ content: [] }) });
+ * runtime.register({ extensionId, tool: "slow", resume: "fail", run: async (task, input, hooks) => ({ content: [] }) });
  * ```
  * @category Tasks
  */
@@ -59,7 +59,7 @@ export interface TaskExecutor {
  * ```
  * @category Tasks
  */
-export type NewTask = Pick<StoredTask, "extensionId" | "tool" | "input" | "owner" | "creator" | "settingsFingerprint">;
+export type NewTask = Pick<StoredTask, "extensionId" | "tool" | "owner" | "creator" | "settingsFingerprint"> & { input: unknown };
 
 /**
  * The process-wide task runtime. One per StateStore is enough; {@link taskRuntimeFor} keeps it.
@@ -125,8 +125,8 @@ export function createTaskRuntime(options: TaskRuntimeOptions = {}): TaskRuntime
 
   const keyOf = (extensionId: string, tool: string) => `${extensionId}\u0000${tool}`;
 
-  const launch = (task: StoredTask, executor: TaskExecutor) => {
-    const worker = startWorker(task, executor.run, {
+  const launch = (task: StoredTask, input: unknown, executor: TaskExecutor) => {
+    const worker = startWorker(task, input, executor.run, {
       state,
       workerId,
       leaseMs,
@@ -173,7 +173,17 @@ export function createTaskRuntime(options: TaskRuntimeOptions = {}): TaskRuntime
       }
       return { ...current, status: current.inputRequests && Object.keys(current.inputRequests).length > 0 ? "input_required" : "working", lease: { holder: workerId, until: Date.now() + leaseMs }, attempts: current.attempts + 1, statusMessage: `Resumed after the previous worker stopped (attempt ${current.attempts + 1})` };
     });
-    if (after && changed && after.lease?.holder === workerId && !isTerminalTaskStatus(after.status)) launch(after, executor);
+    if (after && changed && after.lease?.holder === workerId && !isTerminalTaskStatus(after.status)) {
+      const stored = await readTaskInput(state, after.taskId);
+      if (stored) launch(after, stored.input, executor);
+      else {
+        await changeTask(state, after.taskId, (current) =>
+          current.lease?.holder === workerId && !isTerminalTaskStatus(current.status)
+            ? { ...current, lease: undefined, status: "failed", statusMessage: "The task's arguments expired", error: { code: -32603, message: "The task's arguments are no longer stored; call the tool again" } }
+            : undefined,
+        );
+      }
+    }
     return after ?? task;
   };
 
@@ -219,8 +229,9 @@ export function createTaskRuntime(options: TaskRuntimeOptions = {}): TaskRuntime
       const executor = executors.get(keyOf(fresh.extensionId, fresh.tool));
       if (!executor) throw new Error(`no task executor for ${fresh.tool}`);
       const now = Date.now();
+      const { input, ...described } = fresh;
       const task: StoredTask = {
-        ...fresh,
+        ...described,
         taskId: randomUUID(),
         status: "working",
         statusMessage: "Started",
@@ -231,9 +242,9 @@ export function createTaskRuntime(options: TaskRuntimeOptions = {}): TaskRuntime
         attempts: 1,
         lease: { holder: workerId, until: now + leaseMs },
       };
-      await insertTask(state, task);
+      await insertTask(state, task, input);
       if (onChange) listeners.set(task.taskId, onChange);
-      launch(task, executor);
+      launch(task, input, executor);
       return task;
     },
     read: async (taskId, owner) => {

@@ -16,7 +16,7 @@ import {
 import type { BindingContext, ToolDefinition } from "../extension/bindings.js";
 import { digestOf } from "../safety/canonical-json.js";
 import type { ContextOverrides } from "../server/resolve-context.js";
-import { assertProgress } from "./progress.js";
+import { assertProgress, yieldIfBusy } from "./progress.js";
 import { taskInfo } from "./task-records.js";
 import type { TaskRuntime } from "./task-runtime.js";
 import { TASKS_EXTENSION_ID, type DetailedTask, type StoredTask, type TaskSupport } from "./task-types.js";
@@ -94,6 +94,7 @@ function workerOverrides(task: StoredTask, hooks: TaskJobHooks): ContextOverride
     task: hooks.task,
     progress: async (done, total, message) => {
       assertProgress(done, total);
+      await yieldIfBusy();
       if (!(done > last)) return;
       last = done;
       hooks.progress({ done, ...(total === undefined ? {} : { total }), ...(message ? { message } : {}) });
@@ -107,9 +108,9 @@ export function registerToolTask(binding: ToolTaskBinding): void {
     extensionId: binding.extensionId,
     tool: binding.tool.name,
     resume: binding.tool.taskResume ?? "fail",
-    run: (task, hooks) => {
+    run: (task, input, hooks) => {
       const context = binding.contextFor(workerRequest(task, hooks.signal), workerOverrides(task, hooks));
-      return binding.execute(task.input, context);
+      return binding.execute(input, context);
     },
   });
 }

@@ -185,8 +185,6 @@ export interface StoredTask {
   /** The extension that owns the tool, and the tool. */
   extensionId: string;
   tool: string;
-  /** The validated tool arguments. */
-  input: unknown;
   creator: TaskCreator;
   /** Canonical JSON of the creator's effective extension settings; a reader must match it. */
   settingsFingerprint: string;
@@ -214,6 +212,17 @@ export interface StoredTask {
  * @category Tasks
  */
 export const TASKS_NAMESPACE = "mcp-tasks";
+
+/**
+ * The StateStore namespace of task arguments, written once beside the record (which is
+ * rewritten on every heartbeat and stays small however large the arguments are).
+ * @example
+ * ```ts
+ * const args = await state.get(TASK_INPUTS_NAMESPACE, taskId);
+ * ```
+ * @category Tasks
+ */
+export const TASK_INPUTS_NAMESPACE = "mcp-task-inputs";
 
 /**
  * What a binding running as a task can do beyond a synchronous call: ask the client for

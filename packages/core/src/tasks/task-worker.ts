@@ -14,7 +14,7 @@ import { isTerminalTaskStatus, type StoredTask, type TaskError, type TaskHandle,
  * What a running job gets from its worker.
  * @example
  * ```ts
- * const job: TaskJob = async (task, hooks) => { hooks.progress({ done: 1, total: 1 }); return { content: [] }; };
+ * const job: TaskJob = async (task, input, hooks) => { hooks.progress({ done: 1, total: 1 }); return { content: [] }; };
  * ```
  * @category Tasks
  */
@@ -32,7 +32,7 @@ export interface TaskJobHooks {
  * ```
  * @category Tasks
  */
-export type TaskJob = (task: StoredTask, hooks: TaskJobHooks) => Promise<CallToolResult>;
+export type TaskJob = (task: StoredTask, input: unknown, hooks: TaskJobHooks) => Promise<CallToolResult>;
 
 /** Options of one worker run. */
 export interface WorkerOptions {
@@ -74,7 +74,7 @@ const PROGRESS_WRITE_MS = 200;
 const INPUT_POLL_MS = 150;
 
 /** Starts `job` for `task` (whose lease this worker already holds) and returns its handle. */
-export function startWorker(task: StoredTask, job: TaskJob, options: WorkerOptions): RunningTask {
+export function startWorker(task: StoredTask, input: unknown, job: TaskJob, options: WorkerOptions): RunningTask {
   const { state, workerId } = options;
   const controller = new AbortController();
   let wakeWaiter: (() => void) | undefined;
@@ -180,7 +180,9 @@ export function startWorker(task: StoredTask, job: TaskJob, options: WorkerOptio
 
   const done = (async () => {
     try {
-      const result = await job(task, hooks);
+      // Start on a later turn, so the request that created the task is answered first.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const result = await job(task, input, hooks);
       const message = result.isError ? "The tool reported an error" : "Completed";
       await finish({ status: "completed", statusMessage: message, result });
     } catch (error) {

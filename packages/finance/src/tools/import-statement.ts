@@ -32,7 +32,7 @@ export const importStatementTool = defineTool({
   name: "finance_import_statement",
   title: "Import a bank statement",
   description:
-    "Imports a bank statement (camt.053 XML, OFX/QFX 1.x SGML or 2.x XML, or CSV with a csvMapping) into the ledger. Each line is booked against the bank account and the unreconciled-items account of its currency. dryRun (default true) only reports what would happen: lines, duplicates already booked (by bank reference) and the balance check opening + movements = closing. Run it with dryRun false to book; a failed balance check refuses the import. The whole file is booked in one transaction or not at all. Needs an idempotencyKey.",
+    "Imports a bank statement (camt.053 XML, OFX/QFX 1.x SGML or 2.x XML, or CSV with a csvMapping) into the ledger. Each line is booked against the bank account and the unreconciled-items account of its currency. dryRun (default true) only reports what would happen: lines, duplicates already booked (by bank reference) and the balance check opening + movements = closing. Run it with dryRun false to book; a failed balance check refuses the import. The whole file is booked in one transaction or not at all. Needs an idempotencyKey. Long-running for big files: runs as a task for clients that support tasks, reporting lines done/total; cancelling books nothing.",
   input: z.object({
     idempotencyKey: IdempotencyKey,
     format: z.enum(["camt.053", "ofx", "csv"]),
@@ -51,6 +51,9 @@ export const importStatementTool = defineTool({
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   requiresClientExtension: true,
+  // A year of statements takes a while: a task for clients that support tasks; the booking is atomic and keyed by idempotencyKey, so a restart books once.
+  task: "optional",
+  taskResume: "restart",
   maxOutputBytes: 256 * 1024,
   examples: [
     {
@@ -79,6 +82,9 @@ export const importStatementTool = defineTool({
         if (!fixedAccount) throw new ExtensionError("NOT_FOUND", "CSV imports need accountId", { field: "accountId" });
         statements = [parseCsvStatement(input.content, input.csvMapping, input.csvMapping.currency ?? fixedAccount.currency)];
       }
+      const totalLines = statements.reduce((sum, statement) => sum + statement.lines.length, 0);
+      let linesDone = 0;
+      await context.progress(0, totalLines, "statement lines");
       const summaries: Array<z.output<typeof StatementSummary>> = [];
       const entries: EntryInput[] = [];
       let duplicates = 0;
@@ -101,6 +107,8 @@ export const importStatementTool = defineTool({
         let movements = 0n;
         for (const [index, line] of statement.lines.entries()) {
           const ref = refs[index]!;
+          context.signal.throwIfAborted();
+          await context.progress(++linesDone, totalLines, "statement lines");
           if (line.status === "booked") movements += line.amountMinor;
           if (existing.has(ref) || seen.has(ref)) {
             statementDuplicates++;
@@ -149,6 +157,9 @@ export const importStatementTool = defineTool({
       if (balanceFailure) {
         throw new ExtensionError("STATEMENT_UNBALANCED", "opening balance plus movements does not equal the closing balance; the file is incomplete or altered", { field: "content" });
       }
+      // Book only while this run still owns its task: a cancelled or superseded run books nothing.
+      await context.task?.checkpoint();
+      context.signal.throwIfAborted();
       const result = await storage.importEntries(entries);
       await context.audit({
         binding: "finance.statement.import",
