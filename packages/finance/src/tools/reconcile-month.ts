@@ -6,7 +6,7 @@ import { parseCamt053 } from "../formats/camt053.js";
 import { CsvMapping, parseCsvStatement } from "../formats/csv.js";
 import { parseOfx } from "../formats/ofx.js";
 import type { StatementLine } from "../formats/statement.js";
-import { redactPans } from "../money/identifiers.js";
+import { cleanFreeText, redactPans } from "../money/identifiers.js";
 import { money } from "../money/money.js";
 import { IdempotencyKey, Money } from "../schemas/money.js";
 import { MAX_STATEMENT_CHARS } from "./import-statement.js";
@@ -140,7 +140,7 @@ export const reconcileMonthTool = defineTool({
         if (!contra) throw new ExtensionError("NOT_FOUND", `no unreconciled-items account in ${account.currency} to book against`, { field: "accountId" });
         const entries: EntryInput[] = unmatchedLines.map((line) => ({
           date: line.bookingDate,
-          description: redactPans(line.description).slice(0, 500),
+          description: cleanFreeText(line.description).slice(0, 500),
           status: "booked",
           postings: [
             { accountId: account.id, amountMinor: line.amountMinor, currency: account.currency },
@@ -172,7 +172,7 @@ export const reconcileMonthTool = defineTool({
           date: line.bookingDate,
           amount: money(line.amountMinor, account.currency),
           bankRef: line.bankRef.slice(0, 200),
-          description: fenceUntrustedText(redactPans(line.description).slice(0, 500), "bank statement text"),
+          description: fenceUntrustedText(cleanFreeText(line.description).slice(0, 500), "bank statement text"),
         })),
         unmatchedLedger: unmatchedLedger.slice(0, MAX_LISTED).map((item) => ({
           transactionId: item.entry.id,
