@@ -42,6 +42,9 @@ export { extensionJsonSchema, extensionJsonSchemaText, isJsonSchemaFresh, type J
 // Serving an extension
 export { attachExtension, EXTENSION_ERROR_CODE, type AttachOptions, type AttachedExtension } from "./server/attach.js";
 export { requestClientCapabilities } from "./server/client-capabilities.js";
+export { UNSUPPORTED_EXTENSION_VERSION_CODE } from "./server/declaration-check.js";
+export { bindingAvailable, listAllBindings, listingEverything, type BindingRequirements } from "./server/list-filter.js";
+export { createSessionHandler, type LegacySessionOptions } from "./server/legacy-sessions.js";
 export { confirmWithUser, InputRequiredSignal, type UserConfirmation } from "./server/confirm-with-user.js";
 export type { PrincipalSource } from "./server/resolve-context.js";
 export { serveHttp, type ServeHttpOptions, type RunningHttpServer } from "./server/serve-http.js";

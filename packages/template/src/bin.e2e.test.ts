@@ -37,12 +37,19 @@ describe("mcp-template over stdio (spawned bin)", () => {
         { name: "template-e2e", version: "0.0.0" },
         { versionNegotiation: { mode: eras[era] }, capabilities: { extensions: { [TEMPLATE_EXTENSION_ID]: { langauge: "nb" } } } },
       );
-      await client.connect(new StdioClientTransport({ command: process.execPath, args: [bin], stderr: "pipe" }));
-      const call = () => client.callTool({ name: "template_lookup_term", arguments: { term: "extension" } });
-      await expect(call()).rejects.toMatchObject({ code: -32602, message: expect.stringContaining("langauge") });
-      await expect(call()).rejects.toMatchObject({ code: -32602 });
-      expect((await client.listTools()).tools).toHaveLength(1);
+      // Refused the first time the server sees the declaration: initialize (2025) or server/discover (2026-07-28).
+      const transport = new StdioClientTransport({ command: process.execPath, args: [bin], stderr: "pipe" });
+      const connecting = client.connect(transport);
+      if (era === "legacy") {
+        await expect(connecting).rejects.toMatchObject({ code: -32602, data: { field: `capabilities.extensions["${TEMPLATE_EXTENSION_ID}"].langauge` } });
+      } else {
+        await expect(connecting).rejects.toThrow();
+      }
       await client.close();
+      const { client: valid } = newClient(era, true);
+      await valid.connect(new StdioClientTransport({ command: process.execPath, args: [bin], stderr: "pipe" }));
+      expect((await valid.listTools()).tools).toHaveLength(1);
+      await valid.close();
     });
 
     it(`gates the stats method for a plain client with -32021 (${era})`, async () => {

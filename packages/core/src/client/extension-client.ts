@@ -1,4 +1,4 @@
-import type { Client, ClientCapabilities } from "@modelcontextprotocol/client";
+import { StreamableHTTPClientTransport, type Client, type ClientCapabilities } from "@modelcontextprotocol/client";
 import { z } from "zod";
 import type { AnyExtension } from "../extension/define.js";
 import type { MethodDefinition, ToolDefinition } from "../extension/bindings.js";
@@ -42,9 +42,16 @@ export interface BoundExtensionClient<Ext extends AnyExtension> {
   readonly extension: Ext;
   /** The server's advertised settings, validated. */
   readonly serverSettings: z.output<Ext["serverSettings"]>;
-  /** The version both sides agreed on. */
-  readonly version: string;
-  /** The effective settings, computed with the same `negotiate` the server runs. */
+  /**
+   * Whether the server sees this client's declaration on every request: true when the client
+   * declared the extension and the connection carries it (2026-07-28 requests carry it each time;
+   * a 2025 connection keeps it when it is connection-scoped, such as stdio, or when the HTTP
+   * server issued a session). False means the server serves the fallback.
+   */
+  readonly negotiated: boolean;
+  /** The version both sides agreed on; `undefined` when {@link BoundExtensionClient.negotiated} is false. */
+  readonly version: string | undefined;
+  /** The effective settings the server applies: the negotiated ones, or the fallback when not negotiated. */
   readonly settings: ReturnType<Ext["negotiate"]>;
   /** Calls a tool with typed arguments; resolves to the validated structured output, rejects with {@link ExtensionError} on a tool error. */
   callTool<Name extends ToolsOf<Ext>["name"]>(name: Name, input: InputOf<ToolNamed<Ext, Name>>): Promise<OutputOf<ToolNamed<Ext, Name>>>;
@@ -109,11 +116,15 @@ export function createExtensionClient<Ext extends AnyExtension>(
         const { field, message } = describeIssues(server.error);
         throw new ExtensionNotSupportedError(extension.id, `its advertised settings are invalid at ${field}: ${message}`);
       }
+      const negotiated = declarationReachesServer(client, extension.id);
       return {
         extension,
         serverSettings: server.data as never,
-        version,
-        settings: extension.negotiate({ server: server.data, client: parsed.data, version }) as never,
+        negotiated,
+        version: negotiated ? version : undefined,
+        settings: (negotiated
+          ? extension.negotiate({ server: server.data, client: parsed.data, version })
+          : extension.negotiate({ server: server.data, client: undefined, version: undefined })) as never,
         async callTool(name, input) {
           const tool = tools.get(name);
           if (!tool) throw new TypeError(`Extension ${extension.id} has no tool ${name}.`);
@@ -149,4 +160,19 @@ export function createExtensionClient<Ext extends AnyExtension>(
       };
     },
   };
+}
+
+/**
+ * Whether what this client declared for `extensionId` reaches the server on every request, read
+ * from what the connection shows: the client's own declaration, the era, and (2025 era over
+ * Streamable HTTP) whether the server issued a session id. A stateless 2025 HTTP server that
+ * issues none sees the declaration in `initialize` only and serves the fallback afterwards.
+ */
+function declarationReachesServer(client: Client, extensionId: string): boolean {
+  const own = (client as unknown as { _capabilities?: ClientCapabilities })._capabilities;
+  if (own && !own.extensions?.[extensionId]) return false;
+  if (client.getProtocolEra() === "modern") return true;
+  const transport = client.transport as { sessionId?: string } | undefined;
+  if (transport instanceof StreamableHTTPClientTransport) return transport.sessionId !== undefined;
+  return true;
 }

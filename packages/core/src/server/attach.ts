@@ -26,6 +26,7 @@ import type { StateStore } from "../state/state-store.js";
 import { createContextResolver, type PrincipalSource } from "./resolve-context.js";
 import { InputRequiredSignal } from "./confirm-with-user.js";
 import { describeIssues } from "./describe-issues.js";
+import { bindingAvailable, filterListsFor, listAllBindings, type HiddenBindings } from "./list-filter.js";
 import { attachTasks, type TasksAttachment } from "../tasks/task-methods.js";
 import { taskRuntimeFor, type TaskRuntime } from "../tasks/task-runtime.js";
 import { clientDeclaresTasks, registerToolTask, startToolTask, taskSupportOf, type ToolTaskBinding } from "../tasks/task-tools.js";
@@ -59,6 +60,11 @@ export interface AttachOptions<Settings, Services> {
   tasks?: TaskRuntime;
   /** Where unexpected handler failures are reported; they never reach the client. */
   onError?: (error: unknown, binding: string) => void;
+  /**
+   * List every binding whatever the client negotiated (debugging with generic inspectors).
+   * By default each list shows only what the client can call in its negotiated state.
+   */
+  listAll?: boolean;
 }
 
 /**
@@ -162,8 +168,26 @@ export function attachExtension<Ext extends AnyExtension, Services>(
   for (const method of extension.methods) registerMethod(server, method, binding);
   for (const resource of extension.resources) registerResource(server, resource, binding);
   for (const prompt of extension.prompts) registerPrompt(server, prompt, binding);
+  filterListsFor(server, (request, hidden) => hideUnavailable(extension, contextFor(request), hidden));
+  if (options.listAll) listAllBindings(server);
 
   return { extension, advertised: advertised as never, contextFor: contextFor as (request: ServerContext) => BindingContext };
+}
+
+/**
+ * One visibility rule for every list: a binding is listed iff the gates its call passes are
+ * met (the client extension, and for tools served only as tasks, the Tasks extension).
+ */
+function hideUnavailable(extension: AnyExtension, context: BindingContext, hidden: HiddenBindings): void {
+  for (const tool of extension.tools) {
+    const servable = taskSupportOf(tool) !== "required" || clientDeclaresTasks(context.clientCapabilities);
+    if (!servable || !bindingAvailable(tool, context)) hidden.tools.add(tool.name);
+  }
+  for (const resource of extension.resources) {
+    if (bindingAvailable(resource, context)) continue;
+    (resource.uri.includes("{") ? hidden.templates : hidden.resources).add(resource.uri);
+  }
+  for (const prompt of extension.prompts) if (!bindingAvailable(prompt, context)) hidden.prompts.add(prompt.name);
 }
 
 interface BindingRuntime {
@@ -278,7 +302,7 @@ function toolCaller(server: McpServer, tool: ToolDefinition, runtime: BindingRun
 
   return async (request, sdkContext) => {
     const context = runtime.contextFor(sdkContext);
-    if (tool.requiresClientExtension && !context.declared) {
+    if (!bindingAvailable(tool, context)) {
       await runtime.audit(context, { binding: bindingName, outcome: "denied", code: "MISSING_CLIENT_EXTENSION" });
       throw missingCapability(runtime.extension.id);
     }
@@ -318,7 +342,7 @@ function registerMethod(server: McpServer, method: MethodDefinition, runtime: Bi
   const requires = method.requiresClientExtension ?? true;
   server.server.setRequestHandler(name, { params: method.params, result: method.result }, async (params, sdkContext) => {
     const context = runtime.contextFor(sdkContext);
-    if (requires && !context.declared) {
+    if (!bindingAvailable({ requiresClientExtension: requires }, context)) {
       await runtime.audit(context, { binding: name, outcome: "denied", code: "MISSING_CLIENT_EXTENSION" });
       throw missingCapability(runtime.extension.id);
     }
@@ -375,7 +399,7 @@ function registerResource(server: McpServer, resource: ResourceDefinition, runti
   };
   const read = async (uri: URL, variables: Record<string, string | string[]>, sdkContext: ServerContext): Promise<ReadResourceResult> => {
     const context = runtime.contextFor(sdkContext);
-    if (resource.requiresClientExtension && !context.declared) {
+    if (!bindingAvailable(resource, context)) {
       await runtime.audit(context, { binding, outcome: "denied", code: "MISSING_CLIENT_EXTENSION" });
       throw missingCapability(runtime.extension.id);
     }
@@ -398,7 +422,7 @@ function registerResource(server: McpServer, resource: ResourceDefinition, runti
     list: resource.list
       ? async (sdkContext) => {
           const context = runtime.contextFor(sdkContext);
-          if (resource.requiresClientExtension && !context.declared) return { resources: [] };
+          if (!bindingAvailable(resource, context)) return { resources: [] };
           const listed = await resource.list!(context);
           return { resources: listed.map((entry) => ({ mimeType: resource.mimeType, ...entry })) };
         }
@@ -426,7 +450,7 @@ function registerPrompt(server: McpServer, prompt: PromptDefinition, runtime: Bi
     },
     async (args: unknown, sdkContext: ServerContext): Promise<GetPromptResult> => {
       const context = runtime.contextFor(sdkContext);
-      if (prompt.requiresClientExtension && !context.declared) {
+      if (!bindingAvailable(prompt, context)) {
         await runtime.audit(context, { binding, outcome: "denied", code: "MISSING_CLIENT_EXTENSION" });
         throw missingCapability(runtime.extension.id);
       }

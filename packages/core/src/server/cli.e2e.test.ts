@@ -37,4 +37,24 @@ describe("runServerCli", () => {
       await running?.close();
     }
   });
+
+  it("--list-all-tools lists gated tools to a plain client (calls stay gated)", async () => {
+    for (const argv of [["--http", "0"], ["--http", "0", "--list-all-tools"]]) {
+      const running = await runServerCli({ ...base, argv, log: () => undefined });
+      try {
+        const client = new Client({ name: "c", version: "0" });
+        await client.connect(new StreamableHTTPClientTransport(new URL(running!.url!)));
+        const names = (await client.listTools()).tools.map((tool) => tool.name);
+        expect(names.includes("weather_alerts")).toBe(argv.includes("--list-all-tools"));
+        await expect(client.callTool({ name: "weather_alerts", arguments: { region: "north" } })).rejects.toMatchObject({ code: -32021 });
+        await client.close();
+      } finally {
+        await running?.close();
+      }
+    }
+  });
+
+  it("refuses a session secret shorter than 32 bytes", async () => {
+    await expect(runServerCli({ ...base, argv: ["--http", "0"], env: { MCP_SESSION_SECRET: "short" }, log: () => undefined })).rejects.toBeInstanceOf(CliUsageError);
+  });
 });

@@ -6,6 +6,8 @@ import { extractStateFlags, openCliState, STATE_FLAGS, stateHelpRows } from "./c
 import { cliSubcommands } from "./cli-subcommands.js";
 import { registerCliApprovalChannels } from "../approval/cli-approvals.js";
 import { serveHttp } from "./serve-http.js";
+import { listingEverything } from "./list-filter.js";
+import { sharedSecret } from "../state/shared-secret.js";
 import type { ServerIdentity } from "./server-card.js";
 
 /**
@@ -71,6 +73,7 @@ const BUILT_IN_FLAGS = {
   "allowed-host": { type: "string", multiple: true },
   "allowed-origin": { type: "string", multiple: true },
   "max-body-bytes": { type: "string" },
+  "list-all-tools": { type: "boolean" },
   ...STATE_FLAGS,
 } as const;
 
@@ -144,7 +147,8 @@ export async function runServerCli(options: ServerCliOptions): Promise<RunningCl
     await state.close().catch(() => undefined);
     throw error;
   }
-  const { factory, close: ownResources } = typeof built === "function" ? { factory: built, close: undefined } : built;
+  const { factory: builtFactory, close: ownResources } = typeof built === "function" ? { factory: built, close: undefined } : built;
+  const factory = values["list-all-tools"] ? listingEverything(builtFactory) : builtFactory;
   const closeResources = async (): Promise<void> => {
     try {
       await ownResources?.();
@@ -161,6 +165,10 @@ export async function runServerCli(options: ServerCliOptions): Promise<RunningCl
     if (maxBody !== undefined && (!Number.isInteger(maxBody) || maxBody <= 0)) throw new CliUsageError(`--max-body-bytes expects a positive integer.`);
     const token = env.MCP_BEARER_TOKEN;
     const operatorToken = env.MCP_OPERATOR_TOKEN;
+    const sessionSecret = env.MCP_SESSION_SECRET;
+    if (sessionSecret !== undefined && Buffer.byteLength(sessionSecret) < 32) throw new CliUsageError("MCP_SESSION_SECRET must be at least 32 bytes.");
+    // Replicas sharing the state share the key that signs 2025 session ids, and route elicitation answers through it.
+    const sessions = { state, secret: sessionSecret ?? (await sharedSecret(state, "mcp-session-ids")) };
     const http = await serveHttp(factory, {
       port,
       identity: options.identity,
@@ -170,6 +178,7 @@ export async function runServerCli(options: ServerCliOptions): Promise<RunningCl
       ...(maxBody === undefined ? {} : { maxBodyBytes: maxBody }),
       ...(token ? { auth: { token } } : {}),
       ...(operatorToken ? { approvals: { state, operatorToken } } : {}),
+      sessions,
       onError: (error) => log(`[${options.command}] ${error.name}: ${error.message}`),
     });
     log(`${options.command} listening on ${http.url} (server card: ${http.cardUrl})${token ? ", bearer token required" : ""}; state: ${where}`);
@@ -208,6 +217,7 @@ export function helpText(options: Pick<ServerCliOptions, "command" | "summary" |
     ["--allowed-host <name>", "Accept this Host header (repeatable; loopback names by default)."],
     ["--allowed-origin <name>", "Accept this Origin host name (repeatable; loopback names by default)."],
     ["--max-body-bytes <n>", "Largest HTTP request body accepted (default 1048576)."],
+    ["--list-all-tools", "List every tool, resource and prompt whatever the client negotiated (debugging; calls stay gated)."],
     ...stateHelpRows(options.command),
     ...Object.entries(options.flags ?? {}).map(([name, flag]): [string, string] => [
       `--${name}${flag.type === "string" ? ` ${flag.valueName ?? "<value>"}` : ""}`,
@@ -220,6 +230,7 @@ export function helpText(options: Pick<ServerCliOptions, "command" | "summary" |
   const environment = {
     MCP_BEARER_TOKEN: "With --http, require this bearer token on every MCP request.",
     MCP_OPERATOR_TOKEN: "With --http, serve the human approval page at /approvals/<id>; deciding needs this credential (not the bearer token).",
+    MCP_SESSION_SECRET: "With --http, the key (at least 32 bytes) signing 2025-era session ids; default: the shared state's own secret.",
     DATABASE_URL: "PostgreSQL URL for the shared state when --postgres is not given.",
     XDG_STATE_HOME: "Directory of the default --state file.",
     ...options.environment,

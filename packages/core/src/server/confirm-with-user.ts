@@ -60,7 +60,11 @@ export async function confirmWithUser(context: BindingContext, message: string, 
     return acceptedContent(answers, key, ConfirmationAnswer)?.confirm === true ? "accepted" : "declined";
   }
   if (context.era === "legacy") {
-    const answer = await context.request.mcpReq.elicitInput({ mode: "form", message, requestedSchema: CONFIRMATION_SCHEMA });
+    // Related to this call, so stateless HTTP sends it on the call's own SSE stream (there is no standalone one).
+    const answer = await context.request.mcpReq.elicitInput(
+      { mode: "form", message, requestedSchema: CONFIRMATION_SCHEMA },
+      { relatedRequestId: context.request.mcpReq.id },
+    );
     return answer.action === "accept" && answer.content?.confirm === true ? "accepted" : "declined";
   }
   const key = options.key ?? "confirm";

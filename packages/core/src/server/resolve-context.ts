@@ -1,12 +1,10 @@
-import { ProtocolError, ProtocolErrorCode, type McpServer, type ServerContext } from "@modelcontextprotocol/server";
-import type { z } from "zod";
+import type { McpServer, ServerContext } from "@modelcontextprotocol/server";
 import type { AnyExtension } from "../extension/define.js";
 import type { BindingContext, Principal } from "../extension/bindings.js";
-import { negotiateVersion } from "../extension/versions.js";
 import type { AuditTrail } from "../safety/audit-chain.js";
 import type { StateStore } from "../state/state-store.js";
 import { requestClientCapabilities } from "./client-capabilities.js";
-import { describeIssues } from "./describe-issues.js";
+import { parseClientDeclaration, registerDeclarationCheck, type ClientDeclaration } from "./declaration-check.js";
 import { requestProgress } from "../tasks/progress.js";
 import type { TaskHandle } from "../tasks/task-types.js";
 
@@ -22,16 +20,10 @@ export interface ContextOverrides {
 /** How the attached server learns who is calling when HTTP auth does not say. */
 export type PrincipalSource = Principal | ((request: ServerContext) => Principal | undefined);
 
-interface ParsedClientSide {
-  listed: boolean;
-  settings: unknown;
-  version: string | undefined;
-}
-
 /**
- * Builds per-request binding contexts for one attached extension. Client settings are
- * parsed once per declared object (2025 connections repeat the same object), and every
- * failure is a -32602 that names the field.
+ * Builds per-request binding contexts for one attached extension, and registers the
+ * extension's declaration check so every request validates client settings before dispatch
+ * (-32602 naming the exact key, or the unsupported-version error).
  */
 export function createContextResolver<Services>(options: {
   server: McpServer;
@@ -46,40 +38,24 @@ export function createContextResolver<Services>(options: {
   // Settings were validated against this extension's own schemas; the definition is type-erased here.
   const extension = options.extension as AnyExtension & { negotiate(input: { server: unknown; client: unknown; version: string | undefined }): unknown };
   const serverSettings = options.serverSettings as never;
-  const parsedByDeclaration = new WeakMap<object, ParsedClientSide>();
+  const parsedByDeclaration = new WeakMap<object, ClientDeclaration>();
   const fallback = extension.negotiate({ server: serverSettings, client: undefined, version: undefined });
 
-  const parseClientSide = (declared: unknown): ParsedClientSide => {
-    if (declared === undefined) return { listed: false, settings: undefined, version: undefined };
-    if (declared === null || typeof declared !== "object" || Array.isArray(declared)) {
-      throw invalidSettings(extension.id, "", "expected an object");
-    }
-    const cached = parsedByDeclaration.get(declared);
+  // 2025 connections repeat one declared object on every request: parse it once.
+  const parseClientSide = (declared: unknown): ClientDeclaration => {
+    const cached = declared !== null && typeof declared === "object" ? parsedByDeclaration.get(declared) : undefined;
     if (cached) return cached;
-    const { versions, ...rest } = declared as Record<string, unknown>;
-    let clientVersions: string[] | undefined;
-    if (versions !== undefined) {
-      if (!Array.isArray(versions) || !versions.every((version) => typeof version === "string")) {
-        throw invalidSettings(extension.id, "versions", "expected an array of strings");
-      }
-      clientVersions = versions;
-    }
-    const result = (extension.clientSettings as z.ZodType).safeParse(rest);
-    if (!result.success) {
-      const { field, message } = describeIssues(result.error);
-      throw invalidSettings(extension.id, field, message);
-    }
-    const version = clientVersions ? negotiateVersion(extension.versions, clientVersions) : extension.latestVersion;
-    const parsed = { listed: true, settings: result.data, version };
-    parsedByDeclaration.set(declared, parsed);
+    const parsed = parseClientDeclaration(extension, declared);
+    if (declared !== null && typeof declared === "object") parsedByDeclaration.set(declared, parsed);
     return parsed;
   };
+  registerDeclarationCheck(server, extension, parseClientSide);
 
   return (request, overrides) => {
     const { capabilities, era: requestEra } = requestClientCapabilities(server, request);
     const era = overrides?.era ?? requestEra;
     const client = parseClientSide(capabilities?.extensions?.[extension.id]);
-    const declared = client.listed && client.version !== undefined;
+    const declared = client.listed;
     const principal = overrides ? overrides.principal : resolvePrincipal(request, options.principal);
     let detail: Record<string, string | number | boolean | null> | undefined;
     let subjects: string[] | undefined;
@@ -119,14 +95,6 @@ export function createContextResolver<Services>(options: {
       },
     };
   };
-}
-
-function invalidSettings(extensionId: string, field: string, message: string): ProtocolError {
-  const path = `capabilities.extensions["${extensionId}"]${field ? `.${field}` : ""}`;
-  return new ProtocolError(ProtocolErrorCode.InvalidParams, `Invalid client settings for extension ${extensionId} at ${path}: ${message}`, {
-    extension: extensionId,
-    field: path,
-  });
 }
 
 /** The caller of a request: verified HTTP auth first, then the configured source. */

@@ -27,7 +27,7 @@ describe("serveHttp", () => {
       await client.connect(new StreamableHTTPClientTransport(new URL(running.url)));
       expect(client.getServerCapabilities()?.extensions?.[WEATHER_ID]).toBeDefined();
       const result = await client.callTool({ name: "weather_forecast", arguments: { city: "Oslo" } });
-      expect(result.structuredContent).toMatchObject({ units: mode === "legacy" ? "metric" : "imperial" });
+      expect(result.structuredContent).toMatchObject({ units: "imperial" });
       await client.close();
     }
   });

@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { timingSafeEqual, createHash } from "node:crypto";
 import {
-  createMcpHandler,
   localhostAllowedHostnames,
   validateHostHeader,
   validateOriginHeader,
   type AuthInfo,
+  type McpServer,
   type McpServerFactory,
   type ServerEventBus,
   type ServerNotifier,
@@ -13,6 +13,8 @@ import {
 import { handleApprovalPage, APPROVAL_PAGE_PATH } from "../approval/approval-page.js";
 import { registerApprovalChannels } from "../approval/channels.js";
 import type { StateStore } from "../state/state-store.js";
+import { declarationRejection } from "./declaration-check.js";
+import { createSessionHandler, type LegacySessionOptions } from "./legacy-sessions.js";
 import { advertisedExtensions, buildCatalog, buildServerCard, SERVER_CARD_MEDIA_TYPE, type ServerIdentity } from "./server-card.js";
 
 /**
@@ -50,6 +52,11 @@ export interface ServeHttpOptions {
    * person decides with the operator credential (never the MCP bearer token).
    */
   approvals?: { state: StateStore; operatorToken: string };
+  /**
+   * 2025-era sessions over stateless serving: what a 2025 client declares in `initialize` rides
+   * a signed `Mcp-Session-Id`. Replicas share `secret` (and `state`, for elicitation answers).
+   */
+  sessions?: LegacySessionOptions;
 }
 
 /**
@@ -99,8 +106,15 @@ export async function serveHttp(factory: McpServerFactory, options: ServeHttpOpt
     }
   }
   // Each request runs on a fresh server instance, so change events travel through the handler's bus.
-  const handler = createMcpHandler(factory, { maxRequestBodySize: maxBodyBytes, onerror: report, ...(options.bus ? { bus: options.bus } : {}) });
+  const handler = createSessionHandler(factory, {
+    maxRequestBodySize: maxBodyBytes,
+    onerror: report,
+    ...(options.bus ? { bus: options.bus } : {}),
+    ...(options.sessions ? { sessions: options.sessions } : {}),
+  });
   const extensions = await advertisedExtensions(factory);
+  // A server the factory built, whose attached extensions check client declarations before dispatch.
+  const probe = (await factory({ era: "modern" })) as McpServer;
   let base = "";
   let card: Record<string, unknown> = {};
   let catalog: Record<string, unknown> = {};
@@ -150,6 +164,9 @@ export async function serveHttp(factory: McpServerFactory, options: ServeHttpOpt
     }
     const body = request.method === "POST" ? await readBody(request, maxBodyBytes) : undefined;
     if (body === "too-large") return sendJsonRpcError(response, 413, -32600, `Request body exceeds ${maxBodyBytes} bytes`);
+    const parsedBody = body === undefined ? undefined : parseJson(body);
+    const rejected = parsedBody === undefined ? undefined : declarationRejection(probe, parsedBody);
+    if (rejected) return sendJson(response, rejected.status, rejected.body);
 
     const abort = new AbortController();
     response.on("close", () => abort.abort());
@@ -159,7 +176,7 @@ export async function serveHttp(factory: McpServerFactory, options: ServeHttpOpt
       ...(body !== undefined ? { body } : {}),
       signal: abort.signal,
     });
-    const webResponse = await handler.fetch(webRequest, authInfo ? { authInfo } : undefined);
+    const webResponse = await handler.fetch(webRequest, { ...(authInfo ? { authInfo } : {}), ...(parsedBody === undefined ? {} : { parsedBody }) });
     response.writeHead(webResponse.status, Object.fromEntries(webResponse.headers));
     if (!webResponse.body) return void response.end();
     const reader = webResponse.body.getReader();
@@ -235,6 +252,14 @@ async function readBody(request: IncomingMessage, limit: number): Promise<ArrayB
   }
   const joined = Buffer.concat(chunks);
   return joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.byteLength) as ArrayBuffer;
+}
+
+function parseJson(body: ArrayBuffer): unknown {
+  try {
+    return JSON.parse(Buffer.from(body).toString("utf8"));
+  } catch {
+    return undefined; // the SDK answers unparseable bodies itself
+  }
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -1,12 +1,13 @@
 import { readFile } from "node:fs/promises";
 import type { Client } from "@modelcontextprotocol/client";
-import type { McpServerFactory } from "@modelcontextprotocol/server";
+import { createMcpHandler, type McpServerFactory } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import type { AnyExtension } from "../extension/define.js";
 import { extensionIdProblem } from "../extension/id.js";
 import { isJsonSchemaFresh } from "../extension/json-schema.js";
 import type { ProtocolEra } from "../extension/bindings.js";
-import { connectInProcess } from "./connect.js";
+import { connectInProcess, MODERN_PROTOCOL_VERSION } from "./connect.js";
+import { UNSUPPORTED_EXTENSION_VERSION_CODE } from "../server/declaration-check.js";
 
 /**
  * The rules {@link runConformance} checks, by id.
@@ -17,9 +18,10 @@ export const CONFORMANCE_RULES = {
   "advertise.legacy": "A 2025 client sees the extension and its versions in the initialize capabilities.",
   "advertise.modern": "A 2026-07-28 client sees the extension and its versions via server/discover.",
   "settings.server-valid": "The advertised settings validate against the server settings schema.",
-  "settings.client-invalid-rejected": "Unknown or invalid client settings are refused with -32602 naming the field.",
-  "settings.version-mismatch": "A client that shares no extension version is treated as not having declared it.",
-  "tools.listed": "Every tool of the extension appears in tools/list.",
+  "settings.client-invalid-rejected": "Unknown or invalid client settings are refused the first time the server sees them (initialize, server/discover) with -32602 and data.field naming the exact key.",
+  "settings.version-mismatch": "A client that declares only versions the server does not serve is refused with the unsupported-extension-version error listing the server's versions.",
+  "tools.listed": "Every tool of the extension appears in tools/list for a client that declared the extension.",
+  "lists.plain-callable": "A plain client's tools/list shows only tools it can call: each listed tool's example never answers -32021.",
   "tools.described": "Every tool has a description, input and output schema, the four annotation hints and _meta[<id>].",
   "tools.examples-valid": "Every tool example succeeds for a declaring client and its structuredContent validates (a write may instead wait for a human: APPROVAL_PENDING).",
   "methods.examples-valid": "Every method example succeeds for a declaring client and its result validates.",
@@ -102,8 +104,8 @@ export async function runConformance(extension: AnyExtension, factory: McpServer
   for (const transport of options.transports ?? ["memory", "http"]) {
     for (const era of ERAS) {
       const label = `${era}/${transport}`;
-      // 2025 clients over stateless HTTP cannot carry declarations past initialize.
-      const declarationsVisible = !(era === "legacy" && transport === "http");
+      // 2025 clients over stateless HTTP keep their initialize declarations in a signed session id.
+      const declarationsVisible = true;
       const plain = await connectInProcess(factory, { era, transport });
       try {
         await attempt(era === "legacy" ? "advertise.legacy" : "advertise.modern", label, async () => {
@@ -115,8 +117,16 @@ export async function runConformance(extension: AnyExtension, factory: McpServer
           check("settings.server-valid", parsed.success, parsed.success ? `${label}: advertised settings validate` : `${label}: ${parsed.error.issues[0]?.message}`);
           return undefined;
         });
-        const listed = await plain.client.listTools();
-        await attempt("tools.listed", label, async () => {
+        await checkPlainListsCallable(extension, plain.client, label, attempt);
+        await checkGatingAndFallback(extension, plain.client, label, attempt);
+      } finally {
+        await plain.close();
+      }
+
+      const declared = await connectInProcess(factory, { era, transport, extensions: declaring });
+      try {
+        const listed = await declared.client.listTools();
+        if (declarationsVisible) await attempt("tools.listed", label, async () => {
           const names = new Set(listed.tools.map((tool) => tool.name));
           const missing = extension.tools.filter((tool) => !names.has(tool.name)).map((tool) => tool.name);
           return missing.length ? `${label}: not listed: ${missing.join(", ")}` : undefined;
@@ -136,47 +146,26 @@ export async function runConformance(extension: AnyExtension, factory: McpServer
             });
           }
         }
-        await checkGatingAndFallback(extension, plain.client, label, attempt);
-      } finally {
-        await plain.close();
-      }
-
-      const declared = await connectInProcess(factory, { era, transport, extensions: declaring });
-      try {
         if (declarationsVisible) await checkExamples(extension, declared.client, label, attempt);
       } finally {
         await declared.close();
       }
-
-      if (era === "modern") {
-        const unknownField = await connectInProcess(factory, { era, transport, extensions: { [extension.id]: { ...options.clientSettings, __conformance_unknown__: true } } });
-        try {
-          await attempt("settings.client-invalid-rejected", label, async () => {
-            const outcome = await callAnyBinding(extension, unknownField.client);
-            if (outcome === "no-binding") return undefined;
-            if (outcome.ok) return `${label}: a client with an unknown settings field was served; use z.strictObject for client settings`;
-            if (outcome.code !== -32602) return `${label}: expected -32602, got ${outcome.code}`;
-            if (!outcome.message.includes("__conformance_unknown__") && !outcome.message.includes(`capabilities.extensions["${extension.id}"]`)) {
-              return `${label}: the -32602 message does not name the field`;
-            }
-            return undefined;
-          });
-        } finally {
-          await unknownField.close();
-        }
-        const mismatched = await connectInProcess(factory, { era, transport, extensions: { [extension.id]: { ...options.clientSettings, versions: ["0.0.0-none"] } } });
-        try {
-          await attempt("settings.version-mismatch", label, async () => {
-            const gated = extension.tools.find((tool) => tool.requiresClientExtension && tool.examples?.length);
-            if (!gated) return undefined;
-            const outcome = await captureCall(() => mismatched.client.callTool({ name: gated.name, arguments: gated.examples![0] as Record<string, unknown> }));
-            return !outcome.ok && outcome.code === -32021 ? undefined : `${label}: ${gated.name} served a client with no common version`;
-          });
-        } finally {
-          await mismatched.close();
-        }
-      }
     }
+  }
+
+  for (const era of ERAS) {
+    await attempt("settings.client-invalid-rejected", era, async () => {
+      const outcome = await declarationOutcome(factory, era, extension.id, { ...options.clientSettings, __conformance_unknown__: true });
+      const field = `capabilities.extensions["${extension.id}"].__conformance_unknown__`;
+      if (outcome.code !== -32602) return `${era}: a client with an unknown settings key was not refused with -32602 (got ${outcome.code ?? "success"}); use z.strictObject for client settings`;
+      return outcome.field === field ? undefined : `${era}: data.field is ${String(outcome.field)}, expected ${field}`;
+    });
+    await attempt("settings.version-mismatch", era, async () => {
+      const outcome = await declarationOutcome(factory, era, extension.id, { ...options.clientSettings, versions: ["0.0.0-none"] });
+      if (outcome.code !== UNSUPPORTED_EXTENSION_VERSION_CODE) return `${era}: expected ${UNSUPPORTED_EXTENSION_VERSION_CODE} for a version the server does not serve, got ${outcome.code ?? "success"}`;
+      const supported = outcome.data?.supported;
+      return Array.isArray(supported) && supported.length === extension.versions.length ? undefined : `${era}: the error does not list the server's versions`;
+    });
   }
 
   if (options.schemaFile) {
@@ -187,6 +176,66 @@ export async function runConformance(extension: AnyExtension, factory: McpServer
   }
   const failures = results.filter((result) => !result.ok);
   return { extensionId: extension.id, results, passed: results.length - failures.length, failures };
+}
+
+type DeclarationOutcome = { code: number | undefined; field: unknown; data: Record<string, unknown> | undefined };
+
+/**
+ * How the server answers the first request that carries `settings`: `initialize` in the 2025
+ * era (through the official client), `server/discover` in the 2026-07-28 era (sent as is,
+ * because a pinned client reports a failed discover only as a negotiation failure).
+ */
+async function declarationOutcome(factory: McpServerFactory, era: ProtocolEra, extensionId: string, settings: Record<string, unknown>): Promise<DeclarationOutcome> {
+  if (era === "legacy") {
+    try {
+      const connection = await connectInProcess(factory, { era, extensions: { [extensionId]: settings } });
+      await connection.close();
+      return { code: undefined, field: undefined, data: undefined };
+    } catch (error) {
+      const { code, data } = error as { code?: number; data?: Record<string, unknown> };
+      return { code, field: data?.field, data };
+    }
+  }
+  const handler = createMcpHandler(factory);
+  try {
+    const response = await handler.fetch(
+      new Request("http://127.0.0.1/mcp", {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": MODERN_PROTOCOL_VERSION, "mcp-method": "server/discover" },
+        body: JSON.stringify({
+          jsonrpc: "2.0",
+          id: 1,
+          method: "server/discover",
+          params: {
+            _meta: {
+              "io.modelcontextprotocol/protocolVersion": MODERN_PROTOCOL_VERSION,
+              "io.modelcontextprotocol/clientInfo": { name: "mcp-verticals-conformance", version: "0" },
+              "io.modelcontextprotocol/clientCapabilities": { extensions: { [extensionId]: settings } },
+            },
+          },
+        }),
+      }),
+    );
+    const text = await response.text();
+    const json = text.startsWith("{") ? text : (text.split("\n").find((line) => line.startsWith("data:"))?.slice(5) ?? "{}");
+    const error = (JSON.parse(json) as { error?: { code?: number; data?: Record<string, unknown> } }).error;
+    return { code: error?.code, field: error?.data?.field, data: error?.data };
+  } finally {
+    await handler.close();
+  }
+}
+
+async function checkPlainListsCallable(extension: AnyExtension, client: Client, label: string, attempt: Attempt): Promise<void> {
+  const { tools } = await client.listTools();
+  for (const listed of tools) {
+    const tool = extension.tools.find((candidate) => candidate.name === listed.name);
+    const example = tool?.examples?.[0];
+    if (!tool || example === undefined) continue;
+    await attempt("lists.plain-callable", `${label} ${tool.name}`, async () => {
+      const outcome = await captureCall(() => client.callTool({ name: tool.name, arguments: example as Record<string, unknown> }));
+      return !outcome.ok && outcome.code === -32021 ? `${label} ${tool.name}: listed to a plain client but answers -32021` : undefined;
+    });
+  }
 }
 
 type Attempt = (rule: ConformanceRuleId, label: string, run: () => Promise<string | undefined>) => Promise<void>;

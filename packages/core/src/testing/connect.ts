@@ -1,5 +1,6 @@
 import { Client, InMemoryTransport, StreamableHTTPClientTransport, type ClientCapabilities } from "@modelcontextprotocol/client";
-import { createMcpHandler, type McpServerFactory } from "@modelcontextprotocol/server";
+import type { McpServerFactory } from "@modelcontextprotocol/server";
+import { createSessionHandler } from "../server/legacy-sessions.js";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import type { ProtocolEra } from "../extension/bindings.js";
 
@@ -17,7 +18,7 @@ export interface ConnectInProcessOptions {
   extensions?: Record<string, Record<string, unknown>>;
   /** Other client capabilities to declare (e.g. `elicitation`). */
   capabilities?: Omit<ClientCapabilities, "extensions">;
-  /** `memory` (the stdio serving entry over linked in-memory transports) or `http` (the stateless HTTP handler, in process). */
+  /** `memory` (the stdio serving entry over linked in-memory transports) or `http` (the stateless HTTP handler `serveHttp` uses, in process). */
   transport?: "memory" | "http";
 }
 
@@ -54,7 +55,7 @@ export async function connectInProcess(factory: McpServerFactory, options: Conne
     },
   );
   if ((options.transport ?? "memory") === "http") {
-    const handler = createMcpHandler(factory);
+    const handler = createSessionHandler(factory);
     const transport = new StreamableHTTPClientTransport(new URL("http://127.0.0.1/mcp"), {
       fetch: (url, init) => handler.fetch(new Request(url, init)),
     });
