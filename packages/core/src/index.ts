@@ -55,9 +55,12 @@ export {
   SERVER_CARD_MEDIA_TYPE,
   CARD_EXTENSIONS_META_KEY,
   SERVED_PROTOCOL_VERSIONS,
+  discoverServed,
+  type DiscoveredServer,
   type ServerIdentity,
   type ServerCard,
 } from "./server/server-card.js";
+export { buildAiCatalog, aiCatalogIdentifier, AI_CATALOG_MEDIA_TYPE, AI_CATALOG_PATH, type AiCatalog } from "./server/ai-catalog.js";
 export {
   runServerCli,
   runServerBin,

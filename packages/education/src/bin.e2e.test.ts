@@ -157,8 +157,8 @@ describe("mcp-education over HTTP (spawned bin, --http 0)", () => {
         const manifest = await client.readResource({ uri: "edu://privacy/manifest" });
         expect((manifest.contents[0] as { text: string }).text).toContain("fieldsNeverExposed");
         const whoami = structured(await client.callTool({ name: "edu_whoami", arguments: {} })).whoami;
-        // A 2025 client over stateless HTTP cannot carry its declaration past initialize: it gets the fallback.
-        expect(whoami.negotiated).toBe(era === "modern");
+        // A 2025 client over stateless HTTP keeps its initialize declaration in the signed session id.
+        expect(whoami.negotiated).toBe(true);
         expect(whoami.writes.mode).toBe("off");
       } finally {
         await client.close();

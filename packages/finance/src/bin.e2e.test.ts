@@ -86,7 +86,7 @@ describe.each<Era>(["legacy", "modern"])("mcp-finance bin over HTTP (%s era)", (
     await plain.close();
   });
 
-  it("serves writes to a declaring client in the modern era (a 2025 client over stateless HTTP gets the fallback)", async () => {
+  it("serves writes to a declaring client in both eras (a 2025 client keeps its declaration in the session id)", async () => {
     const declaring = client(era, true);
     await declaring.connect(new StreamableHTTPClientTransport(new URL(server.url)));
     const call = declaring.callTool({
@@ -101,8 +101,7 @@ describe.each<Era>(["legacy", "modern"])("mcp-finance bin over HTTP (%s era)", (
         ],
       },
     });
-    if (era === "modern") expect(((await call) as { structuredContent: any }).structuredContent.transaction.description).toBe("HTTP entry");
-    else await expect(call).rejects.toMatchObject({ code: -32021 });
+    expect(((await call) as { structuredContent: any }).structuredContent.transaction.description).toBe("HTTP entry");
     await declaring.close();
   });
 });

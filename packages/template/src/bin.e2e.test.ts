@@ -97,12 +97,13 @@ describe("mcp-template over HTTP (spawned bin)", () => {
     expect(Object.keys(card._meta["io.github.mcp-verticals/extensions"] ?? {})).toEqual([TEMPLATE_EXTENSION_ID]);
   });
 
-  it("serves a 2025 client the fallback over stateless HTTP", async () => {
-    const { client } = newClient("legacy", true);
+  it("keeps a 2025 client's initialize declaration over stateless HTTP (signed session id)", async () => {
+    const { client, template } = newClient("legacy", true);
     await client.connect(new StreamableHTTPClientTransport(new URL(url)));
     expect(client.getServerCapabilities()?.extensions?.[TEMPLATE_EXTENSION_ID]).toBeDefined();
     const result = await client.callTool({ name: "template_lookup_term", arguments: { term: "extension" } });
-    expect(result.structuredContent).toMatchObject({ entry: { language: "en" } });
+    expect(result.structuredContent).toMatchObject({ entry: { language: "nb" } });
+    expect(template.bind(client)).toMatchObject({ negotiated: true, settings: { language: "nb" } });
     await client.close();
   });
 

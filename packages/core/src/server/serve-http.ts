@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { timingSafeEqual, createHash } from "node:crypto";
 import {
   localhostAllowedHostnames,
+  SUPPORTED_PROTOCOL_VERSIONS,
   validateHostHeader,
   validateOriginHeader,
   type AuthInfo,
@@ -15,7 +16,8 @@ import { registerApprovalChannels } from "../approval/channels.js";
 import type { StateStore } from "../state/state-store.js";
 import { declarationRejection } from "./declaration-check.js";
 import { createSessionHandler, type LegacySessionOptions } from "./legacy-sessions.js";
-import { advertisedExtensions, buildCatalog, buildServerCard, SERVER_CARD_MEDIA_TYPE, type ServerIdentity } from "./server-card.js";
+import { buildServerCard, discoverServed, SERVER_CARD_MEDIA_TYPE, type ServerIdentity } from "./server-card.js";
+import { AI_CATALOG_MEDIA_TYPE, AI_CATALOG_PATH, answerPublicDocument, buildAiCatalog, LEGACY_CATALOG_PATH, publicDocument, type PublicDocument } from "./ai-catalog.js";
 
 /**
  * Options for {@link serveHttp}.
@@ -80,7 +82,9 @@ const DEFAULT_MAX_BODY = 1024 * 1024;
  * Serves a server factory over stateless Streamable HTTP (both protocol eras) with the
  * protections a local or replicated deployment needs: loopback bind by default, Host and
  * Origin validation, a body size limit, optional bearer auth, a server card at
- * `<endpoint>/server-card`, `/.well-known/mcp/catalog.json`, `/healthz`, and graceful close.
+ * `<endpoint>/server-card` and an AI Catalog at `/.well-known/ai-catalog.json` (also at the older
+ * `/.well-known/mcp/catalog.json`), both readable cross-origin with ETag revalidation, `/healthz`,
+ * and graceful close.
  *
  * @example
  * ```ts
@@ -112,12 +116,10 @@ export async function serveHttp(factory: McpServerFactory, options: ServeHttpOpt
     ...(options.bus ? { bus: options.bus } : {}),
     ...(options.sessions ? { sessions: options.sessions } : {}),
   });
-  const extensions = await advertisedExtensions(factory);
   // A server the factory built, whose attached extensions check client declarations before dispatch.
   const probe = (await factory({ era: "modern" })) as McpServer;
   let base = "";
-  let card: Record<string, unknown> = {};
-  let catalog: Record<string, unknown> = {};
+  let publicDocuments = new Map<string, PublicDocument>();
 
   const server = createServer((request, response) => {
     route(request, response).catch((error: unknown) => {
@@ -130,17 +132,19 @@ export async function serveHttp(factory: McpServerFactory, options: ServeHttpOpt
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const hostCheck = validateHostHeader(request.headers.host, allowedHosts);
     if (!hostCheck.ok) return sendJsonRpcError(response, 403, -32600, `Forbidden: ${hostCheck.message}`);
+    const url = new URL(request.url ?? "/", base);
+    // Card and catalog are public read-only metadata, readable from any origin (CORS, ETag);
+    // everything else, the MCP endpoint above all, keeps its Origin check.
+    const document = publicDocuments.get(url.pathname);
+    if (document && (request.method === "GET" || request.method === "HEAD" || request.method === "OPTIONS")) {
+      const answer = answerPublicDocument(request.method, request.headers["if-none-match"], document);
+      response.writeHead(answer.status, answer.headers);
+      return void response.end(answer.body);
+    }
     const origin = request.headers.origin;
     if (origin !== undefined) {
       const originCheck = validateOriginHeader(origin, allowedOrigins);
       if (!originCheck.ok) return sendJsonRpcError(response, 403, -32600, "Forbidden: origin not allowed");
-    }
-    const url = new URL(request.url ?? "/", base);
-    if (request.method === "GET" && url.pathname === `${path}/server-card`) {
-      return sendJson(response, 200, card, { "content-type": SERVER_CARD_MEDIA_TYPE, "access-control-allow-origin": "*", "cache-control": "public, max-age=300" });
-    }
-    if (request.method === "GET" && url.pathname === "/.well-known/mcp/catalog.json") {
-      return sendJson(response, 200, catalog, { "access-control-allow-origin": "*", "cache-control": "public, max-age=300" });
     }
     if (request.method === "GET" && url.pathname === "/healthz") return sendJson(response, 200, { status: "ok" });
     if (options.approvals && url.pathname.startsWith(APPROVAL_PAGE_PATH)) {
@@ -198,8 +202,18 @@ export async function serveHttp(factory: McpServerFactory, options: ServeHttpOpt
   base = `http://${hostForUrl}:${port}`;
   const endpoint = `${base}${path}`;
   const cardUrl = `${endpoint}/server-card`;
-  card = { ...buildServerCard(options.identity, endpoint, extensions) };
-  catalog = buildCatalog(options.identity, cardUrl);
+  // The card says what discover answers: one source for versions and extensions.
+  const discovered = await discoverServed(handler);
+  const protocolVersions = [...discovered.supportedVersions, ...SUPPORTED_PROTOCOL_VERSIONS.filter((version) => !discovered.supportedVersions.includes(version))];
+  if (discovered.serverInfo?.version !== undefined && discovered.serverInfo.version !== options.identity.version) {
+    report(new Error(`The server card version ${options.identity.version} differs from the server's own version ${discovered.serverInfo.version}`));
+  }
+  const catalog = publicDocument(buildAiCatalog(options.identity, cardUrl), AI_CATALOG_MEDIA_TYPE);
+  publicDocuments = new Map([
+    [`${path}/server-card`, publicDocument(buildServerCard(options.identity, endpoint, discovered.extensions, protocolVersions), SERVER_CARD_MEDIA_TYPE)],
+    [AI_CATALOG_PATH, catalog],
+    [LEGACY_CATALOG_PATH, catalog],
+  ]);
   if (options.approvals) registerApprovalChannels(options.approvals.state, { pageBaseUrl: `${base}${APPROVAL_PAGE_PATH}` });
 
   return {
