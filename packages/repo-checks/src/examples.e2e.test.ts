@@ -1,15 +1,22 @@
 // The guides' examples are not only typechecked (tsc --noEmit) but run: the weather extension over
 // real HTTP with a declaring client and a plain one, the template spawned over stdio, and a replica
 // behind bearer auth.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { runConformance } from "@mcp-verticals/core/testing";
+import { verifyAuditTrail } from "@mcp-verticals/core";
 import { forecastInFahrenheit } from "./examples/weather-client.js";
 import { serveWeather } from "./examples/serve-weather.js";
 import { createWeatherServer, weatherExtension } from "./examples/weather-extension.js";
 import { defineOverStdio } from "./examples/template-over-stdio.js";
 import { serveReplica } from "./examples/deploy-replicas.js";
+import { openClinic } from "./examples/attach-healthcare.js";
+import { detectTemplate } from "./examples/detect-extension.js";
+import { createTemplateServer } from "@mcp-verticals/template";
+import { serveHttp } from "@mcp-verticals/core";
 import { repoRoot } from "./repo.js";
 
 describe("guide: add an extension to your own server / use it from your client", () => {
@@ -64,6 +71,43 @@ describe("guide: use a vertical", () => {
       await client.close();
     } finally {
       await replica.close();
+    }
+  });
+});
+
+describe("guide: attach a vertical to your own server", () => {
+  it("serves healthcare on your own McpServer over HTTP, audited into the shared state as one verifiable chain", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "clinic-"));
+    const clinic = await openClinic({ state: join(dir, "state.sqlite"), secret: "c".repeat(40), auditKeyFile: join(dir, "audit.key") });
+    const running = await clinic.serveHttp(0);
+    try {
+      const client = new Client({ name: "clinic-host", version: "1.0.0" }, { versionNegotiation: { mode: { pin: "2026-07-28" } } });
+      await client.connect(new StreamableHTTPClientTransport(new URL(running.url)));
+      expect(client.getServerVersion()?.name).toBe("clinic-assistant");
+      const { tools } = await client.listTools();
+      expect(tools.map((tool) => tool.name)).toContain("fhir_capabilities");
+      const result = await client.callTool({ name: "fhir_capabilities", arguments: {} });
+      expect(result.isError).not.toBe(true);
+      await client.close();
+      const lines = await clinic.auditLines();
+      expect(lines.length).toBeGreaterThan(0);
+      await expect(verifyAuditTrail({ lines }, { chainKey: clinic.chainKey })).resolves.toMatchObject({ ok: true, count: lines.length });
+    } finally {
+      await running.close();
+      await clinic.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("guide: use an extension from a client (detection)", () => {
+  it("over stateless HTTP a 2026-07-28 client is served the negotiated behaviour, a 2025 client the fallback, though bind() succeeds for both", async () => {
+    const running = await serveHttp(() => createTemplateServer(), { port: 0, identity: { name: "template", title: "Template", version: "1.0.0", description: "Glossary" } });
+    try {
+      await expect(detectTemplate(new URL(running.url), "2026-07-28")).resolves.toEqual({ advertised: true, expected: "nb", served: "nb", gated: "available" });
+      await expect(detectTemplate(new URL(running.url), "2025")).resolves.toEqual({ advertised: true, expected: "nb", served: "en", gated: "requires declaration" });
+    } finally {
+      await running.close();
     }
   });
 });
