@@ -81,7 +81,7 @@ describe("docs site build", () => {
     const linked = [...llms.matchAll(/\]\(([^)]+\.(?:md|txt))\)/g)].map((match) => match[1]!);
     for (const link of linked) expect(existsSync(join(siteDir, link)), link).toBe(true);
     for (const folder of builtVerticals) expect(llms).toContain(`documents/${folder.charAt(0).toUpperCase()}${folder.slice(1)}_vertical.md`);
-    for (const guide of ["Use_a_vertical", "Add_an_extension_to_your_own_server", "Use_an_extension_from_your_client", "Contribute_a_vertical", "Releasing"]) {
+    for (const guide of ["Use_a_vertical", "Attach_a_vertical_to_your_own_server", "Add_an_extension_to_your_own_server", "Use_an_extension_from_your_client", "Contribute_a_vertical", "Releasing"]) {
       expect(llms).toContain(`documents/${guide}.md`);
     }
     const html = siteFiles(siteDir).filter((file) => file.endsWith(".html"));
