@@ -16,7 +16,7 @@ import { serveStdio } from "@modelcontextprotocol/server/stdio";
 export interface ClinicOptions {
   /** `postgres://…` shared by every replica, or a SQLite file for one process. */
   state: string;
-  /** Deployment secret (≥ 32 bytes), the same on every replica: pseudonyms, cursors, approvals. */
+  /** Deployment secret (≥ 32 bytes), the same on every replica: pseudonyms and paging cursors. */
   secret: string;
   /** File holding the audit chain key (created 0600 on first start), kept apart from the state. */
   auditKeyFile: string;
