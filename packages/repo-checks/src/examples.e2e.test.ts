@@ -101,11 +101,11 @@ describe("guide: attach a vertical to your own server", () => {
 });
 
 describe("guide: use an extension from a client (detection)", () => {
-  it("over stateless HTTP a 2026-07-28 client is served the negotiated behaviour, a 2025 client the fallback, though bind() succeeds for both", async () => {
-    const running = await serveHttp(() => createTemplateServer(), { port: 0, identity: { name: "template", title: "Template", version: "1.0.0", description: "Glossary" } });
+  it("over stateless HTTP a 2026-07-28 client is served the negotiated behaviour, and a 2025 client through its initialize session", async () => {
+    const running = await serveHttp(() => createTemplateServer(), { port: 0, identity: { name: "io.github.mcp-verticals/template", title: "Template", version: "1.0.0", description: "Glossary" } });
     try {
       await expect(detectTemplate(new URL(running.url), "2026-07-28")).resolves.toEqual({ advertised: true, expected: "nb", served: "nb", gated: "available" });
-      await expect(detectTemplate(new URL(running.url), "2025")).resolves.toEqual({ advertised: true, expected: "nb", served: "en", gated: "requires declaration" });
+      await expect(detectTemplate(new URL(running.url), "2025")).resolves.toEqual({ advertised: true, expected: "nb", served: "nb", gated: "available" });
     } finally {
       await running.close();
     }

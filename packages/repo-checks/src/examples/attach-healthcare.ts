@@ -61,7 +61,7 @@ export async function openClinic(options: ClinicOptions) {
     serveStdio: () => serveStdio(createServer),
     /** Serve stateless Streamable HTTP; `port: 0` picks a free port. */
     serveHttp: (port: number) =>
-      serveHttp(createServer, { port, identity: { name: "clinic-assistant", title: "Clinic assistant", version: "1.0.0", description: "FHIR R4 for the clinic" } }),
+      serveHttp(createServer, { port, identity: { name: "com.example/clinic-assistant", title: "Clinic assistant", version: "1.0.0", description: "FHIR R4 for the clinic" } }),
     close: async () => {
       await audit.close();
       await state.close();
