@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Resource } from "@medplum/fhirtypes";
+import { memoryStateStore, registerApprovalChannels, runApprovalsCommand } from "@mcp-verticals/core";
 import { connectInProcess } from "@mcp-verticals/core/testing";
 import { call, TEST_SECRET } from "../__fixtures__/harness.js";
 import { runLeakScan } from "../__fixtures__/leak-scan.js";
@@ -153,11 +154,15 @@ describe("remote backend against Medplum's FHIR router on 127.0.0.1", () => {
       await close();
     });
 
-    it("confirmed writes land in Medplum with the AI label and a Provenance", async () => {
+    it("human-approved writes land in Medplum with the AI label and a Provenance", async () => {
+      // The operator command on the server's own state stands for the human channel here.
+      const state = memoryStateStore();
+      registerApprovalChannels(state, { operatorCommand: "mcp-healthcare approvals" });
       const { client, close } = await connectInProcess(
         () =>
           createHealthcareServer({
             services: shared,
+            state,
             settings: { access: "read-write", patientContext: { mode: "principal" } },
             principal: { id: "dr-write", scopes: ["patient/*.cruds"], attributes: { patient: "patient-002" } },
           }),
@@ -170,7 +175,12 @@ describe("remote backend against Medplum's FHIR router on 127.0.0.1", () => {
       };
       const dry = await call(client, "fhir_write", args);
       expect(dry).toMatchObject({ status: "dry-run", allowed: true });
-      const written = await call(client, "fhir_write", { ...args, dryRun: false, confirmToken: dry.confirmToken });
+      const pending = await call(client, "fhir_write", { ...args, dryRun: false });
+      expect(pending.error.code).toBe("APPROVAL_PENDING");
+      const written0 = medplum.requests.length;
+      expect(await runApprovalsCommand({ state, args: ["approve", pending.error.data.approvalId], out: () => undefined, operator: "operator:test" })).toBe(0);
+      expect(medplum.requests.length).toBe(written0);
+      const written = await call(client, "fhir_write", { ...args, dryRun: false });
       expect(written.status).toBe("written");
       const [type, id] = written.ref.split("/");
       const stored = (await medplum.repository.readResource(type, id)) as any;
