@@ -3,6 +3,7 @@ import { parse } from "csv-parse/sync";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { EducationStore, OneRosterKind } from "../backend/store.js";
+import { CSV_FILES } from "./oneroster-csv-columns.js";
 import { importOneRosterCsvFiles, type CsvImportReport } from "./oneroster-csv-import.js";
 
 export type { CsvImportReport, CsvProblem } from "./oneroster-csv-import.js";
@@ -14,17 +15,6 @@ export const MAX_CSV_BYTES = 200 * 1024 * 1024;
 /** One parsed CSV record: column header to cell text. */
 export type Row = Record<string, string>;
 
-const FILES: [kind: OneRosterKind, file: string][] = [
-  ["orgs", "orgs.csv"],
-  ["academicSessions", "academicSessions.csv"],
-  ["categories", "categories.csv"],
-  ["courses", "courses.csv"],
-  ["classes", "classes.csv"],
-  ["users", "users.csv"],
-  ["enrollments", "enrollments.csv"],
-  ["lineItems", "lineItems.csv"],
-  ["results", "results.csv"],
-];
 
 const csvError = (message: string, field = "import") => new ExtensionError("CSV_INVALID", message, { field });
 const list = (value: string | undefined) => (value ? value.split(",").map((part) => part.trim()).filter(Boolean) : undefined);
@@ -178,7 +168,7 @@ export async function importOneRosterCsv(folder: string, store: EducationStore):
     return text;
   };
   const files = new Map<string, string>();
-  for (const file of ["manifest.csv", "roles.csv", ...FILES.map(([, name]) => name)]) {
+  for (const file of ["manifest.csv", "roles.csv", ...CSV_FILES.map(([, name]) => name)]) {
     const text = await read(file);
     if (text !== undefined) files.set(file, text);
   }
