@@ -12,10 +12,14 @@ import {
   verifyAuditTrail,
   type AuditChainVerdict,
   type AuditCheckpointStore,
+  stateApprovalLedger,
+  stateAuditSink,
+  stateCheckpointStore,
   type AuditSink,
   type AuditTrail,
   type Principal,
   type PrincipalSource,
+  type StateStore,
 } from "@mcp-verticals/core";
 import { McpServer } from "@modelcontextprotocol/server";
 import { randomBytes } from "node:crypto";
@@ -55,6 +59,11 @@ export interface EducationRuntimeOptions {
    * the reference server passes the key from `MCP_AUDIT_KEY`/`MCP_AUDIT_KEY_FILE` or its configuration directory instead.
    */
   auditKey?: string | Uint8Array;
+  /**
+   * Shared state: approvals become single-use across every replica sharing it, and the audit
+   * trail is its `audit:education` log (one chain across replicas, checkpoints in the state).
+   */
+  state?: StateStore;
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -74,6 +83,9 @@ export interface EducationRuntime {
   createServer(): McpServer;
   close(): Promise<void>;
 }
+
+/** The shared-state log holding the education audit chain when a state store is given. */
+export const EDUCATION_AUDIT_LOG = "audit:education";
 
 /** The server's name and version, shared by the server and its card. */
 export const EDUCATION_SERVER_INFO = { name: "mcp-verticals-education", version: "0.1.0" } as const;
@@ -112,9 +124,13 @@ export function createEducationRuntime(options: EducationRuntimeOptions = {}): E
   const now = options.now ?? Date.now;
   const gateway = new PrivacyGateway({ roster: options.roster ?? store, store, pseudonymKey, now });
   const lrs = new XapiLrs(store, { retentionDays: settings.privacy.retentionDays, now });
-  const auditFile = options.dataDir ? join(options.dataDir, "audit.jsonl") : undefined;
-  const auditSink: AuditSink = auditFile ? fileAuditSink(auditFile) : memoryAuditSink();
-  const auditCheckpoints: AuditCheckpointStore = auditFile ? fileCheckpointStore(defaultCheckpointFile(auditFile)) : memoryCheckpointStore();
+  const auditFile = options.dataDir && !options.state ? join(options.dataDir, "audit.jsonl") : undefined;
+  const auditSink: AuditSink = options.state ? stateAuditSink(options.state, EDUCATION_AUDIT_LOG) : auditFile ? fileAuditSink(auditFile) : memoryAuditSink();
+  const auditCheckpoints: AuditCheckpointStore = options.state
+    ? stateCheckpointStore(options.state, EDUCATION_AUDIT_LOG)
+    : auditFile
+      ? fileCheckpointStore(defaultCheckpointFile(auditFile))
+      : memoryCheckpointStore();
   // The chain key never lives in the trail: a key file beside it at worst, the environment or a secret mount at best.
   const auditKey = options.auditKey ?? (auditFile ? loadAuditKey({ env: {}, file: join(options.dataDir!, "audit.key"), create: true }).key : randomBytes(32));
   const trail = options.audit ? undefined : createAuditTrail({ sink: auditSink, key: `${secret}:audit`, chainKey: auditKey, checkpoints: auditCheckpoints });
@@ -122,7 +138,7 @@ export function createEducationRuntime(options: EducationRuntimeOptions = {}): E
   const services: EducationServices = {
     gateway,
     lrs,
-    approvals: createApprovals({ secret, ttlMs: 10 * 60_000, now }),
+    approvals: createApprovals({ secret, ttlMs: 10 * 60_000, now, ...(options.state ? { ledger: stateApprovalLedger(options.state) } : {}) }),
     cursors: createCursorCodec(`${secret}:cursor`),
   };
   const principal = options.principal ?? DEFAULT_PRINCIPAL;
@@ -137,7 +153,8 @@ export function createEducationRuntime(options: EducationRuntimeOptions = {}): E
       return verifyAuditTrail({ lines: auditSink.readLines!(), checkpoints: auditCheckpoints.readAll() }, { chainKey: auditKey });
     },
     principal,
-    createServer: () => createEducationServer({ runtime: { services, settings: options.settings ?? {}, audit, principal } }),
+    createServer: () =>
+      createEducationServer({ runtime: { services, settings: options.settings ?? {}, audit, principal, ...(options.state ? { state: options.state } : {}) } }),
     close: async () => {
       await trail?.close();
       const closable = auditSink as AuditSink & { close?: () => Promise<void> };
@@ -149,7 +166,7 @@ export function createEducationRuntime(options: EducationRuntimeOptions = {}): E
 
 /** Options for {@link createEducationServer}. */
 export interface EducationServerOptions {
-  runtime: { services: EducationServices; settings: z.input<typeof EducationServerSettings>; audit?: AuditTrail; principal?: PrincipalSource };
+  runtime: { services: EducationServices; settings: z.input<typeof EducationServerSettings>; audit?: AuditTrail; principal?: PrincipalSource; state?: StateStore };
   onError?: (error: unknown, binding: string) => void;
 }
 
@@ -172,6 +189,7 @@ export function createEducationServer(options: EducationServerOptions): McpServe
     services: options.runtime.services,
     ...(options.runtime.audit ? { audit: options.runtime.audit } : {}),
     principal: options.runtime.principal ?? DEFAULT_PRINCIPAL,
+    ...(options.runtime.state ? { state: options.runtime.state } : {}),
     ...(options.onError ? { onError: options.onError } : {}),
   });
   return server;

@@ -15,19 +15,30 @@ void runServerBin({
     description: "Exact money, a double-entry ledger, bank statements and safe payments.",
   },
   flags: {
-    database: { type: "string", valueName: "<path|postgres-url>", description: "SQLite file (created and seeded if new) or postgres:// URL. Default: in-memory SQLite with the demo company." },
+    database: { type: "string", valueName: "<path|postgres-url>", description: "SQLite file (created and seeded if new) or postgres:// URL. Default: in-memory SQLite with the demo company. Approvals, idempotency keys and the audit chain live beside it (the same PostgreSQL database, or <name>.state.sqlite) unless --state, --postgres or DATABASE_URL names a state store." },
     payments: { type: "string", valueName: "<disabled|sandbox>", description: "Payment mode (default sandbox: payments settle in the ledger only)." },
+    "idempotency-lease": { type: "string", valueName: "<seconds>", description: "Lease of an in-flight write (default 120): a retry after a crashed replica resumes the write once it lapses." },
   },
   environment: {
     MCP_FINANCE_DATABASE: "Same as --database (a postgres URL with a password belongs here, not in flags).",
     MCP_FINANCE_SECRET: "HMAC secret (≥32 bytes) for approvals, cursors and audit pseudonyms; default: a random secret stored once in the database.",
   },
-  createFactory: async ({ flags, env }) => {
+  createFactory: async ({ flags, env, state }) => {
     const payments = flags.payments ?? "sandbox";
     if (payments !== "disabled" && payments !== "sandbox") throw new CliUsageError("--payments expects disabled or sandbox (live needs a payment rail adapter).");
     const database = typeof flags.database === "string" ? flags.database : (env.MCP_FINANCE_DATABASE ?? ":memory:");
     const secret = env.MCP_FINANCE_SECRET;
-    const runtime = await createFinanceRuntime({ database, settings: { features: { payments } }, ...(secret ? { secret } : {}) });
+    // Approvals and idempotency keys must live as long as the ledger: unless a state store is named
+    // (--state, --postgres, DATABASE_URL) they live in the finance database itself.
+    const lease = flags["idempotency-lease"] === undefined ? undefined : Number(flags["idempotency-lease"]);
+    if (lease !== undefined && (!Number.isInteger(lease) || lease < 1 || lease > 3_600)) throw new CliUsageError("--idempotency-lease expects whole seconds from 1 to 3600.");
+    const stateNamed = typeof flags.state === "string" || typeof flags.postgres === "string" || Boolean(env.DATABASE_URL);
+    const runtime = await createFinanceRuntime({
+      database,
+      settings: { features: { payments }, ...(lease === undefined ? {} : { idempotency: { leaseSeconds: lease } }) },
+      ...(secret ? { secret } : {}),
+      ...(stateNamed ? { state } : {}),
+    });
     return { factory: () => runtime.createServer(), close: () => runtime.close() };
   },
 });

@@ -1,9 +1,21 @@
-import { attachExtension, createApprovals, createAuditTrail, createCursorCodec, createIdempotency, type AuditTrail } from "@mcp-verticals/core";
+import {
+  attachExtension,
+  createApprovals,
+  createAuditTrail,
+  createCursorCodec,
+  createIdempotency,
+  openStateStore,
+  stateApprovalLedger,
+  stateAuditSink,
+  stateIdempotencyBackend,
+  type AuditTrail,
+  type StateStore,
+} from "@mcp-verticals/core";
 import { McpServer } from "@modelcontextprotocol/server";
 import type { z } from "zod";
 import type { FinanceStorage } from "./backend/finance-storage.js";
-import { openFinanceStorage } from "./backend/open-storage.js";
-import type { FinanceServices } from "./context.js";
+import { isPostgresUrl, openFinanceStorage } from "./backend/open-storage.js";
+import { FINANCE_AUDIT_LOG, type FinanceServices } from "./context.js";
 import { financeExtension } from "./extension.js";
 import { FinanceServerSettings } from "./schemas/settings.js";
 
@@ -17,6 +29,12 @@ export interface FinanceRuntimeOptions {
   /** `:memory:` (default), a SQLite file path, or a `postgres://` URL. Ignored when `storage` is given. */
   database?: string;
   storage?: FinanceStorage;
+  /**
+   * Shared state for approvals, idempotency keys and the audit chain. Default: beside `database`
+   * (its PostgreSQL database, a sibling `.state.sqlite` file, or memory for `:memory:`), so they live
+   * and die with the ledger; opened and closed by the runtime.
+   */
+  state?: StateStore;
   /** Secret of ≥32 bytes for approvals, cursors and audit pseudonyms; default: one stored in the database, shared by all its servers. */
   secret?: string;
   /** Clock (tests). */
@@ -28,6 +46,8 @@ export interface FinanceRuntimeOptions {
 /** Everything the per-request servers share: storage, approvals, idempotency, audit. */
 export interface FinanceRuntime {
   readonly storage: FinanceStorage;
+  /** Where approvals, idempotency keys and the audit chain ({@link FINANCE_AUDIT_LOG}) live. */
+  readonly state: StateStore;
   readonly services: FinanceServices;
   readonly audit: AuditTrail;
   readonly settings: z.input<typeof FinanceServerSettings>;
@@ -48,27 +68,57 @@ export interface FinanceRuntime {
  * ```
  */
 export async function createFinanceRuntime(options: FinanceRuntimeOptions = {}): Promise<FinanceRuntime> {
-  const storage = options.storage ?? (await openFinanceStorage(options.database ?? ":memory:"));
+  const database = options.database ?? ":memory:";
+  const storage = options.storage ?? (await openFinanceStorage(database));
+  const ownsState = options.state === undefined;
+  let state: StateStore;
+  try {
+    state = options.state ?? (await stateBesideLedger(options.storage === undefined ? database : ":memory:"));
+  } catch (error) {
+    if (options.storage === undefined) await storage.close().catch(() => undefined);
+    throw error;
+  }
   const settings = options.settings ?? {};
   const parsed = FinanceServerSettings.parse(settings);
   const secret = options.secret ?? (await storage.secret());
   const now = options.now ?? (() => new Date());
   const services: FinanceServices = {
     storage,
-    approvals: createApprovals({ secret, ttlMs: parsed.approval.ttlSeconds * 1000, ledger: storage.approvalLedger, now: () => now().getTime() }),
-    idempotency: createIdempotency({ backend: storage.idempotency, retentionMs: parsed.idempotency.retentionSeconds * 1000, pendingTimeoutMs: 30_000 }),
+    approvals: createApprovals({ secret, ttlMs: parsed.approval.ttlSeconds * 1000, ledger: stateApprovalLedger(state), now: () => now().getTime() }),
+    // A leased claim: a retry after a crashed worker resumes (payments re-check their own state).
+    idempotency: createIdempotency({ backend: stateIdempotencyBackend(state, { leaseMs: parsed.idempotency.leaseSeconds * 1000 }), retentionMs: parsed.idempotency.retentionSeconds * 1000, pendingTimeoutMs: 30_000 }),
     cursors: createCursorCodec(secret),
+    state,
     now,
   };
-  const audit = options.audit ?? createAuditTrail({ sink: storage.auditSink, key: secret });
+  const audit = options.audit ?? createAuditTrail({ sink: stateAuditSink(state, FINANCE_AUDIT_LOG), key: secret });
   return {
     storage,
+    state,
     services,
     audit,
     settings,
     createServer: () => createFinanceServer({ settings, services, audit }),
-    close: () => storage.close(),
+    close: async () => {
+      try {
+        await storage.close();
+      } finally {
+        if (ownsState) await state.close();
+      }
+    },
   };
+}
+
+/**
+ * The state store beside the ledger, so approvals and idempotency records share its fate: the same
+ * PostgreSQL database, or a sibling SQLite file (`finance.db` → `finance.state.sqlite`). Not the same
+ * SQLite file: the ledger holds its write lock across awaits, and a second connection in this process
+ * waiting for that lock would stall the event loop the ledger needs to finish.
+ */
+function stateBesideLedger(database: string): Promise<StateStore> {
+  if (database === ":memory:") return openStateStore({ url: "memory:" });
+  if (isPostgresUrl(database)) return openStateStore({ url: database });
+  return openStateStore({ file: `${database.replace(/\.[A-Za-z0-9]+$/, "")}.state.sqlite` });
 }
 
 /** Options for {@link createFinanceServer}. */
@@ -95,6 +145,7 @@ export function createFinanceServer(options: FinanceServerOptions): McpServer {
   attachExtension(server, financeExtension, {
     settings: options.settings ?? {},
     services: options.services,
+    state: options.services.state,
     ...(options.audit ? { audit: options.audit } : {}),
   });
   return server;

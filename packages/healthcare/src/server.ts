@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from "node:crypto";
-import { attachExtension, createApprovals, createCursorCodec, type AuditTrail, type PrincipalSource, type StateStore, type TaskRuntime } from "@mcp-verticals/core";
+import { attachExtension, createApprovals, createCursorCodec, stateApprovalLedger, type AuditTrail, type PrincipalSource, type StateStore, type TaskRuntime } from "@mcp-verticals/core";
 import { McpServer } from "@modelcontextprotocol/server";
 import type { z } from "zod";
 import type { HealthcareServices } from "./context.js";
@@ -21,6 +21,8 @@ export interface HealthcareServicesOptions {
   terminology?: TerminologyService;
   /** Deployment secret (≥ 32 bytes): pseudonyms, cursors and approvals derive their keys from it. Default: random per process. */
   secret?: string;
+  /** Shared state: with it, an approval is single-use across every replica sharing the store. */
+  state?: StateStore;
 }
 
 /**
@@ -49,7 +51,7 @@ export function createHealthcareServices(options: HealthcareServicesOptions = {}
     terminology: options.terminology ?? createBundledTerminology(),
     pseudonyms: createPseudonymRegistry(derive("pseudonyms")),
     cursors: createCursorCodec(derive("cursors")),
-    approvals: createApprovals({ secret: derive("approvals") }),
+    approvals: createApprovals({ secret: derive("approvals"), ...(options.state ? { ledger: stateApprovalLedger(options.state) } : {}) }),
     knownNames,
   };
 }

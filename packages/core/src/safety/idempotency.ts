@@ -12,7 +12,7 @@ import { ExtensionError } from "../errors.js";
  * @category Safety
  */
 export type IdempotencyBeginResult =
-  | { state: "new" }
+  | { state: "new"; /** True when this claim took over one whose lease lapsed (its worker died mid-operation). */ resumed?: boolean }
   | { state: "done"; digest: string; result: unknown }
   | { state: "pending"; digest: string };
 
@@ -131,8 +131,12 @@ export type IdempotencyOptions = {
  * @category Safety
  */
 export interface Idempotency {
-  /** Runs `fn` once for this key and arguments; later calls replay its result. */
-  run<T>(input: { scope: string; key: string; args: unknown }, fn: () => Promise<T>): Promise<{ result: T; replayed: boolean }>;
+  /**
+   * Runs `fn` once for this key and arguments; later calls replay its result. `fn` learns
+   * whether it resumes an attempt whose worker died (leased backends only), so it can finish
+   * what that attempt started instead of refusing it.
+   */
+  run<T>(input: { scope: string; key: string; args: unknown }, fn: (attempt: { resumed: boolean }) => Promise<T>): Promise<{ result: T; replayed: boolean }>;
 }
 
 const KEY_PATTERN = /^[A-Za-z0-9._:-]{1,255}$/;
@@ -177,7 +181,7 @@ export function createIdempotency(options: IdempotencyOptions = {}): Idempotency
       { field: "idempotencyKey" },
     );
 
-  const execute = async <T>(compositeKey: string, digest: string, fn: () => Promise<T>): Promise<{ result: T; replayed: boolean }> => {
+  const execute = async <T>(compositeKey: string, digest: string, fn: (attempt: { resumed: boolean }) => Promise<T>): Promise<{ result: T; replayed: boolean }> => {
     // Polls are counted rather than timed with `now`, so an injected frozen clock cannot wait forever.
     const maxPolls = Math.max(1, Math.ceil(pendingTimeoutMs / pendingPollMs));
     for (let polls = 0; ; polls++) {
@@ -190,7 +194,7 @@ export function createIdempotency(options: IdempotencyOptions = {}): Idempotency
             ? setInterval(() => void backend.renew!(compositeKey).catch(() => undefined), Math.max(10, backend.leaseMs / 3))
             : undefined;
         try {
-          result = await fn();
+          result = await fn({ resumed: claim.resumed === true });
         } catch (error) {
           await backend.abort(compositeKey).catch(() => undefined);
           throw error;
@@ -215,7 +219,7 @@ export function createIdempotency(options: IdempotencyOptions = {}): Idempotency
   };
 
   return {
-    async run<T>(input: { scope: string; key: string; args: unknown }, fn: () => Promise<T>) {
+    async run<T>(input: { scope: string; key: string; args: unknown }, fn: (attempt: { resumed: boolean }) => Promise<T>) {
       const { scope, key, args } = input;
       if (typeof key !== "string" || !KEY_PATTERN.test(key)) {
         throw new ExtensionError("IDEMPOTENCY_KEY_INVALID", "idempotency keys are 1 to 255 characters of letters, digits, '.', '_', ':' or '-'", {

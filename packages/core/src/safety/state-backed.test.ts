@@ -134,7 +134,7 @@ describe("stateIdempotencyBackend", () => {
       expect(await dead.begin("s\u0000resumed", digestOf(args), Date.now() + 86_400_000)).toEqual({ state: "new" });
       await expect(onB.run({ scope: "s", key: "resumed", args }, async () => "too early")).rejects.toMatchObject({ code: "IDEMPOTENCY_IN_PROGRESS" });
       await sleep(250);
-      expect(await onB.run({ scope: "s", key: "resumed", args }, async () => "resumed")).toEqual({ result: "resumed", replayed: false });
+      expect(await onB.run({ scope: "s", key: "resumed", args }, async ({ resumed }) => (resumed ? "resumed" : "fresh"))).toEqual({ result: "resumed", replayed: false });
       expect(await onB.run({ scope: "s", key: "resumed", args }, async () => "again")).toEqual({ result: "resumed", replayed: true });
       // The dead worker's late completion does not overwrite the stored result.
       await dead.complete("s\u0000resumed", "late");

@@ -69,7 +69,7 @@ export function stateIdempotencyBackend(state: StateStore, options: StateIdempot
         if (claim.state === "done") return { state: "done", digest: claim.digest, result: claim.result };
         if (claim.digest !== digest || claim.leaseUntil > now()) return { state: "pending", digest: claim.digest };
         // The claimant stopped renewing (crashed): resume in its place.
-        if (await take(key, pending, record.version, record.expiresAt)) return { state: "new" };
+        if (await take(key, pending, record.version, record.expiresAt)) return { state: "new", resumed: true };
       }
       const record = await state.get<Claim>(namespace, stateKey(key));
       return { state: "pending", digest: record?.value.digest ?? digest };

@@ -23,3 +23,4 @@ export {
   type PostgresTestCluster,
 } from "./postgres-cluster.js";
 export { AUDIT_TAMPERINGS, runAuditVerifyOnTamperings, type AuditVerifyOutcome } from "./audit-tampering.js";
+export { startReplicas, type StartReplicasOptions, type Replica, type ReplicaSet } from "./replicas.js";
