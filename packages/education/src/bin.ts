@@ -18,7 +18,7 @@ void runServerBin({
     description: "LMS-neutral, privacy-first education extension (OneRoster, QTI, CASE, xAPI).",
   },
   flags: {
-    data: { type: "string", valueName: "<dir>", description: "Directory of the durable store (SQLite) and its keys; in memory when omitted. Approvals and the audit trail live in the shared state (--state, --postgres)." },
+    data: { type: "string", valueName: "<dir>", description: "Directory of the durable store (SQLite) and its keys; in memory when omitted. Approvals live in the shared state (--state, --postgres), and so does the audit trail when --data is not given." },
     import: { type: "string", valueName: "<dir>", description: "Import a OneRoster 1.2 CSV bulk folder (manifest.csv and the files it lists) instead of the synthetic school." },
     "oneroster-url": { type: "string", valueName: "<url>", description: "Read rosters and gradebook from a remote OneRoster 1.2 REST provider (credentials from the environment)." },
     "allow-writes": { type: "string", valueName: "<list>", description: "Comma-separated writes to allow with preview and confirmation: post_score,create_assignment,create_item,record_activity." },

@@ -60,8 +60,8 @@ export interface EducationRuntimeOptions {
    */
   auditKey?: string | Uint8Array;
   /**
-   * Shared state: approvals become single-use across every replica sharing it, and the audit
-   * trail is its `audit:education` log (one chain across replicas, checkpoints in the state).
+   * Shared state: approvals become single-use across every replica sharing it, and without
+   * `dataDir` the audit trail is its `audit:education` log (one chain across replicas, checkpoints in the state).
    */
   state?: StateStore;
   /** Clock, for tests. */
@@ -124,10 +124,12 @@ export function createEducationRuntime(options: EducationRuntimeOptions = {}): E
   const now = options.now ?? Date.now;
   const gateway = new PrivacyGateway({ roster: options.roster ?? store, store, pseudonymKey, now });
   const lrs = new XapiLrs(store, { retentionDays: settings.privacy.retentionDays, now });
-  const auditFile = options.dataDir && !options.state ? join(options.dataDir, "audit.jsonl") : undefined;
-  const auditSink: AuditSink = options.state ? stateAuditSink(options.state, EDUCATION_AUDIT_LOG) : auditFile ? fileAuditSink(auditFile) : memoryAuditSink();
-  const auditCheckpoints: AuditCheckpointStore = options.state
-    ? stateCheckpointStore(options.state, EDUCATION_AUDIT_LOG)
+  // A data directory keeps its own file trail; otherwise the shared state holds one chain for every replica.
+  const auditFile = options.dataDir ? join(options.dataDir, "audit.jsonl") : undefined;
+  const auditState = auditFile ? undefined : options.state;
+  const auditSink: AuditSink = auditState ? stateAuditSink(auditState, EDUCATION_AUDIT_LOG) : auditFile ? fileAuditSink(auditFile) : memoryAuditSink();
+  const auditCheckpoints: AuditCheckpointStore = auditState
+    ? stateCheckpointStore(auditState, EDUCATION_AUDIT_LOG)
     : auditFile
       ? fileCheckpointStore(defaultCheckpointFile(auditFile))
       : memoryCheckpointStore();

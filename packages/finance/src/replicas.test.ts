@@ -133,7 +133,10 @@ describe.runIf(postgresAvailable())("finance: three replicas on one PostgreSQL d
   it("keeps one verifiable audit chain written by all replicas", async () => {
     const lines = await stateAuditSink(state, FINANCE_AUDIT_LOG).readAll();
     expect(lines.length).toBeGreaterThan(60);
-    expect(verifyAuditChain(lines)).toMatchObject({ ok: true, count: lines.length });
+    const storage = await openFinanceStorage(database, { seed: false });
+    const chainKey = await storage.secret();
+    await storage.close();
+    expect(verifyAuditChain(lines, { chainKey })).toMatchObject({ ok: true, count: lines.length });
     const read = await client.readResource({ uri: "finance://audit" });
     const tail = (read.contents[0] as { text: string }).text.split("\n").filter(Boolean);
     expect(tail.length).toBeGreaterThan(10);
