@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { defaultAuditKeyFile, loadAuditKey, runServerBin } from "@mcp-verticals/core";
+import { defaultAuditKeyFile, loadAuditKey, runServerBin, sharedSecret } from "@mcp-verticals/core";
 import { loadContent } from "./backend/seed.js";
 import { EDUCATION_EXTENSION_ID } from "./extension.js";
 import { AllowedWrite, ActingRole } from "./schemas/settings.js";
@@ -18,7 +18,7 @@ void runServerBin({
     description: "LMS-neutral, privacy-first education extension (OneRoster, QTI, CASE, xAPI).",
   },
   flags: {
-    data: { type: "string", valueName: "<dir>", description: "Directory of the durable store (SQLite), keys and audit trail; in memory when omitted." },
+    data: { type: "string", valueName: "<dir>", description: "Directory of the durable store (SQLite) and its keys; in memory when omitted. Approvals live in the shared state (--state, --postgres), and so does the audit trail when --data is not given." },
     import: { type: "string", valueName: "<dir>", description: "Import a OneRoster 1.2 CSV bulk folder (manifest.csv and the files it lists) instead of the synthetic school." },
     "oneroster-url": { type: "string", valueName: "<url>", description: "Read rosters and gradebook from a remote OneRoster 1.2 REST provider (credentials from the environment)." },
     "allow-writes": { type: "string", valueName: "<list>", description: "Comma-separated writes to allow with preview and confirmation: post_score,create_assignment,create_item,record_activity,import_framework." },
@@ -32,8 +32,8 @@ void runServerBin({
     ONEROSTER_CLIENT_ID: "OAuth 2 client id for --oneroster-url.",
     ONEROSTER_CLIENT_SECRET: "OAuth 2 client secret for --oneroster-url.",
     ONEROSTER_TOKEN_URL: "Token endpoint for --oneroster-url (default <url>/oauth/token).",
-    EDU_PSEUDONYM_KEY: "Pseudonym key (≥ 32 bytes); default kept in <data>/keys.json or random per run.",
-    MCP_AUDIT_KEY: "With --data: key (≥32 bytes) that signs the audit chain and its checkpoints; keep it apart from <data>.",
+    EDU_PSEUDONYM_KEY: "Pseudonym key (≥ 32 bytes); default kept in <data>/keys.json, or created once in the shared state without --data.",
+    MCP_AUDIT_KEY: "Key (≥32 bytes) that signs the audit chain and its checkpoints; keep it apart from <data>.",
     MCP_AUDIT_KEY_FILE: "File holding that key (default $XDG_CONFIG_HOME/mcp-verticals/mcp-education.audit-key, created 0600 on first start).",
   },
   createFactory: async ({ flags, env, state }) => {
@@ -50,12 +50,20 @@ void runServerBin({
         })
       : undefined;
     const importDir = string("import");
+    // Without a data directory there is no keys file: replicas agree on keys kept in the shared state.
+    const hex = async (name: string) => Buffer.from(await sharedSecret(state, name)).toString("hex");
+    const sharedKeys = string("data")
+      ? {}
+      : { secret: await hex("education"), ...(env.EDU_PSEUDONYM_KEY ? {} : { pseudonymKey: await hex("education-pseudonyms") }) };
     const runtime = createEducationRuntime({
-      state,
-      ...(string("data") ? { dataDir: string("data")!, auditKey: loadAuditKey({ env, file: defaultAuditKeyFile("mcp-education", env), create: true }).key } : {}),
+      ...(string("data") ? { dataDir: string("data")! } : {}),
+      // The chain key stays out of the trail and the state: the environment or a key file (the same on every replica).
+      auditKey: loadAuditKey({ env, file: defaultAuditKeyFile("mcp-education", env), create: true }).key,
       ...(roster ? { roster } : {}),
       ...(importDir || roster ? { seed: false as const } : {}),
       ...(env.EDU_PSEUDONYM_KEY ? { pseudonymKey: env.EDU_PSEUDONYM_KEY } : {}),
+      ...sharedKeys,
+      state,
       principal: { id: string("principal") ?? "t-001", scopes: [], roles: [role] },
       ...(string("case-providers") ? { caseProviders: string("case-providers")!.split(",").map((origin) => origin.trim()).filter(Boolean) } : {}),
       settings: {

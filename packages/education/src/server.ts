@@ -11,6 +11,9 @@ import {
   verifyAuditTrail,
   type AuditChainVerdict,
   type AuditCheckpointStore,
+  stateApprovalLedger,
+  stateAuditSink,
+  stateCheckpointStore,
   type AuditSink,
   type AuditTrail,
   type Principal,
@@ -55,12 +58,16 @@ export interface EducationRuntimeOptions {
    * the reference server passes the key from `MCP_AUDIT_KEY`/`MCP_AUDIT_KEY_FILE` or its configuration directory instead.
    */
   auditKey?: string | Uint8Array;
+  /**
+   * Shared state holding human approvals of writes (the operator command works on the same store);
+   * without
+   * `dataDir` the audit trail is its `audit:education` log (one chain across replicas, checkpoints in the state).
+   */
+  state?: StateStore;
   /** Clock, for tests. */
   now?: () => number;
   /** Origins of CASE 1.1 providers `edu_import_framework` may fetch packages from (default none). */
   caseProviders?: readonly string[];
-  /** Shared state holding human approvals of writes; the operator command works on the same store. */
-  state?: StateStore;
 }
 
 /** Everything one education deployment shares across connections and requests. */
@@ -78,6 +85,9 @@ export interface EducationRuntime {
   createServer(): McpServer;
   close(): Promise<void>;
 }
+
+/** The shared-state log holding the education audit chain when a state store is given. */
+export const EDUCATION_AUDIT_LOG = "audit:education";
 
 /** The server's name and version, shared by the server and its card. */
 export const EDUCATION_SERVER_INFO = { name: "mcp-verticals-education", version: "0.1.0" } as const;
@@ -116,9 +126,15 @@ export function createEducationRuntime(options: EducationRuntimeOptions = {}): E
   const now = options.now ?? Date.now;
   const gateway = new PrivacyGateway({ roster: options.roster ?? store, store, pseudonymKey, now });
   const lrs = new XapiLrs(store, { retentionDays: settings.privacy.retentionDays, now });
+  // A data directory keeps its own file trail; otherwise the shared state holds one chain for every replica.
   const auditFile = options.dataDir ? join(options.dataDir, "audit.jsonl") : undefined;
-  const auditSink: AuditSink = auditFile ? fileAuditSink(auditFile) : memoryAuditSink();
-  const auditCheckpoints: AuditCheckpointStore = auditFile ? fileCheckpointStore(defaultCheckpointFile(auditFile)) : memoryCheckpointStore();
+  const auditState = auditFile ? undefined : options.state;
+  const auditSink: AuditSink = auditState ? stateAuditSink(auditState, EDUCATION_AUDIT_LOG) : auditFile ? fileAuditSink(auditFile) : memoryAuditSink();
+  const auditCheckpoints: AuditCheckpointStore = auditState
+    ? stateCheckpointStore(auditState, EDUCATION_AUDIT_LOG)
+    : auditFile
+      ? fileCheckpointStore(defaultCheckpointFile(auditFile))
+      : memoryCheckpointStore();
   // The chain key never lives in the trail: a key file beside it at worst, the environment or a secret mount at best.
   const auditKey = options.auditKey ?? (auditFile ? loadAuditKey({ env: {}, file: join(options.dataDir!, "audit.key"), create: true }).key : randomBytes(32));
   const trail = options.audit ? undefined : createAuditTrail({ sink: auditSink, key: `${secret}:audit`, chainKey: auditKey, checkpoints: auditCheckpoints });

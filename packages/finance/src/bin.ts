@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { CliUsageError, runServerBin } from "@mcp-verticals/core";
+import { isPostgresUrl } from "./backend/open-storage.js";
 import { createFinanceRuntime } from "./server.js";
 import { FINANCE_SERVER_INFO } from "./server.js";
 import { FINANCE_EXTENSION_ID } from "./extension.js";
@@ -15,19 +16,35 @@ void runServerBin({
     description: "Exact money, a double-entry ledger, bank statements and safe payments.",
   },
   flags: {
-    database: { type: "string", valueName: "<path|postgres-url>", description: "SQLite file (created and seeded if new) or postgres:// URL. Default: in-memory SQLite with the demo company." },
+    database: { type: "string", valueName: "<path|postgres-url>", description: "SQLite file (created and seeded if new) or postgres:// URL. Default: in-memory SQLite with the demo company. Approvals, idempotency keys and the audit chain live beside it (the same PostgreSQL database, or <name>.state.sqlite) unless --state, --postgres or DATABASE_URL names a state store." },
     payments: { type: "string", valueName: "<disabled|sandbox>", description: "Payment mode (default sandbox: payments settle in the ledger only)." },
+    "idempotency-lease": { type: "string", valueName: "<seconds>", description: "Lease of an in-flight write (default 120): a retry after a crashed replica resumes the write once it lapses." },
   },
   environment: {
     MCP_FINANCE_DATABASE: "Same as --database (a postgres URL with a password belongs here, not in flags).",
     MCP_FINANCE_SECRET: "HMAC secret (≥32 bytes) for cursors and audit pseudonyms; default: a random secret stored once in the database.",
+  },
+  // Unless a state store is named, approvals, idempotency keys and the audit chain live beside the
+  // ledger (the same PostgreSQL database, or <name>.state.sqlite), so replicas of one ledger share them.
+  defaultState: (flags, env) => {
+    const database = typeof flags.database === "string" ? flags.database : env.MCP_FINANCE_DATABASE;
+    if (database === undefined || database === ":memory:") return undefined;
+    return isPostgresUrl(database) ? { postgres: database } : { state: `${database.replace(/\.[A-Za-z0-9]+$/, "")}.state.sqlite` };
   },
   createFactory: async ({ flags, env, state }) => {
     const payments = flags.payments ?? "sandbox";
     if (payments !== "disabled" && payments !== "sandbox") throw new CliUsageError("--payments expects disabled or sandbox (live needs a payment rail adapter).");
     const database = typeof flags.database === "string" ? flags.database : (env.MCP_FINANCE_DATABASE ?? ":memory:");
     const secret = env.MCP_FINANCE_SECRET;
-    const runtime = await createFinanceRuntime({ database, state, settings: { features: { payments } }, ...(secret ? { secret } : {}) });
+    const lease = flags["idempotency-lease"] === undefined ? undefined : Number(flags["idempotency-lease"]);
+    if (lease !== undefined && (!Number.isInteger(lease) || lease < 1 || lease > 3_600)) throw new CliUsageError("--idempotency-lease expects whole seconds from 1 to 3600.");
+    // The command's state (named, beside the ledger, or the default file) is the one the operator command opens too.
+    const runtime = await createFinanceRuntime({
+      database,
+      state,
+      settings: { features: { payments }, ...(lease === undefined ? {} : { idempotency: { leaseSeconds: lease } }) },
+      ...(secret ? { secret } : {}),
+    });
     return { factory: () => runtime.createServer(), close: () => runtime.close() };
   },
 });

@@ -1,8 +1,9 @@
 import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
-import { verifyAuditChain } from "@mcp-verticals/core";
+import { openStateStore, stateAuditSink, verifyAuditChain } from "@mcp-verticals/core";
 import { openFinanceStorage } from "./backend/open-storage.js";
+import { FINANCE_AUDIT_LOG } from "./context.js";
 import { FINANCE_EXTENSION_ID } from "./extension.js";
 import { postgresAvailable, startTestCluster, type TestCluster } from "./__fixtures__/postgres-cluster.js";
 import { startHttpBin } from "./__fixtures__/spawn-bin.js";
@@ -62,8 +63,10 @@ describe.runIf(postgresAvailable())("concurrency on PostgreSQL with several serv
       expect((await after.listEntries({}, 0, 1)).total).toBe(entriesBefore + 1);
       expect((await after.getPayment(payment.id))?.status).toBe("settled");
       expect(await after.executedTotal("EUR", new Date().toISOString().slice(0, 10))).toBe(7777n);
-      // Three processes audited into one table: still one chain, not three forks.
-      const { items } = await after.listAudit(0, 100_000);
+      // Three processes audited into one log of the shared state (the same database): one chain, not three forks.
+      const state = await openStateStore({ url: database });
+      const items = await stateAuditSink(state, FINANCE_AUDIT_LOG).readAll();
+      await state.close();
       expect(items.length).toBeGreaterThan(50);
       expect(verifyAuditChain(items, { chainKey: await after.secret() })).toMatchObject({ ok: true, count: items.length });
     } finally {

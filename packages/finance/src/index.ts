@@ -40,7 +40,7 @@ export {
   type FinanceRuntime,
   type FinanceRuntimeOptions,
 } from "./server.js";
-export type { FinanceContext, FinanceServices } from "./context.js";
+export { FINANCE_AUDIT_LOG, type FinanceContext, type FinanceServices } from "./context.js";
 
 // Storage
 export type {

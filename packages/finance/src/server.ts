@@ -1,9 +1,21 @@
-import { attachExtension, createAuditTrail, createCursorCodec, createIdempotency, type AuditTrail, type StateStore, type TaskRuntime } from "@mcp-verticals/core";
+import { createHash } from "node:crypto";
+import {
+  attachExtension,
+  createAuditTrail,
+  createCursorCodec,
+  createIdempotency,
+  openStateStore,
+  stateAuditSink,
+  stateIdempotencyBackend,
+  type AuditTrail,
+  type StateStore,
+  type TaskRuntime,
+} from "@mcp-verticals/core";
 import { McpServer } from "@modelcontextprotocol/server";
 import type { z } from "zod";
 import type { FinanceStorage } from "./backend/finance-storage.js";
-import { openFinanceStorage } from "./backend/open-storage.js";
-import type { FinanceServices } from "./context.js";
+import { isPostgresUrl, openFinanceStorage } from "./backend/open-storage.js";
+import { FINANCE_AUDIT_LOG, type FinanceServices } from "./context.js";
 import { financeExtension } from "./extension.js";
 import { FinanceServerSettings } from "./schemas/settings.js";
 
@@ -17,14 +29,18 @@ export interface FinanceRuntimeOptions {
   /** `:memory:` (default), a SQLite file path, or a `postgres://` URL. Ignored when `storage` is given. */
   database?: string;
   storage?: FinanceStorage;
+  /**
+   * Shared state for human approvals, idempotency keys and the audit chain; the operator command
+   * works on the same store. Default: beside `database` (its PostgreSQL database, a sibling
+   * `.state.sqlite` file, or memory for `:memory:`), opened and closed by the runtime.
+   */
+  state?: StateStore;
   /** Secret of ≥32 bytes for approvals, cursors and audit pseudonyms; default: one stored in the database, shared by all its servers. */
   secret?: string;
   /** Clock (tests). */
   now?: () => Date;
   /** Audit trail; default: a hash-chained trail stored in the database. */
   audit?: AuditTrail;
-  /** Shared state holding human approvals (and other cross-request state); the operator command works on the same store. */
-  state?: StateStore;
   /** The task runtime for statement import and reconciliation as tasks (default: the one of `state`). */
   tasks?: TaskRuntime;
 }
@@ -32,6 +48,8 @@ export interface FinanceRuntimeOptions {
 /** Everything the per-request servers share: storage, approvals, idempotency, audit. */
 export interface FinanceRuntime {
   readonly storage: FinanceStorage;
+  /** Where approvals, idempotency keys and the audit chain ({@link FINANCE_AUDIT_LOG}) live. */
+  readonly state: StateStore;
   readonly services: FinanceServices;
   readonly audit: AuditTrail;
   readonly settings: z.input<typeof FinanceServerSettings>;
@@ -52,26 +70,66 @@ export interface FinanceRuntime {
  * ```
  */
 export async function createFinanceRuntime(options: FinanceRuntimeOptions = {}): Promise<FinanceRuntime> {
-  const storage = options.storage ?? (await openFinanceStorage(options.database ?? ":memory:"));
+  const database = options.database ?? ":memory:";
+  const storage = options.storage ?? (await openFinanceStorage(database));
+  const ownsState = options.state === undefined;
+  let state: StateStore;
+  try {
+    state = options.state ?? (await stateBesideLedger(options.storage === undefined ? database : ":memory:"));
+  } catch (error) {
+    if (options.storage === undefined) await storage.close().catch(() => undefined);
+    throw error;
+  }
   const settings = options.settings ?? {};
   const parsed = FinanceServerSettings.parse(settings);
   const secret = options.secret ?? (await storage.secret());
   const now = options.now ?? (() => new Date());
   const services: FinanceServices = {
     storage,
-    idempotency: createIdempotency({ backend: storage.idempotency, retentionMs: parsed.idempotency.retentionSeconds * 1000, pendingTimeoutMs: 30_000 }),
+    // A leased claim: a retry after a crashed worker resumes (payments re-check their own state).
+    // Keys are scoped to this ledger, so a state file outliving an in-memory ledger never replays its results.
+    idempotency: createIdempotency({
+      backend: stateIdempotencyBackend(state, { namespace: `idempotency:finance:${ledgerScope(secret)}`, leaseMs: parsed.idempotency.leaseSeconds * 1000 }),
+      retentionMs: parsed.idempotency.retentionSeconds * 1000,
+      pendingTimeoutMs: 30_000,
+    }),
     cursors: createCursorCodec(secret),
+    state,
     now,
   };
-  const audit = options.audit ?? createAuditTrail({ sink: storage.auditSink, key: secret });
+  const audit = options.audit ?? createAuditTrail({ sink: stateAuditSink(state, FINANCE_AUDIT_LOG), key: secret });
   return {
     storage,
+    state,
     services,
     audit,
     settings,
-    createServer: () => createFinanceServer({ settings, services, audit, ...(options.state ? { state: options.state } : {}), ...(options.tasks ? { tasks: options.tasks } : {}) }),
-    close: () => storage.close(),
+    createServer: () => createFinanceServer({ settings, services, audit, state, ...(options.tasks ? { tasks: options.tasks } : {}) }),
+    close: async () => {
+      try {
+        await storage.close();
+      } finally {
+        if (ownsState) await state.close();
+      }
+    },
   };
+}
+
+/** A short, stable tag of one ledger (from its secret), so records of another ledger never match. */
+function ledgerScope(secret: string): string {
+  return createHash("sha256").update(`finance-ledger:${secret}`).digest("base64url").slice(0, 16);
+}
+
+/**
+ * The state store beside the ledger, so approvals and idempotency records share its fate: the same
+ * PostgreSQL database, or a sibling SQLite file (`finance.db` → `finance.state.sqlite`). Not the same
+ * SQLite file: the ledger holds its write lock across awaits, and a second connection in this process
+ * waiting for that lock would stall the event loop the ledger needs to finish.
+ */
+function stateBesideLedger(database: string): Promise<StateStore> {
+  if (database === ":memory:") return openStateStore({ url: "memory:" });
+  if (isPostgresUrl(database)) return openStateStore({ url: database });
+  return openStateStore({ file: `${database.replace(/\.[A-Za-z0-9]+$/, "")}.state.sqlite` });
 }
 
 /** Options for {@link createFinanceServer}. */
@@ -79,7 +137,7 @@ export interface FinanceServerOptions {
   settings?: z.input<typeof FinanceServerSettings>;
   services: FinanceServices;
   audit?: AuditTrail;
-  /** Shared state for human approvals; without it approvals live in this process only. */
+  /** Shared state for human approvals and tasks (default: the services' state). */
   state?: StateStore;
   /** The task runtime for statement import and reconciliation as tasks (default: the one of `state`). */
   tasks?: TaskRuntime;
@@ -102,8 +160,8 @@ export function createFinanceServer(options: FinanceServerOptions): McpServer {
   attachExtension(server, financeExtension, {
     settings: options.settings ?? {},
     services: options.services,
+    state: options.state ?? options.services.state,
     ...(options.audit ? { audit: options.audit } : {}),
-    ...(options.state ? { state: options.state } : {}),
     ...(options.tasks ? { tasks: options.tasks } : {}),
   });
   return server;

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { createHmac, randomBytes } from "node:crypto";
+import { createHmac } from "node:crypto";
 import {
   createAuditTrail,
   defaultAuditKeyFile,
@@ -7,8 +7,10 @@ import {
   fileAuditSink,
   fileCheckpointStore,
   loadAuditKey,
-  memoryAuditSink,
   runServerBin,
+  sharedSecret,
+  stateAuditSink,
+  stateCheckpointStore,
   CliUsageError,
   type Principal,
 } from "@mcp-verticals/core";
@@ -36,11 +38,11 @@ void runServerBin({
     patient: { type: "string", valueName: "<id>", description: "Fix the patient context to this patient (stdio principal)." },
     scope: { type: "string", multiple: true, valueName: "<scope>", description: "SMART scope granted to the stdio caller (repeatable; default patient/*.rs)." },
     "connector-tools": { type: "boolean", description: "Also offer the ChatGPT-style connector tools search and fetch." },
-    "audit-file": { type: "string", valueName: "<path>", description: "Append the keyed, checkpointed audit trail to this JSONL file (checkpoints in <path>.checkpoints; verify with `audit verify --file <path>`)." },
+    "audit-file": { type: "string", valueName: "<path>", description: "Append the keyed, checkpointed audit trail to this JSONL file (checkpoints in <path>.checkpoints; verify with `audit verify --file <path>`). Default: the audit:healthcare log of the shared state (`audit verify --log audit:healthcare`)." },
   },
   environment: {
-    HEALTHCARE_SECRET: "Deployment secret (≥32 bytes) for pseudonyms, cursors and approvals; random per process when unset.",
-    MCP_AUDIT_KEY: "Key (≥32 bytes) that signs the audit chain and its checkpoints; keep it apart from the trail.",
+    HEALTHCARE_SECRET: "Deployment secret (≥32 bytes) for pseudonyms, cursors and approvals; default: one created once in the shared state, so replicas agree.",
+    MCP_AUDIT_KEY: "Key (≥32 bytes) that signs the audit chain and its checkpoints; keep it apart from the trail (give every replica the same one).",
     MCP_AUDIT_KEY_FILE: "File holding that key (default $XDG_CONFIG_HOME/mcp-verticals/mcp-healthcare.audit-key, created 0600 on first start).",
     FHIR_BEARER_TOKEN: "Bearer token for --fhir-url.",
     FHIR_CLIENT_ID: "SMART Backend Services client id for --fhir-url (with FHIR_PRIVATE_KEY).",
@@ -48,7 +50,7 @@ void runServerBin({
     FHIR_SCOPE: "Scopes to request with SMART Backend Services (default system/*.rs).",
   },
   createFactory: async ({ flags, env, state }) => {
-    const secret = env.HEALTHCARE_SECRET ?? randomBytes(32).toString("hex");
+    const secret = env.HEALTHCARE_SECRET ?? Buffer.from(await sharedSecret(state, "healthcare")).toString("hex");
     if (Buffer.byteLength(secret) < 32) throw new CliUsageError("HEALTHCARE_SECRET must be at least 32 bytes.");
     const phiMode = flags["phi-mode"];
     if (phiMode !== undefined && !["identified", "limited", "safe-harbor"].includes(String(phiMode))) throw new CliUsageError("--phi-mode expects identified, limited or safe-harbor.");
@@ -73,18 +75,17 @@ void runServerBin({
         closers.push(rest.close);
       }
     }
-    const services = createHealthcareServices({ fhir, secret });
+    const services = createHealthcareServices({ fhir, secret, state });
     const auditKey = createHmac("sha256", secret).update("audit").digest("hex");
     const auditFile = typeof flags["audit-file"] === "string" ? flags["audit-file"] : undefined;
-    const sink = auditFile ? fileAuditSink(auditFile) : memoryAuditSink();
-    const audit = auditFile
-      ? createAuditTrail({
-          sink,
-          key: auditKey,
-          chainKey: loadAuditKey({ env, file: defaultAuditKeyFile("mcp-healthcare", env), create: true }).key,
-          checkpoints: fileCheckpointStore(defaultCheckpointFile(auditFile)),
-        })
-      : createAuditTrail({ sink, key: auditKey });
+    // Replicas on one state store write one chain; a file is for a single process.
+    const sink = auditFile ? fileAuditSink(auditFile) : stateAuditSink(state, "audit:healthcare");
+    const audit = createAuditTrail({
+      sink,
+      key: auditKey,
+      chainKey: loadAuditKey({ env, file: defaultAuditKeyFile("mcp-healthcare", env), create: true }).key,
+      checkpoints: auditFile ? fileCheckpointStore(defaultCheckpointFile(auditFile)) : stateCheckpointStore(state, "audit:healthcare"),
+    });
     // The closing checkpoint anchors the head before the file is closed.
     closers.push(() => audit.close());
     if ("close" in sink) closers.push(() => (sink as { close(): Promise<void> }).close());

@@ -21,6 +21,8 @@ export interface HealthcareServicesOptions {
   terminology?: TerminologyService;
   /** Deployment secret (≥ 32 bytes): pseudonyms and cursors derive their keys from it. Default: random per process. */
   secret?: string;
+  /** Shared state: with it, an approval is single-use across every replica sharing the store. */
+  state?: StateStore;
 }
 
 /**

@@ -15,8 +15,8 @@ void runServerBin({
   flags: {
     language: { type: "string", valueName: "<en|nb|de>", description: "Offer only this language (default: en and nb)." },
   },
-  createFactory: ({ flags }) => {
+  createFactory: ({ flags, state }) => {
     const languages = typeof flags.language === "string" ? [flags.language] : undefined;
-    return () => createTemplateServer(languages ? { settings: { languages: languages as never } } : {});
+    return () => createTemplateServer({ state, ...(languages ? { settings: { languages: languages as never } } : {}) });
   },
 });

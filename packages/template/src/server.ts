@@ -1,4 +1,4 @@
-import { attachExtension, type AuditTrail } from "@mcp-verticals/core";
+import { attachExtension, type AuditTrail, type StateStore } from "@mcp-verticals/core";
 import { McpServer } from "@modelcontextprotocol/server";
 import type { z } from "zod";
 import { createEmbeddedGlossary } from "./backend/embedded-glossary.js";
@@ -11,6 +11,8 @@ export interface TemplateServerOptions {
   settings?: z.input<typeof TemplateServerSettings>;
   glossary?: GlossaryBackend;
   audit?: AuditTrail;
+  /** Shared state handed to bindings as `context.state` (task records, approvals). */
+  state?: StateStore;
 }
 
 /** The server's name and version, shared by the server and its card. */
@@ -32,6 +34,7 @@ export function createTemplateServer(options: TemplateServerOptions = {}): McpSe
     settings: options.settings ?? {},
     services: { glossary: options.glossary ?? createEmbeddedGlossary() },
     ...(options.audit ? { audit: options.audit } : {}),
+    ...(options.state ? { state: options.state } : {}),
   });
   return server;
 }

@@ -7,7 +7,14 @@ import { CliUsageError, helpText, runServerCli } from "./cli.js";
 import { createWeatherServer } from "../__fixtures__/weather-extension.js";
 
 const identity = { name: "com.example/weather", title: "Weather", version: "1.2.3", description: "Forecasts" };
-const base = { command: "mcp-weather", summary: "Weather server.", identity, handleSignals: false, createFactory: () => () => createWeatherServer() };
+const base = {
+  command: "mcp-weather",
+  summary: "Weather server.",
+  identity,
+  handleSignals: false,
+  env: { XDG_STATE_HOME: mkdtempSync(join(tmpdir(), "cli-state-")) },
+  createFactory: () => () => createWeatherServer(),
+};
 
 describe("runServerCli", () => {
   it("prints help listing shared and own flags and the environment", async () => {

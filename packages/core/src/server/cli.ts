@@ -47,6 +47,12 @@ export interface ServerCliOptions {
     env: NodeJS.ProcessEnv;
     state: StateStore;
   }) => McpServerFactory | { factory: McpServerFactory; close?: () => Promise<void> } | Promise<McpServerFactory | { factory: McpServerFactory; close?: () => Promise<void> }>;
+  /**
+   * Where the state lives when no `--state`, `--postgres` or `DATABASE_URL` names it, from the
+   * vertical's own flags: e.g. beside a ledger, so replicas of one PostgreSQL ledger share it without
+   * another flag. Returning nothing keeps the default file.
+   */
+  defaultState?: (flags: Record<string, string | boolean | string[] | undefined>, env: NodeJS.ProcessEnv) => { postgres: string } | { state: string } | undefined;
   argv?: string[];
   env?: NodeJS.ProcessEnv;
   /** Where help and status lines go; stdout is reserved for the protocol under stdio. */
@@ -97,6 +103,17 @@ export class CliUsageError extends Error {
  * ```
  * @category Server
  */
+/** The state flags, completed from the vertical's {@link ServerCliOptions.defaultState} when none is named. */
+function withDefaultState(
+  values: Record<string, string | boolean | string[] | undefined>,
+  env: NodeJS.ProcessEnv,
+  options: ServerCliOptions,
+): { state?: unknown; postgres?: unknown } {
+  const named = typeof values.state === "string" || typeof values.postgres === "string" || Boolean(env.DATABASE_URL);
+  if (named || options.defaultState === undefined) return values;
+  return { ...values, ...(options.defaultState(values, env) ?? {}) };
+}
+
 export async function runServerCli(options: ServerCliOptions): Promise<RunningCliServer | undefined> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const env = options.env ?? process.env;
@@ -113,7 +130,7 @@ export async function runServerCli(options: ServerCliOptions): Promise<RunningCl
     } catch (error) {
       throw new CliUsageError(`${(error as Error).message}\nRun ${options.command} --help for usage.`);
     }
-    const { state } = await openCliState(split.values, env, options.command);
+    const { state } = await openCliState(withDefaultState(split.values, env, options), env, options.command);
     try {
       const print = (line: string) => process.stdout.write(`${line}\n`);
       process.exitCode = await subcommand.run({ argv: split.rest, state, log, print, env, options });
@@ -138,8 +155,9 @@ export async function runServerCli(options: ServerCliOptions): Promise<RunningCl
     return undefined;
   }
   const transport = values.http === undefined ? "stdio" : "http";
-  const { state, where } = await openCliState(values, env, options.command);
-  registerCliApprovalChannels(state, options.command, values);
+  const stateValues = withDefaultState(values, env, options);
+  const { state, where } = await openCliState(stateValues, env, options.command);
+  registerCliApprovalChannels(state, options.command, stateValues);
   let built;
   try {
     built = await options.createFactory({ flags: values, transport, env, state });

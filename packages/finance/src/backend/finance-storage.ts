@@ -1,4 +1,3 @@
-import type { ApprovalLedger, AuditSink, IdempotencyBackend } from "@mcp-verticals/core";
 import type { AccountType } from "../schemas/account.js";
 import type { PaymentStatus } from "../schemas/payment.js";
 
@@ -143,12 +142,7 @@ export interface FinanceStorage {
   executedTotal(currency: string, date: string, creditorIban?: string): Promise<bigint>;
   /** All booked postings with their entry, for journal export. */
   exportPostings(): Promise<Array<{ entryId: string; date: string; description: string; accountId: string; amountMinor: bigint; currency: string }>>;
-  /** Reads audit lines, oldest first. */
-  listAudit(offset: number, limit: number): Promise<Paged<string>>;
   /** A random secret made once per database, shared by every process that serves it. */
   secret(): Promise<string>;
-  readonly idempotency: IdempotencyBackend;
-  readonly approvalLedger: Required<ApprovalLedger>;
-  readonly auditSink: AuditSink;
   close(): Promise<void>;
 }

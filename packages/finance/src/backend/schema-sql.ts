@@ -29,9 +29,6 @@ CREATE TABLE IF NOT EXISTS payments (
   amount_minor ${bigint} NOT NULL CHECK (amount_minor > 0), currency TEXT NOT NULL, end_to_end_id TEXT NOT NULL,
   execution_date TEXT NOT NULL, remittance TEXT, digest TEXT NOT NULL, created_at TEXT NOT NULL,
   transaction_id TEXT, executed_on TEXT);
-CREATE TABLE IF NOT EXISTS idempotency (key TEXT PRIMARY KEY, digest TEXT NOT NULL, state TEXT NOT NULL, result TEXT, expires_at ${bigint} NOT NULL);
-CREATE TABLE IF NOT EXISTS approvals (id TEXT PRIMARY KEY, expires_at ${bigint} NOT NULL, declined INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS audit (seq ${autoId}, line TEXT NOT NULL);
 `;
 
 /** SQLite: the entry row is inserted after its postings; its insert trigger refuses an unbalanced set, and deferred foreign keys refuse orphan postings at COMMIT. */

@@ -199,79 +199,8 @@ export function createSqlStorage(driver: SqlDriver): FinanceStorage {
     return { where: clauses.length > 0 ? `WHERE ${clauses.join(" AND ")}` : "", params };
   };
 
-  // Core scopes keys with a NUL separator, which PostgreSQL text cannot hold: store an exact encoding.
-  const storedKey = (key: string): string => Buffer.from(key, "utf8").toString("base64url");
-  const idempotency: FinanceStorage["idempotency"] = {
-    async begin(rawKey, digest, expiresAt) {
-      const key = storedKey(rawKey);
-      return driver.transaction(async (sql) => {
-        await sql.run("DELETE FROM idempotency WHERE key = ? AND expires_at <= ?", [key, BigInt(Date.now())]);
-        const claimed = await sql.all("INSERT INTO idempotency (key, digest, state, expires_at) VALUES (?, ?, 'pending', ?) ON CONFLICT (key) DO NOTHING RETURNING key", [
-          key,
-          digest,
-          BigInt(Math.ceil(expiresAt)),
-        ]);
-        if (claimed.length > 0) return { state: "new" as const };
-        const [row] = await sql.all("SELECT digest, state, result FROM idempotency WHERE key = ?", [key]);
-        if (row === undefined) return { state: "pending" as const, digest };
-        if (String(row.state) === "done") return { state: "done" as const, digest: String(row.digest), result: JSON.parse(String(row.result)) as unknown };
-        return { state: "pending" as const, digest: String(row.digest) };
-      });
-    },
-    async complete(key, result) {
-      await driver.run("UPDATE idempotency SET state = 'done', result = ? WHERE key = ?", [JSON.stringify(result ?? null), storedKey(key)]);
-    },
-    async abort(key) {
-      await driver.run("DELETE FROM idempotency WHERE key = ? AND state = 'pending'", [storedKey(key)]);
-    },
-  };
-
-  const approvalLedger: FinanceStorage["approvalLedger"] = {
-    async consume(approvalId, expiresAt) {
-      const rows = await driver.all("INSERT INTO approvals (id, expires_at, declined) VALUES (?, ?, 0) ON CONFLICT (id) DO NOTHING RETURNING id", [
-        approvalId,
-        BigInt(expiresAt),
-      ]);
-      return rows.length > 0;
-    },
-    async decline(approvalId, expiresAt) {
-      const rows = await driver.all("INSERT INTO approvals (id, expires_at, declined) VALUES (?, ?, 1) ON CONFLICT (id) DO NOTHING RETURNING id", [
-        approvalId,
-        BigInt(expiresAt),
-      ]);
-      if (rows.length > 0) return true;
-      const [row] = await driver.all("SELECT declined FROM approvals WHERE id = ?", [approvalId]);
-      return int(row?.declined) === 1;
-    },
-    async isDeclined(approvalId) {
-      const [row] = await driver.all("SELECT declined FROM approvals WHERE id = ?", [approvalId]);
-      return int(row?.declined) === 1;
-    },
-  };
-
-  const auditSink: FinanceStorage["auditSink"] = {
-    async append(line) {
-      await driver.run("INSERT INTO audit (line) VALUES (?)", [line]);
-    },
-    async readLast() {
-      const [row] = await driver.all("SELECT line FROM audit ORDER BY seq DESC LIMIT 1");
-      return text(row?.line);
-    },
-    // Replicas on one database write one chain: read the head and append under one lock.
-    async appendLinked(compose) {
-      await driver.transaction(async (sql) => {
-        if (driver.engine === "postgres") await sql.run("SELECT pg_advisory_xact_lock(727275)");
-        const [row] = await sql.all("SELECT line FROM audit ORDER BY seq DESC LIMIT 1");
-        await sql.run("INSERT INTO audit (line) VALUES (?)", [compose(text(row?.line))]);
-      });
-    },
-  };
-
   return {
     engine: driver.engine,
-    idempotency,
-    approvalLedger,
-    auditSink,
 
     async listAccounts(filter, offset, limit) {
       const where = filter.type !== undefined ? "WHERE type = ?" : "";
@@ -487,11 +416,6 @@ export function createSqlStorage(driver: SqlDriver): FinanceStorage {
         amountMinor: big(row.amount_minor),
         currency: String(row.currency),
       }));
-    },
-    async listAudit(offset, limit) {
-      const rows = await driver.all("SELECT line FROM audit ORDER BY seq LIMIT ? OFFSET ?", [limit, offset]);
-      const [count] = await driver.all("SELECT COUNT(*) AS n FROM audit");
-      return { items: rows.map((row) => String(row.line)), total: int(count?.n) };
     },
     async secret() {
       await driver.run("INSERT INTO meta (key, value) VALUES ('secret', ?) ON CONFLICT (key) DO NOTHING", [randomBytes(32).toString("hex")]);

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createIdempotency } from "@mcp-verticals/core";
 import type { FinanceStorage } from "./finance-storage.js";
 import { openFinanceStorage } from "./open-storage.js";
 import { openPostgresDriver } from "./postgres-driver.js";
@@ -110,30 +109,6 @@ function storageSuite(engine: string, open: () => Promise<{ storage: FinanceStor
       const bad = { ...line("R5", 10n), postings: [{ accountId: "acc_operating", amountMinor: 10n, currency: "EUR" }, { accountId: "acc_suspense", amountMinor: -9n, currency: "EUR" }] };
       await expect(storage.importEntries([line("R4", 1n), bad])).rejects.toMatchObject({ code: "UNBALANCED_ENTRY" });
       expect((await storage.existingBankRefs("acc_operating", ["R4", "R5"])).size).toBe(0);
-    });
-
-    it("claims idempotency keys atomically and replays results", async () => {
-      const idempotency = createIdempotency({ backend: storage.idempotency, pendingPollMs: 5 });
-      let runs = 0;
-      const call = () => idempotency.run({ scope: "test", key: "key-1", args: { a: 1 } }, async () => ({ run: ++runs }));
-      const results = await Promise.all(Array.from({ length: 10 }, call));
-      expect(runs).toBe(1);
-      expect(results.every((result) => result.result.run === 1)).toBe(true);
-      // A second, independent guard on the same database (another process) also replays.
-      const other = createIdempotency({ backend: storage.idempotency });
-      expect(await other.run({ scope: "test", key: "key-1", args: { a: 1 } }, async () => ({ run: 99 }))).toEqual({ result: { run: 1 }, replayed: true });
-      await expect(other.run({ scope: "test", key: "key-1", args: { a: 2 } }, async () => ({ run: 99 }))).rejects.toMatchObject({ code: "IDEMPOTENCY_CONFLICT" });
-    });
-
-    it("spends approvals once, and remembers declines", async () => {
-      const ledger = storage.approvalLedger;
-      const expires = Date.now() + 60_000;
-      expect(await ledger.consume("a1", expires)).toBe(true);
-      expect(await ledger.consume("a1", expires)).toBe(false);
-      expect(await ledger.decline("a2", expires)).toBe(true);
-      expect(await ledger.consume("a2", expires)).toBe(false);
-      expect(await ledger.isDeclined("a2")).toBe(true);
-      expect(await ledger.isDeclined("a1")).toBe(false);
     });
 
     it("moves payments only from the expected state", async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getApproval, memoryStateStore, registerApprovalChannels, runApprovalsCommand, verifyAuditChain } from "@mcp-verticals/core";
+import { getApproval, memoryStateStore, registerApprovalChannels, runApprovalsCommand, stateAuditSink, verifyAuditChain } from "@mcp-verticals/core";
+import { FINANCE_AUDIT_LOG } from "../context.js";
 import { connectInProcess, type InProcessConnection } from "@mcp-verticals/core/testing";
 import { createFinanceRuntime, type FinanceRuntime } from "../server.js";
 import { FINANCE_EXTENSION_ID } from "../extension.js";
@@ -290,7 +291,7 @@ describe("money-movement rules", () => {
     const read = await env.connection.client.readResource({ uri: "finance://audit" });
     const text = (read.contents[0] as { text: string }).text;
     const lines = text.split("\n").filter(Boolean);
-    const { items } = await env.runtime.storage.listAudit(0, 100_000);
+    const items = await stateAuditSink(env.runtime.state, FINANCE_AUDIT_LOG).readAll();
     expect(verifyAuditChain(items, { chainKey: await env.runtime.storage.secret() }).ok).toBe(true);
     const records = lines.map((line) => JSON.parse(line) as { binding: string; outcome: string; code?: string });
     expect(records.some((r) => r.binding === "finance.payment.execute" && r.outcome === "ok")).toBe(true);

@@ -1,5 +1,5 @@
 import { defineResource, ExtensionError } from "@mcp-verticals/core";
-import type { FinanceContext } from "../context.js";
+import { FINANCE_AUDIT_LOG, type FinanceContext } from "../context.js";
 import { buildCamt053 } from "../formats/camt053.js";
 import { buildPain001 } from "../formats/pain001.js";
 import { CURRENCIES } from "../money/currencies.js";
@@ -189,10 +189,8 @@ export const auditResource = defineResource({
   requiresClientExtension: true,
   example: "finance://audit",
   read: async (_uri, _vars, context: FinanceContext) => {
-    const storage = context.services.storage;
-    const { total } = await storage.listAudit(0, 1);
-    const { items } = await storage.listAudit(Math.max(0, total - MAX_ROWS), MAX_ROWS);
-    return { text: items.join("\n") };
+    const lines = await context.services.state.readLog<string>(FINANCE_AUDIT_LOG, { last: MAX_ROWS });
+    return { text: lines.map((line) => line.entry).join("\n") };
   },
 });
 

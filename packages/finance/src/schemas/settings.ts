@@ -52,7 +52,18 @@ export const FinanceServerSettings = z.object({
     })
     .describe("Payment limits per currency; a payment in a currency without limits is refused."),
   payeeAllowlist: z.enum(["off", "required"]).default("required").describe("`required`: payments go only to counterparties marked allowlisted."),
-  idempotency: z.object({ retentionSeconds: z.number().int().min(86_400).default(604_800) }).prefault({}),
+  idempotency: z
+    .object({
+      retentionSeconds: z.number().int().min(86_400).default(604_800).describe("How long an idempotency key and its result are kept."),
+      leaseSeconds: z
+        .number()
+        .int()
+        .min(1)
+        .max(3_600)
+        .default(120)
+        .describe("How long an in-flight write's claim lasts unless its worker renews it; a retry after a crashed worker resumes once it lapses."),
+    })
+    .prefault({}),
   redaction: z.object({ iban: z.literal("last4").default("last4"), pan: z.literal("never").default("never") }).prefault({}),
   pagination: z
     .object({ defaultLimit: z.number().int().min(1).max(1000).default(50), maxLimit: z.number().int().min(1).max(1000).default(200) })

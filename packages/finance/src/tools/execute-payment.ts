@@ -34,12 +34,14 @@ export const executePaymentTool = defineTool({
   examples: [{ idempotencyKey: "example-execute-0001", paymentId: "pay_demo_small" }],
   handler: async (input, context: FinanceContext) => {
     requirePaymentsEnabled(context);
-    return idempotent(context, "finance_execute_payment", input.idempotencyKey, input, async () => {
+    return idempotent(context, "finance_execute_payment", input.idempotencyKey, input, async ({ resumed }) => {
       const storage = context.services.storage;
       const payment = await storage.getPayment(input.paymentId);
       if (!payment) throw new ExtensionError("NOT_FOUND", "no payment with that id", { field: "paymentId" });
       if (payment.status === "rejected") throw new ExtensionError("APPROVAL_DECLINED", "the approval for this payment was declined; prepare a new payment");
       if (payment.status === "cancelled") throw new ExtensionError("PAYMENT_NOT_EXECUTABLE", "the payment was cancelled", { field: "paymentId" });
+      // Resuming this very request after its worker died past settlement: report what it did, once.
+      if (resumed && payment.status === "settled") return { payment: paymentOut(payment) };
       if (payment.status === "settled" || payment.status === "submitted") {
         throw new ExtensionError("PAYMENT_NOT_EXECUTABLE", "the payment was already executed", { field: "paymentId" });
       }

@@ -4,7 +4,7 @@ import type { FinanceContext } from "../context.js";
 import { refusePan } from "../money/identifiers.js";
 import { IdempotencyKey, IsoDate, Money } from "../schemas/money.js";
 import { Transaction } from "../schemas/transaction.js";
-import { idempotent, minorOf, requireWrites, transactionOut } from "./shared.js";
+import { idempotent, minorOf, requestRecordId, requireWrites, transactionOut } from "./shared.js";
 
 /** `finance_post_entry`: books one balanced journal entry. */
 export const postEntryTool = defineTool({
@@ -39,8 +39,15 @@ export const postEntryTool = defineTool({
     requireWrites(context);
     refusePan(input.description, "description");
     refusePan(input.reference, "reference");
-    return idempotent(context, "finance_post_entry", input.idempotencyKey, input, async () => {
+    return idempotent(context, "finance_post_entry", input.idempotencyKey, input, async ({ resumed }) => {
       const storage = context.services.storage;
+      const id = requestRecordId(context, "finance_post_entry", input.idempotencyKey, "tx");
+      const booked = await storage.getEntry(id);
+      if (booked !== undefined) {
+        // Resuming after a crash past the booking: report that entry. Otherwise the key outlived its retention.
+        if (resumed) return { transaction: transactionOut(booked) };
+        throw new ExtensionError("IDEMPOTENCY_CONFLICT", "this idempotency key already booked an entry; use a new key for a new entry", { field: "idempotencyKey" });
+      }
       const postings = [];
       const sums = new Map<string, bigint>();
       for (const [index, posting] of input.postings.entries()) {
@@ -64,6 +71,7 @@ export const postEntryTool = defineTool({
         throw new ExtensionError("NOT_FOUND", "no transaction with that id to reverse", { field: "reversalOf" });
       }
       const entry = await storage.postEntry({
+        id,
         date: input.date,
         description: input.description,
         status: "booked",

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { boundPage, ExtensionError, fenceUntrustedText, resolveLimit } from "@mcp-verticals/core";
 import type { AccountRecord, CounterpartyRecord, EntryRecord, PaymentRecord } from "../backend/finance-storage.js";
 import type { FinanceContext } from "../context.js";
@@ -41,13 +42,21 @@ export function minorOf(context: FinanceContext, value: { amount: string; curren
   return toMinorUnits(value.amount, value.currency, field);
 }
 
+/**
+ * The id a write books under, derived from its idempotency scope and key: a write resumed after
+ * its worker died finds what the dead worker already booked instead of booking it twice.
+ */
+export function requestRecordId(context: FinanceContext, tool: string, key: string, prefix: string): string {
+  return `${prefix}_k${createHash("sha256").update(`${tool}\u0000${principalOf(context)}\u0000${key}`).digest("hex").slice(0, 24)}`;
+}
+
 /** Runs a write once per (tool, principal, key); replays report `idempotentReplayed`. */
 export async function idempotent<T extends object>(
   context: FinanceContext,
   tool: string,
   key: string,
   args: unknown,
-  fn: () => Promise<T>,
+  fn: (attempt: { resumed: boolean }) => Promise<T>,
 ): Promise<T & { idempotentReplayed: boolean }> {
   const { result, replayed } = await context.services.idempotency.run({ scope: `${tool}:${principalOf(context)}`, key, args }, fn);
   return { ...result, idempotentReplayed: replayed };
