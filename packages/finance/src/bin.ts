@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { CliUsageError, runServerBin } from "@mcp-verticals/core";
+import { CliUsageError, defaultAuditKeyFile, loadAuditKey, runServerBin } from "@mcp-verticals/core";
 import { createFinanceRuntime } from "./server.js";
 import { FINANCE_SERVER_INFO } from "./server.js";
 import { FINANCE_EXTENSION_ID } from "./extension.js";
@@ -38,6 +38,7 @@ void runServerBin({
       settings: { features: { payments }, ...(lease === undefined ? {} : { idempotency: { leaseSeconds: lease } }) },
       ...(secret ? { secret } : {}),
       ...(stateNamed ? { state } : {}),
+      ...(database === ":memory:" ? {} : { auditKey: loadAuditKey({ env, file: defaultAuditKeyFile("mcp-finance", env), create: true }).key }),
     });
     return { factory: () => runtime.createServer(), close: () => runtime.close() };
   },
