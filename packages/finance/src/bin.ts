@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { CliUsageError, runServerBin } from "@mcp-verticals/core";
+import { CliUsageError, defaultAuditKeyFile, loadAuditKey, runServerBin } from "@mcp-verticals/core";
 import { isPostgresUrl } from "./backend/open-storage.js";
 import { createFinanceRuntime } from "./server.js";
 import { FINANCE_SERVER_INFO } from "./server.js";
@@ -23,6 +23,8 @@ void runServerBin({
   environment: {
     MCP_FINANCE_DATABASE: "Same as --database (a postgres URL with a password belongs here, not in flags).",
     MCP_FINANCE_SECRET: "HMAC secret (≥32 bytes) for cursors and audit pseudonyms; default: a random secret stored once in the database.",
+    MCP_AUDIT_KEY: "Key (≥32 bytes) that signs the audit chain and its checkpoints; keep it apart from the database and give every replica the same one.",
+    MCP_AUDIT_KEY_FILE: "File holding that key (default $XDG_CONFIG_HOME/mcp-verticals/mcp-finance.audit-key, created 0600 on first start).",
   },
   // Unless a state store is named, approvals, idempotency keys and the audit chain live beside the
   // ledger (the same PostgreSQL database, or <name>.state.sqlite), so replicas of one ledger share them.
@@ -44,6 +46,8 @@ void runServerBin({
       state,
       settings: { features: { payments }, ...(lease === undefined ? {} : { idempotency: { leaseSeconds: lease } }) },
       ...(secret ? { secret } : {}),
+      // The chain key stays out of the trail and the state: the environment or a key file (the same on every replica).
+      auditKey: loadAuditKey({ env, file: defaultAuditKeyFile("mcp-finance", env), create: true }).key,
     });
     return { factory: () => runtime.createServer(), close: () => runtime.close() };
   },

@@ -6,6 +6,7 @@ import {
   createIdempotency,
   openStateStore,
   stateAuditSink,
+  stateCheckpointStore,
   stateIdempotencyBackend,
   type AuditTrail,
   type StateStore,
@@ -37,6 +38,8 @@ export interface FinanceRuntimeOptions {
   state?: StateStore;
   /** Secret of ≥32 bytes for approvals, cursors and audit pseudonyms; default: one stored in the database, shared by all its servers. */
   secret?: string;
+  /** Key (≥32 bytes) that signs the audit chain and its checkpoints; keep it apart from the database. Default: `secret`. */
+  auditKey?: string | Uint8Array;
   /** Clock (tests). */
   now?: () => Date;
   /** Audit trail; default: a hash-chained trail stored in the database. */
@@ -97,7 +100,16 @@ export async function createFinanceRuntime(options: FinanceRuntimeOptions = {}):
     state,
     now,
   };
-  const audit = options.audit ?? createAuditTrail({ sink: stateAuditSink(state, FINANCE_AUDIT_LOG), key: secret });
+  // The chain key signs records and checkpoints; it must not live in the database beside the log.
+  const trail = options.audit
+    ? undefined
+    : createAuditTrail({
+        sink: stateAuditSink(state, FINANCE_AUDIT_LOG),
+        key: secret,
+        ...(options.auditKey === undefined ? {} : { chainKey: options.auditKey }),
+        checkpoints: stateCheckpointStore(state, FINANCE_AUDIT_LOG),
+      });
+  const audit = options.audit ?? trail!;
   return {
     storage,
     state,
@@ -107,6 +119,8 @@ export async function createFinanceRuntime(options: FinanceRuntimeOptions = {}):
     createServer: () => createFinanceServer({ settings, services, audit, state, ...(options.tasks ? { tasks: options.tasks } : {}) }),
     close: async () => {
       try {
+        // The closing checkpoint anchors the head before the state closes.
+        await trail?.close();
         await storage.close();
       } finally {
         if (ownsState) await state.close();
