@@ -3,14 +3,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineConfig } from "vitest/config";
 
-// Bins spawned by tests keep their default state and keys in a directory of this run, not the user's.
+// Bins spawned by tests keep their default state and keys in a directory of this run, not the user's
+// (HOME too: the SDK's stdio transport passes HOME to a child but not the XDG variables).
 const isolated = mkdtempSync(join(tmpdir(), "mcp-test-xdg-"));
 
 export default defineConfig({
   test: {
     name: "finance",
     include: ["src/**/*.test.ts"],
-    env: { XDG_STATE_HOME: join(isolated, "state"), XDG_CONFIG_HOME: join(isolated, "config") },
+    env: { XDG_STATE_HOME: join(isolated, "state"), XDG_CONFIG_HOME: join(isolated, "config"), HOME: isolated },
     // One throwaway PostgreSQL cluster for every test file that needs it.
     globalSetup: ["src/__fixtures__/global-postgres.ts"],
     testTimeout: 60_000,
