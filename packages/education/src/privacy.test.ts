@@ -197,8 +197,9 @@ describe("privacy and integrity rules", () => {
   });
 
   it("audits every student-record access in a verifiable hash chain with keyed ids", async () => {
-    const lines = (runtime.auditSink as unknown as { lines: string[] }).lines;
     expect(await runtime.verifyAudit()).toMatchObject({ ok: true, unanchored: 0 });
+    const lines: string[] = [];
+    for await (const line of runtime.auditSink.readLines!()) lines.push(line);
     const accesses = lines.map((line) => JSON.parse(line) as { binding: string; subjects?: string[]; detail?: Record<string, unknown> }).filter((r) => r.detail?.access);
     expect(new Set(accesses.map((r) => r.binding))).toEqual(expect.objectContaining({}));
     expect(accesses.some((r) => r.binding === "edu_list_roster" && (r.subjects?.length ?? 0) > 5)).toBe(true);

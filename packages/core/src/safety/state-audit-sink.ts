@@ -47,12 +47,19 @@ export function stateAuditSink(state: StateStore, log = "audit"): StateAuditSink
     },
     async readAll() {
       const lines: string[] = [];
-      for (let afterSeq = 0; ; ) {
-        const page = await state.readLog<string>(log, { afterSeq, limit: 1000 });
-        for (const item of page) lines.push(item.entry);
-        if (page.length < 1000) return lines;
-        afterSeq = page.at(-1)!.seq;
-      }
+      for await (const line of readPages(state, log)) lines.push(line);
+      return lines;
     },
+    readLines: () => readPages(state, log),
   };
+}
+
+/** The log's lines in order, a page at a time, so a long trail is verified without holding it all. */
+async function* readPages(state: StateStore, log: string): AsyncIterable<string> {
+  for (let afterSeq = 0; ; ) {
+    const page = await state.readLog<string>(log, { afterSeq, limit: 1000 });
+    for (const item of page) yield item.entry;
+    if (page.length < 1000) return;
+    afterSeq = page.at(-1)!.seq;
+  }
 }
