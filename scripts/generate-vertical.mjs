@@ -5,12 +5,14 @@
 // extension id (verticalExtensionId("<name>")), identifiers (Template… → <Name>…, template… →
 // <name>…, TEMPLATE… → <NAME>…), the bin (mcp-<name>), tool and resource names, server.json and
 // manifest.json; makes the package public; marks the spec as a draft to rewrite; adds the package to
-// the root typedoc.json (its docs page is generated from its schemas) and writes the changeset
+// the root typedoc.json (its docs page is generated from its schemas), regenerates the lists of
+// verticals in README.md and docs/index.md, and writes the changeset
 // .changeset/<name>-initial.md. Build output, installed modules, test reports and the official
 // conformance-suite harness (conformance/, src/conformance/) are not copied.
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { syncVerticals, VERTICAL_MARKER } from "./docs/verticals.mjs";
 
 const EXCLUDED = new Set(["node_modules", "dist", ".vitest", ".turbo", "conformance", "src/conformance", "conformance/.tools", "conformance/results"]);
 const NAME = /^[a-z][a-z0-9]{1,30}$/;
@@ -80,6 +82,7 @@ export function generateVertical(name, { root }) {
     if (key === "license") ordered.keywords = ["mcp", "model-context-protocol", "mcp-extension", name];
   }
   ordered.publishConfig = { access: "public" };
+  ordered[VERTICAL_MARKER] = { ...manifest[VERTICAL_MARKER], summary: `The ${name} vertical (generated from the template): say in one sentence what it is for.` };
   ordered.mcpName = `io.github.mcp-verticals/${name}`;
   writeFileSync(manifestPath, `${JSON.stringify(ordered, null, 2)}\n`);
 
@@ -103,6 +106,9 @@ export function generateVertical(name, { root }) {
       written.push("typedoc.json");
     }
   }
+
+  // The generated lists of verticals (README.md, docs/index.md) name the new package.
+  written.push(...syncVerticals({ root }));
 
   const changesetDir = join(root, ".changeset");
   mkdirSync(changesetDir, { recursive: true });

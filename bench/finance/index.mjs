@@ -10,6 +10,8 @@
 //    file. Target < 2 s.
 // 2. finance_trial_balance over 100,000 postings versus `hledger balance` (Debian hledger) on the
 //    same ledger exported as a journal, in the same run. Target: ≥ 2× faster, identical totals.
+// 3. Account-filtered transaction listing, now and with the previous query, on SQLite and PostgreSQL
+//    (bench/finance/listing.mjs; BENCH_LISTING_ENTRIES, BENCH_LISTING_PG=0).
 // Every figure is the best of BENCH_RUNS runs (default 2) for both sides alike; the load average is
 // printed because a shared machine slows both. Knobs: BENCH_ENTRIES (default 10000),
 // BENCH_POSTINGS (default 100000), BENCH_RUNS, BENCH_STREAM_ENTRIES (default 100000), BENCH_DOM_100K.
@@ -20,6 +22,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
+import { benchAccountListing } from "./listing.mjs";
 
 const packageRequire = createRequire(new URL("../../packages/finance/package.json", import.meta.url));
 const finance = await import(new URL("../../packages/finance/dist/index.js", import.meta.url).href);
@@ -227,6 +230,8 @@ try {
   console.log(`finance_trial_balance over ${postingCount} postings: ${ms(tbMs)}`);
   console.log(`hledger balance on the same journal:              ${ms(hledgerMs)}`);
   console.log(`  ratio: finance_trial_balance is ${(hledgerMs / tbMs).toFixed(1)}× faster than hledger [target ≥ 2×: ${hledgerMs / tbMs >= 2 ? "met" : "NOT met"}]; totals ${mismatches === 0 ? "identical" : `DIFFER in ${mismatches} accounts`}`);
+  // --- 3. account-filtered listing ----------------------------------------------------------
+  await benchAccountListing();
   console.log(`load average at end: ${loadavg().map((value) => value.toFixed(2)).join(" ")}`);
   if (mismatches > 0) process.exitCode = 1;
 } finally {

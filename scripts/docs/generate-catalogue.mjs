@@ -9,15 +9,12 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { workspaceVerticals } from "./verticals.mjs";
 
-const NOT_VERTICALS = new Set(["core", "repo-checks"]);
-
-/** Folder names of the vertical packages under packages/ (everything but core and repo-checks). */
+/** Folder names of the vertical packages under packages/ (those with the mcpVertical marker). */
 export function verticalFolders(root) {
-  const packages = join(root, "packages");
-  return readdirSync(packages, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && !NOT_VERTICALS.has(entry.name) && existsSync(join(packages, entry.name, "package.json")))
-    .map((entry) => entry.name)
+  return workspaceVerticals(root)
+    .map((vertical) => vertical.folder)
     .sort();
 }
 

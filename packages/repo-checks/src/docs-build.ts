@@ -14,6 +14,7 @@ export function buildSite(out: string): { ok: boolean; steps: SiteBuildStep[] } 
   const steps: SiteBuildStep[] = [];
   const plan: [string, string, string[]][] = [
     ["examples in sync", "node", ["scripts/docs/sync-examples.mjs", "--check"]],
+    ["lists of verticals", "node", ["scripts/docs/verticals.mjs", "--check"]],
     ["catalogue", "node", ["scripts/docs/generate-catalogue.mjs"]],
     ["typedoc", "pnpm", ["exec", "typedoc", "--out", out]],
     ["markdown export", "node", ["scripts/docs/export-markdown.mjs", "--site", out]],

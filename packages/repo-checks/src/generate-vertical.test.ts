@@ -45,6 +45,9 @@ describe("scripts/generate-vertical.mjs", () => {
     expect(readFileSync(join(workspace.root, ".changeset", `${NAME}-initial.md`), "utf8")).toMatch(new RegExp(`^---\\n"@mcp-verticals/${NAME}": minor\\n---`));
     expect(JSON.parse(readFileSync(join(workspace.root, "typedoc.json"), "utf8")).entryPoints).toContain(`packages/${NAME}`);
     expect(JSON.parse(readFileSync(join(dir, "server.json"), "utf8")).name).toBe(`io.github.mcp-verticals/${NAME}`);
+    // The README's generated list of verticals names the new one.
+    expect(manifest.mcpVertical).toMatchObject({ title: "Zoology" });
+    expect(readFileSync(join(workspace.root, "README.md"), "utf8")).toContain(`| [Zoology](packages/${NAME}) | \`@mcp-verticals/${NAME}\` |`);
   });
 
   it("builds, typechecks and has a fresh schema.json straight away", () => {

@@ -31,6 +31,20 @@ export interface StoredItem {
   bank: string;
 }
 
+/** An xAPI document (State, Activity Profile or Agent Profile resource) as stored. */
+export interface StoredXapiDocument {
+  kind: "state" | "activityProfile" | "agentProfile";
+  /** The resource's scope: activity and agent for State, the activity or the agent for profiles. */
+  scope: string;
+  /** The State registration, `""` without one. */
+  registration: string;
+  id: string;
+  contentType: string;
+  content: Buffer;
+  etag: string;
+  updated: string;
+}
+
 /** A stored xAPI statement with its storage metadata. */
 export interface StoredStatement {
   id: string;
@@ -79,6 +93,9 @@ export class EducationStore implements RosterBackend {
         PRIMARY KEY (user_id, item_id, attempt));
       CREATE INDEX IF NOT EXISTS practice_item ON practice_attempts (item_id);
       CREATE TABLE IF NOT EXISTS consents (user_id TEXT PRIMARY KEY, granted_at TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS xapi_documents (
+        kind TEXT NOT NULL, scope TEXT NOT NULL, registration TEXT NOT NULL, id TEXT NOT NULL, content_type TEXT NOT NULL,
+        content BLOB NOT NULL, etag TEXT NOT NULL, updated TEXT NOT NULL, PRIMARY KEY (kind, scope, registration, id));
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `);
     this.upsertRecord = this.db.prepare(
@@ -317,6 +334,30 @@ export class EducationStore implements RosterBackend {
   /** Whether any learner has made a practice attempt on an item. */
   wasPracticed(itemId: string): boolean {
     return this.db.prepare("SELECT 1 FROM practice_attempts WHERE item_id = ? LIMIT 1").get(itemId) !== undefined;
+  }
+
+  /** One xAPI document. */
+  getXapiDocument(kind: StoredXapiDocument["kind"], scope: string, registration: string, id: string): StoredXapiDocument | undefined {
+    const row = this.db.prepare("SELECT * FROM xapi_documents WHERE kind = ? AND scope = ? AND registration = ? AND id = ?").get(kind, scope, registration, id) as Record<string, string | Buffer> | undefined;
+    return row ? { kind, scope, registration, id, contentType: String(row.content_type), content: row.content as Buffer, etag: String(row.etag), updated: String(row.updated) } : undefined;
+  }
+
+  /** Creates or replaces an xAPI document. */
+  putXapiDocument(document: StoredXapiDocument): void {
+    this.db
+      .prepare("INSERT INTO xapi_documents (kind, scope, registration, id, content_type, content, etag, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, scope, registration, id) DO UPDATE SET content_type = excluded.content_type, content = excluded.content, etag = excluded.etag, updated = excluded.updated")
+      .run(document.kind, document.scope, document.registration, document.id, document.contentType, document.content, document.etag, document.updated);
+  }
+
+  /** The ids of the xAPI documents in a scope, updated after `since` when given. */
+  listXapiDocumentIds(kind: StoredXapiDocument["kind"], scope: string, registration: string, since?: string): string[] {
+    const rows = this.db.prepare(`SELECT id FROM xapi_documents WHERE kind = ? AND scope = ? AND registration = ?${since ? " AND updated > ?" : ""} ORDER BY id`).all(kind, scope, registration, ...(since ? [since] : [])) as { id: string }[];
+    return rows.map((row) => row.id);
+  }
+
+  /** Deletes one xAPI document, or every document of the scope when `id` is undefined; returns how many went. */
+  deleteXapiDocuments(kind: StoredXapiDocument["kind"], scope: string, registration: string, id?: string): number {
+    return this.db.prepare(`DELETE FROM xapi_documents WHERE kind = ? AND scope = ? AND registration = ?${id === undefined ? "" : " AND id = ?"}`).run(kind, scope, registration, ...(id === undefined ? [] : [id])).changes;
   }
 
   /** Records a guardian's consent to activity recording for a learner. */

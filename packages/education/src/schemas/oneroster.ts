@@ -49,7 +49,7 @@ export const OrClass = z.object({
   ...base,
   title: z.string(),
   classCode: z.string().optional(),
-  classType: z.enum(["homeroom", "scheduled"]),
+  classType: z.enum(["homeroom", "scheduled"]).optional(),
   location: z.string().optional(),
   grades: z.array(z.string()).optional(),
   subjects: z.array(z.string()).optional(),

@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import type { RosterBackend } from "../backend/roster-backend.js";
 import type { EducationStore, OneRosterKind } from "../backend/store.js";
 import { OrLineItem, OrResult, type OrAcademicSession, type OrCategory, type OrClass, type OrCourse, type OrEnrollment, type OrOrg, type OrUser } from "../schemas/oneroster.js";
+import { fromOneRosterWire, ONEROSTER_SERVICE_PATHS, SERVICE_OF_KIND, SINGULAR_OF_KIND, toOneRosterWire } from "./oneroster-wire.js";
 
 /** OneRoster 1.2 OAuth 2 scopes. */
 export const ONEROSTER_SCOPES = {
@@ -13,30 +14,10 @@ export const ONEROSTER_SCOPES = {
   gradebookWrite: "https://purl.imsglobal.org/spec/or/v1p2/scope/gradebook.createput",
 } as const;
 
-const ROSTERING = "/ims/oneroster/rostering/v1p2";
-const GRADEBOOK = "/ims/oneroster/gradebook/v1p2";
-const SINGULAR: Record<OneRosterKind, string> = {
-  orgs: "org",
-  academicSessions: "academicSession",
-  courses: "course",
-  classes: "class",
-  users: "user",
-  enrollments: "enrollment",
-  categories: "category",
-  lineItems: "lineItem",
-  results: "result",
-};
-const SERVICE_OF: Record<OneRosterKind, string> = {
-  orgs: ROSTERING,
-  academicSessions: ROSTERING,
-  courses: ROSTERING,
-  classes: ROSTERING,
-  users: ROSTERING,
-  enrollments: ROSTERING,
-  categories: GRADEBOOK,
-  lineItems: GRADEBOOK,
-  results: GRADEBOOK,
-};
+const ROSTERING = ONEROSTER_SERVICE_PATHS.rostering;
+const GRADEBOOK = ONEROSTER_SERVICE_PATHS.gradebook;
+const SINGULAR = SINGULAR_OF_KIND;
+const SERVICE_OF = Object.fromEntries(Object.entries(SERVICE_OF_KIND).map(([kind, service]) => [kind, ONEROSTER_SERVICE_PATHS[service]])) as Record<OneRosterKind, string>;
 
 /** Options for {@link serveOneRosterRest}. */
 export interface OneRosterRestServerOptions {
@@ -88,6 +69,7 @@ const sha = (value: string) => createHash("sha256").update(value).digest();
  */
 export async function serveOneRosterRest(store: EducationStore, options: OneRosterRestServerOptions): Promise<RunningOneRosterServer> {
   const tokens = new Map<string, { expires: number; scopes: string[] }>();
+  let origin = "";
   const granted = options.scopes ?? Object.values(ONEROSTER_SCOPES);
   const send = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     response.writeHead(status, { "Content-Type": "application/json", ...headers });
@@ -135,31 +117,40 @@ export async function serveOneRosterRest(store: EducationStore, options: OneRost
       if (request.method === "PUT" && id && (kind === "results" || kind === "lineItems")) {
         const payload = JSON.parse(await body(request)) as Record<string, unknown>;
         const schema = kind === "results" ? OrResult : OrLineItem;
-        const parsed = schema.safeParse(payload[SINGULAR[kind]]);
-        if (!parsed.success || parsed.data.sourcedId !== id) return failure(response, 400, "invaliddata", `the ${SINGULAR[kind]} is not valid`);
-        const existed = store.getRecord(kind, id) !== undefined;
+        let record: { sourcedId: string } | undefined;
+        try {
+          record = fromOneRosterWire<{ sourcedId: string }>(kind, payload[SINGULAR[kind]]);
+        } catch {
+          record = undefined;
+        }
+        const parsed = schema.safeParse(record);
+        if (!parsed.success || parsed.data.sourcedId !== id) return failure(response, 422, "invaliddata", `the ${SINGULAR[kind]} is not valid`);
         store.putRecords(kind, [parsed.data]);
-        return send(response, existed ? 200 : 201, { [SINGULAR[kind]]: parsed.data });
+        // The 1.2 binding answers a PUT with 201 and no body, whether the record is new or replaced.
+        response.writeHead(201);
+        return response.end();
       }
       if (request.method !== "GET") return failure(response, 405, "invaliddata", "method not allowed");
       if (id) {
         const record = store.getRecord(kind, decodeURIComponent(id));
-        return record ? send(response, 200, { [SINGULAR[kind]]: record }) : failure(response, 404, "unknownobject", "no such record");
+        return record ? send(response, 200, { [SINGULAR[kind]]: toOneRosterWire(kind, record, origin) }) : failure(response, 404, "unknownobject", "no such record");
       }
       const limit = Math.min(Math.max(Number(url.searchParams.get("limit") ?? 100) || 100, 1), 10_000);
       const offset = Math.max(Number(url.searchParams.get("offset") ?? 0) || 0, 0);
       const all = store.listRecords(kind).filter((record) => matchesFilter(record, url.searchParams.get("filter")));
-      return send(response, 200, { [kind]: all.slice(offset, offset + limit) }, { "X-Total-Count": String(all.length) });
+      const page = all.slice(offset, offset + limit).map((record) => toOneRosterWire(kind, record as object, origin));
+      return send(response, 200, { [kind]: page }, { "X-Total-Count": String(all.length) });
     } catch (error) {
       if (error instanceof ExtensionError) return failure(response, 400, "invalid_filter_field", error.message);
       if (error instanceof SyntaxError) return failure(response, 400, "invaliddata", "the body is not JSON");
-      return failure(response, 500, "internal", "internal error");
+      return failure(response, 500, "internal_server_error", "internal error");
     }
   };
   const server = createServer((request, response) => void handle(request, response));
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
+  origin = url;
   return { url, tokenUrl: `${url}/oauth/token`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
@@ -240,8 +231,12 @@ export class OneRosterRestClient implements RosterBackend {
       const query = new URLSearchParams({ limit: String(pageSize), offset: String(offset), ...(filter ? { filter } : {}) });
       const response = await this.request("GET", `${SERVICE_OF[kind]}/${kind}?${query}`);
       if (!response.ok) throw new ExtensionError("ONEROSTER_UNAVAILABLE", `the OneRoster provider answered HTTP ${response.status}`);
-      const page = ((await response.json()) as Record<string, T[]>)[kind] ?? [];
-      out.push(...page);
+      const body = (await response.json()) as Record<string, unknown>;
+      const page = Array.isArray(body[kind]) ? (body[kind] as unknown[]) : [];
+      for (const wire of page) {
+        const record = fromOneRosterWire<T>(kind, wire);
+        if (record !== undefined) out.push(record);
+      }
       const total = Number(response.headers.get("X-Total-Count") ?? Number.NaN);
       if (page.length < pageSize || (Number.isFinite(total) && offset + page.length >= total)) return out;
     }
@@ -251,11 +246,11 @@ export class OneRosterRestClient implements RosterBackend {
     const response = await this.request("GET", `${SERVICE_OF[kind]}/${kind}/${encodeURIComponent(id)}`);
     if (response.status === 404) return undefined;
     if (!response.ok) throw new ExtensionError("ONEROSTER_UNAVAILABLE", `the OneRoster provider answered HTTP ${response.status}`);
-    return ((await response.json()) as Record<string, T>)[SINGULAR[kind]];
+    return fromOneRosterWire<T>(kind, ((await response.json()) as Record<string, unknown>)[SINGULAR[kind]]);
   }
 
   private async put(kind: "results" | "lineItems", record: { sourcedId: string }): Promise<void> {
-    const response = await this.request("PUT", `${GRADEBOOK}/${kind}/${encodeURIComponent(record.sourcedId)}`, { [SINGULAR[kind]]: record });
+    const response = await this.request("PUT", `${GRADEBOOK}/${kind}/${encodeURIComponent(record.sourcedId)}`, { [SINGULAR[kind]]: toOneRosterWire(kind, record, this.options.baseUrl) });
     if (!response.ok) throw new ExtensionError("ONEROSTER_WRITE_FAILED", `the OneRoster provider refused the write (HTTP ${response.status})`);
   }
 

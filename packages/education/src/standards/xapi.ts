@@ -5,28 +5,13 @@ import type { AddressInfo } from "node:net";
 import { z } from "zod";
 import { XAPI_VOIDED_VERB, XapiActor, XapiStatement } from "../schemas/xapi.js";
 import type { EducationStore, StoredStatement } from "../backend/store.js";
+import { agentKey } from "./xapi-agent.js";
+import { XAPI_DOCUMENT_PATHS, XapiDocuments, xapiDocumentAddress } from "./xapi-documents.js";
+
+export { agentKey } from "./xapi-agent.js";
 
 /** The xAPI version this LRS speaks. */
 export const XAPI_VERSION = "1.0.3";
-
-/**
- * A stable key for an actor: the inverse functional identifier of an Agent or identified
- * Group; for an anonymous Group, its sorted member keys.
- *
- * @example
- * ```ts
- * agentKey({ mbox: "mailto:learner@example.org" }); // "mbox:mailto:learner@example.org"
- * ```
- * @category xAPI
- */
-export function agentKey(agent: XapiActor): string {
-  if (agent.mbox) return `mbox:${agent.mbox.toLowerCase()}`;
-  if (agent.mbox_sha1sum) return `sha1:${agent.mbox_sha1sum.toLowerCase()}`;
-  if (agent.openid) return `openid:${agent.openid}`;
-  if (agent.account) return `account:${agent.account.homePage}|${agent.account.name}`;
-  const members = agent.objectType === "Group" ? (agent.member ?? []) : [];
-  return `group:${members.map(agentKey).sort().join(",")}`;
-}
 
 const invalid = (message: string, field = "statement") => new ExtensionError("STATEMENT_INVALID", message, { field });
 
@@ -172,6 +157,8 @@ export interface XapiServerOptions {
   port?: number;
   /** Most statements one GET returns (default 100). */
   pageSize?: number;
+  /** Clock for document timestamps (default `Date.now`). */
+  now?: () => number;
 }
 
 /** A running xAPI Statements API. */
@@ -184,6 +171,10 @@ export interface RunningXapiServer {
 const MAX_BODY = 1024 * 1024;
 
 async function readBody(request: IncomingMessage): Promise<string> {
+  return (await readBytes(request)).toString("utf8");
+}
+
+async function readBytes(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
@@ -191,15 +182,17 @@ async function readBody(request: IncomingMessage): Promise<string> {
     if (size > MAX_BODY) throw new ExtensionError("PAYLOAD_TOO_LARGE", "the request body is too large");
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
 
 /**
  * Serves the xAPI 1.0.3 Statements API subset on 127.0.0.1: `POST /xapi/statements`
  * (one or many), `PUT /xapi/statements?statementId=`, `GET /xapi/statements` by
  * `statementId`, `voidedStatementId` or filters (`agent`, `verb`, `activity`, `since`,
- * `limit`) with `more` links. Every request needs `X-Experience-API-Version: 1.0.x` and
- * Basic auth; every response carries the version header.
+ * `limit`) with `more` links; the document resources `/xapi/activities/state`,
+ * `/xapi/activities/profile` and `/xapi/agents/profile` (GET, PUT, POST merge, DELETE, ETag concurrency); and
+ * `GET /xapi/about` without credentials. Every other request needs
+ * `X-Experience-API-Version: 1.0.x` and Basic auth; every response carries the version header.
  *
  * @example
  * ```ts
@@ -211,6 +204,7 @@ export async function serveXapi(lrs: XapiLrs, options: XapiServerOptions): Promi
   const digest = (value: string) => createHash("sha256").update(value).digest();
   const pageSize = options.pageSize ?? 100;
   let authority: XapiActor = XAPI_SERVER_AUTHORITY;
+  const documents = new XapiDocuments(lrs.store, options.now);
   const send = (response: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}) => {
     response.writeHead(status, {
       "X-Experience-API-Version": XAPI_VERSION,
@@ -222,11 +216,21 @@ export async function serveXapi(lrs: XapiLrs, options: XapiServerOptions): Promi
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? "/", "http://127.0.0.1");
     if (url.pathname.replace(/\/$/, "") === "/xapi/about" && request.method === "GET") return send(response, 200, { version: [XAPI_VERSION] });
-    if (url.pathname.replace(/\/$/, "") !== "/xapi/statements") return send(response, 404, { error: "not found" });
+    const path = url.pathname.replace(/\/$/, "");
+    const documentKind = XAPI_DOCUMENT_PATHS[path];
+    if (path !== "/xapi/statements" && !documentKind) return send(response, 404, { error: "not found" });
     if (!digest(request.headers.authorization ?? "").equals(digest(expected))) return send(response, 401, { error: "authentication required" }, { "WWW-Authenticate": 'Basic realm="xAPI"' });
     const version = request.headers["x-experience-api-version"];
     if (typeof version !== "string" || !/^1\.0(\.[0-9]+)?$/.test(version)) return send(response, 400, { error: "X-Experience-API-Version 1.0.x is required" });
     try {
+      if (documentKind) {
+        const header = (name: string) => (typeof request.headers[name] === "string" ? (request.headers[name] as string) : undefined);
+        const address = xapiDocumentAddress(documentKind, url.searchParams);
+        const body = request.method === "PUT" || request.method === "POST" ? await readBytes(request) : undefined;
+        const reply = documents.handle(request.method ?? "GET", address, { ifMatch: header("if-match"), ifNoneMatch: header("if-none-match"), contentType: header("content-type") }, body);
+        response.writeHead(reply.status, { "X-Experience-API-Version": XAPI_VERSION, ...reply.headers });
+        return response.end(reply.body);
+      }
       if (request.method === "POST") {
         const body = JSON.parse(await readBody(request)) as unknown;
         const list = Array.isArray(body) ? body : [body];
@@ -268,7 +272,7 @@ export async function serveXapi(lrs: XapiLrs, options: XapiServerOptions): Promi
       }
       return send(response, 405, { error: "method not allowed" });
     } catch (error) {
-      if (error instanceof ExtensionError) return send(response, error.code === "STATEMENT_CONFLICT" ? 409 : error.code === "PAYLOAD_TOO_LARGE" ? 413 : 400, { error: error.message });
+      if (error instanceof ExtensionError) return send(response, error.code === "STATEMENT_CONFLICT" ? 409 : error.code === "PAYLOAD_TOO_LARGE" ? 413 : 400, { error: error.message, ...(error.field ? { field: error.field } : {}) });
       if (error instanceof SyntaxError) return send(response, 400, { error: "the body is not JSON" });
       return send(response, 500, { error: "internal error" });
     }

@@ -38,6 +38,9 @@ export const createAssignmentTool = defineTool({
     const known = new Set(gateway.store.listCasePackages().flatMap((p) => p.CFItems.map((i) => i.identifier)));
     for (const id of input.cfItemIds) if (!known.has(id)) throw new ExtensionError("OUTCOME_NOT_FOUND", "a CFItem id is not in any loaded framework", { field: "cfItemIds" });
     if (!(await gateway.roster.listCategories()).some((c) => c.sourcedId === input.categorySourcedId)) throw new ExtensionError("CATEGORY_NOT_FOUND", "no such category", { field: "categorySourcedId" });
+    // OneRoster 1.2 requires a line item to name the school that offers the class.
+    const school = (await gateway.roster.getClass(input.classSourcedId))?.school;
+    if (!school) throw new ExtensionError("CLASS_NOT_FOUND", "no such class", { field: "classSourcedId" });
     const args = input;
     const sourcedId = `li-${input.classSourcedId.replace(/^cls-/, "")}-${createHash("sha256").update(JSON.stringify(args)).digest("hex").slice(0, 10)}`;
     const kind = input.qtiItemIds.length > 0 ? "quiz" : "assignment";
@@ -69,6 +72,7 @@ export const createAssignmentTool = defineTool({
           assignDate: now,
           dueDate: input.dueDate,
           class: { sourcedId: input.classSourcedId, type: "class" },
+          school: { sourcedId: school.sourcedId, type: "org" },
           category: { sourcedId: input.categorySourcedId, type: "category" },
           resultValueMin: 0,
           resultValueMax: input.pointsPossible,

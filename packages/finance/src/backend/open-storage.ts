@@ -1,7 +1,7 @@
 import type { FinanceStorage } from "./finance-storage.js";
 import { DEMO_ACCOUNTS, DEMO_COUNTERPARTIES, demoEntries, demoPayments } from "./demo-company.js";
 import { openPostgresDriver } from "./postgres-driver.js";
-import { POSTGRES_SCHEMA, SQLITE_SCHEMA } from "./schema-sql.js";
+import { POSTGRES_SCHEMA, SCHEMA_MIGRATIONS, SQLITE_SCHEMA } from "./schema-sql.js";
 import { insertPayment } from "./sql-storage.js";
 import type { SqlDriver, SqlExecutor } from "./sql-driver.js";
 import { openSqliteDriver, splitScript } from "./sqlite-driver.js";
@@ -70,6 +70,21 @@ async function seedDemo(sql: SqlExecutor): Promise<void> {
   for (const payment of demoPayments()) await insertPayment(sql, payment);
 }
 
+/** Brings the schema to the latest {@link SCHEMA_MIGRATIONS} version; a newer database is left as it is. */
+async function applyMigrations(sql: SqlExecutor): Promise<void> {
+  const [row] = await sql.all("SELECT value FROM meta WHERE key = 'schema_version'");
+  const current = row === undefined ? 1 : Number(row.value);
+  let version = current;
+  for (const migration of SCHEMA_MIGRATIONS) {
+    if (migration.version <= version) continue;
+    await sql.run(migration.sql);
+    version = migration.version;
+  }
+  if (version !== current) {
+    await sql.run("INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [String(version)]);
+  }
+}
+
 async function migrate(driver: SqlDriver, seed: boolean): Promise<void> {
   await driver.transaction(async (sql) => {
     if (driver.engine === "postgres") {
@@ -79,6 +94,7 @@ async function migrate(driver: SqlDriver, seed: boolean): Promise<void> {
     } else {
       for (const statement of splitScript(SQLITE_SCHEMA)) await sql.run(statement);
     }
+    await applyMigrations(sql);
     if (!seed) return;
     const [seeded] = await sql.all("SELECT value FROM meta WHERE key = 'seeded'");
     const [accounts] = await sql.all("SELECT COUNT(*) AS n FROM accounts");

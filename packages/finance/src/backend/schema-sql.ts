@@ -74,3 +74,24 @@ CREATE CONSTRAINT TRIGGER postings_balanced AFTER INSERT ON postings DEFERRABLE 
 DROP TRIGGER IF EXISTS postings_no_change ON postings;
 CREATE TRIGGER postings_no_change BEFORE UPDATE OR DELETE ON postings FOR EACH ROW EXECUTE FUNCTION finance_postings_append_only();
 `;
+
+/** One change to an existing database, applied once at start on both engines. */
+export interface SchemaMigration {
+  /** The schema version this step brings a database to (the tables above are version 1). */
+  readonly version: number;
+  readonly why: string;
+  readonly sql: string;
+}
+
+/**
+ * Steps applied in order at start, inside the migration transaction (under the advisory lock on
+ * PostgreSQL, so replicas starting together apply each once); `meta.schema_version` records the
+ * last one applied. New databases run them too, so both paths end in the same schema.
+ */
+export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
+  {
+    version: 2,
+    why: "account-filtered entry listings read their entry ids from one covering index instead of rescanning the account's postings per entry",
+    sql: "CREATE INDEX IF NOT EXISTS postings_account_entry ON postings (account_id, entry_id, amount_minor)",
+  },
+];

@@ -163,7 +163,10 @@ export function createSqlStorage(driver: SqlDriver): FinanceStorage {
     const clauses: string[] = [];
     const params: unknown[] = [];
     if (filter.accountId !== undefined) {
-      let sub = "SELECT 1 FROM postings p WHERE p.entry_id = e.id AND p.account_id = ?";
+      // An uncorrelated IN list, read from the postings_account_entry index: a correlated EXISTS
+      // made SQLite rescan every posting of the account once per entry (seconds per page at a few
+      // thousand postings, with the event loop blocked throughout).
+      let sub = "SELECT p.entry_id FROM postings p WHERE p.account_id = ?";
       params.push(filter.accountId);
       if (filter.minAmountMinor !== undefined) {
         sub += " AND p.amount_minor >= ?";
@@ -173,7 +176,7 @@ export function createSqlStorage(driver: SqlDriver): FinanceStorage {
         sub += " AND p.amount_minor <= ?";
         params.push(filter.maxAmountMinor);
       }
-      clauses.push(`EXISTS (${sub})`);
+      clauses.push(`e.id IN (${sub})`);
     }
     if (filter.from !== undefined) {
       clauses.push("e.date >= ?");
