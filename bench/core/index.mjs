@@ -17,7 +17,7 @@
 //
 // Knobs (environment): BENCH_SCALE (multiplies calls per round, default 1), BENCH_ROUNDS
 // (default 5), BENCH_CONCURRENCY (default 8), BENCH_COLD_RUNS (default 10), BENCH_ONLY
-// (comma list of scenario keys: modern,declared,http,legacy,cold).
+// (comma list of scenario keys: modern,declared,http,legacy,serving,tasks,cold).
 //
 // Resolution: the repo root package.json has @modelcontextprotocol/{server,client} and zod as
 // devDependencies, so bare specifiers resolve from bench/ to the very same files
@@ -34,6 +34,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { createMcpHandler } from "@modelcontextprotocol/server";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import { createBareServer } from "./bare-stdio-server.mjs";
+import { printServing, runServing } from "./serving.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
@@ -55,7 +56,7 @@ const CONCURRENCY = env("BENCH_CONCURRENCY", 8);
 const COLD_RUNS = env("BENCH_COLD_RUNS", 10);
 // Calls per round and side (and warm-up calls) per scenario, sized so the whole run stays
 // well under 90 s on 2 cores: the 2026 era builds a fresh server per request, HTTP adds sockets.
-const SIZES = { modern: 250, declared: 250, http: 150, legacy: 1500 };
+const SIZES = { modern: 250, declared: 250, http: 150, legacy: 1500, serving: 300 };
 const callsFor = (key) => Math.max(20, Math.round(SIZES[key] * SCALE));
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",").map((s) => s.trim())) : undefined;
 const wants = (key) => !ONLY || ONLY.has(key);
@@ -441,6 +442,11 @@ for (const [key, title, connect] of plan) {
   const s = await scenario(key, title, connect);
   printScenario(s);
   results.scenarios.push(s);
+}
+if (wants("serving")) {
+  const s = await runServing({ calls: callsFor("serving"), rounds: ROUNDS, concurrency: CONCURRENCY, stats: { sorted, quantile, median, cv } });
+  printServing(s, { f, pad, lpad });
+  results.serving = s;
 }
 if (wants("cold")) {
   try {

@@ -1,7 +1,8 @@
 // Benchmarks for @mcp-verticals/education (run after building the package):
 //   node bench/education/index.mjs
 // 1. OneRoster 1.2 CSV bulk import (~50,000 rows: 10,000 students with enrollments) into the durable SQLite store:
-//    importOneRosterCsvFiles (one-pass reader, column table, one prepared statement in one transaction) against the
+//    importOneRosterCsvFiles (one-pass reader, column table, record JSON written from the cells into columns, multi-row
+//    prepared statements per kind in one transaction, partial reference indexes) against the
 //    previous path measured in the same run (csv-parse to objects, per-row mapping, zod validation, then one
 //    transaction), and against naive row-by-row durable inserts.
 // 2. QTI 3.0 scoring throughput with parsed items, against a named baseline: re-parsing the item XML per response.

@@ -48,6 +48,7 @@ export { createSessionHandler, type LegacySessionOptions } from "./server/legacy
 export { confirmWithUser, InputRequiredSignal, type UserConfirmation } from "./server/confirm-with-user.js";
 export type { PrincipalSource } from "./server/resolve-context.js";
 export { serveHttp, type ServeHttpOptions, type RunningHttpServer } from "./server/serve-http.js";
+export { reusingServers, type ServerReuseOptions, type ReusingFactory } from "./server/server-pool.js";
 export {
   buildServerCard,
   buildCatalog,

@@ -81,7 +81,20 @@ export { Pseudonym, NamedRef, ClassView, RosterEntry, WorkStatus, OwnResult, Wor
 // Standards
 export { parseQtiItem, candidateQtiXml, candidateQtiItem, scoreQtiResponse, buildQtiItemXml, QTI3_NAMESPACE, QTI3_RP_TEMPLATE_BASE, MAX_QTI_XML_BYTES, type QtiScore, type SimpleQtiItem } from "./standards/qti.js";
 export { importOneRosterCsv, writeOneRosterCsv, parseCsv, parseManifest, rowsToRecords, MAX_CSV_BYTES, type Row as OneRosterCsvRow } from "./standards/oneroster-csv.js";
-export { importOneRosterCsvFiles, readCsvTable, type CsvTable, type CsvImportReport, type CsvProblem, type OneRosterCsvFiles } from "./standards/oneroster-csv-import.js";
+export {
+  checkOneRosterCsvFiles,
+  csvReportOf,
+  importOneRosterCsvFiles,
+  MAX_CSV_PROBLEMS,
+  OneRosterCsvCheck,
+  readCsvTable,
+  type CsvCheckOptions,
+  type CsvFileCount,
+  type CsvTable,
+  type CsvImportReport,
+  type CsvProblem,
+  type OneRosterCsvFiles,
+} from "./standards/oneroster-csv-import.js";
 export { CSV_COLUMNS, CSV_FILES, type CsvColumn, type OneRosterCsvVersion } from "./standards/oneroster-csv-columns.js";
 export { serveOneRosterRest, OneRosterRestClient, ONEROSTER_SCOPES, type OneRosterRestClientOptions, type OneRosterRestServerOptions, type RunningOneRosterServer } from "./standards/oneroster-rest.js";
 export { parseCasePackage, readCasePackageFile, fetchCasePackage, importCasePackage, MAX_CASE_PACKAGE_BYTES, CASE_PACKAGE_PATH, type FetchCasePackageOptions, type CaseImportReport } from "./standards/case-import.js";
@@ -99,7 +112,7 @@ export {
 } from "./server.js";
 export type { EducationContext, EducationServices } from "./context.js";
 export type { RosterBackend } from "./backend/roster-backend.js";
-export { EducationStore, type OneRosterKind, type StoredItem, type StoredStatement } from "./backend/store.js";
+export { EducationStore, type OneRosterKind, type OneRosterRecordColumns, type StoredItem, type StoredStatement } from "./backend/store.js";
 export { PrivacyGateway, type Actor, type PrivacyGatewayOptions } from "./backend/gateway.js";
 export { generateSchool, loadSchool, loadContent, seedIfEmpty, SEED_AS_OF, SEED_FIRST_TEACHER, SEED_SMALL_CLASS, type SchoolOptions, type SyntheticSchool } from "./backend/seed.js";
 export { seededFramework, seededItems, seededUuid, cfItemId, SEEDED_FRAMEWORK_ID } from "./backend/seed-content.js";

@@ -3,6 +3,7 @@ import {
   createMcpHandler,
   isLegacyRequest,
   McpServer,
+  PROTOCOL_VERSION_META_KEY,
   type ClientCapabilities,
   type CreateMcpHandlerOptions,
   type McpHandlerRequestOptions,
@@ -110,7 +111,7 @@ export function createSessionHandler(factory: McpServerFactory, options: CreateM
       }
     }
     const forwarded = { ...requestOptions, parsedBody };
-    if (!(await isLegacyRequest(request, parsedBody))) return inner.fetch(request, forwarded);
+    if (claimsModernEnvelope(parsedBody) || !(await isLegacyRequest(request, parsedBody))) return inner.fetch(request, forwarded);
 
     const messages = (Array.isArray(parsedBody) ? parsedBody : [parsedBody]) as JsonRpcMessage[];
     const initialize = messages.length === 1 && messages[0]?.method === "initialize" ? messages[0] : undefined;
@@ -226,6 +227,19 @@ async function pollAnswer(state: StateStore, slot: string, waitMs: number, done:
     }
     delay = Math.min(delay * 2, 500);
   }
+}
+
+/**
+ * A single JSON-RPC request carrying the 2026-07-28 envelope claim in `params._meta`: the SDK
+ * routes every such request to its modern path (even one naming an unserved revision), so the
+ * full classification can be left to that path instead of running twice.
+ */
+function claimsModernEnvelope(body: unknown): boolean {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return false;
+  const { method, params } = body as JsonRpcMessage;
+  if (typeof method !== "string") return false;
+  const meta = params?._meta;
+  return meta !== null && typeof meta === "object" && !Array.isArray(meta) && typeof (meta as Record<string, unknown>)[PROTOCOL_VERSION_META_KEY] === "string";
 }
 
 function isResponse(message: JsonRpcMessage): boolean {

@@ -16,6 +16,7 @@ import { registerApprovalChannels } from "../approval/channels.js";
 import type { StateStore } from "../state/state-store.js";
 import { declarationRejection } from "./declaration-check.js";
 import { createSessionHandler, type LegacySessionOptions } from "./legacy-sessions.js";
+import { reusingServers } from "./server-pool.js";
 import { buildServerCard, discoverServed, SERVER_CARD_MEDIA_TYPE, type ServerIdentity } from "./server-card.js";
 import { AI_CATALOG_MEDIA_TYPE, AI_CATALOG_PATH, answerPublicDocument, buildAiCatalog, LEGACY_CATALOG_PATH, publicDocument, type PublicDocument } from "./ai-catalog.js";
 
@@ -59,6 +60,12 @@ export interface ServeHttpOptions {
    * a signed `Mcp-Session-Id`. Replicas share `secret` (and `state`, for elicitation answers).
    */
   sessions?: LegacySessionOptions;
+  /**
+   * Reuse idle servers for 2026-07-28 requests instead of building one per request (default
+   * `true`). Reused servers are built with `{ era: "modern" }` only; set `false` for a factory
+   * that builds a different server per request (from `authInfo` or the request).
+   */
+  reuseServers?: boolean;
 }
 
 /**
@@ -110,7 +117,8 @@ export async function serveHttp(factory: McpServerFactory, options: ServeHttpOpt
     }
   }
   // Each request runs on a fresh server instance, so change events travel through the handler's bus.
-  const handler = createSessionHandler(factory, {
+  const serving = options.reuseServers === false ? factory : reusingServers(factory);
+  const handler = createSessionHandler(serving, {
     maxRequestBodySize: maxBodyBytes,
     onerror: report,
     ...(options.bus ? { bus: options.bus } : {}),
@@ -172,23 +180,32 @@ export async function serveHttp(factory: McpServerFactory, options: ServeHttpOpt
     const rejected = parsedBody === undefined ? undefined : declarationRejection(probe, parsedBody);
     if (rejected) return sendJson(response, rejected.status, rejected.body);
 
+    // Aborts the exchange only when the client goes away before the answer is complete.
     const abort = new AbortController();
-    response.on("close", () => abort.abort());
+    let finished = false;
+    response.on("close", () => {
+      if (!finished) abort.abort();
+    });
     const webRequest = new Request(url, {
       method: request.method ?? "GET",
       headers: toHeaders(request),
-      ...(body !== undefined ? { body } : {}),
+      // A parsed body travels as `parsedBody`; the SDK reads the raw bytes only when parsing failed.
+      ...(body !== undefined && parsedBody === undefined ? { body } : {}),
       signal: abort.signal,
     });
     const webResponse = await handler.fetch(webRequest, { ...(authInfo ? { authInfo } : {}), ...(parsedBody === undefined ? {} : { parsedBody }) });
     response.writeHead(webResponse.status, Object.fromEntries(webResponse.headers));
-    if (!webResponse.body) return void response.end();
+    if (!webResponse.body) {
+      finished = true;
+      return void response.end();
+    }
     const reader = webResponse.body.getReader();
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
       response.write(value);
     }
+    finished = true;
     response.end();
   }
 

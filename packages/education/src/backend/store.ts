@@ -19,6 +19,18 @@ import type { RosterBackend } from "./roster-backend.js";
 /** OneRoster record kinds the store keeps, by their REST collection name. */
 export type OneRosterKind = "orgs" | "academicSessions" | "courses" | "classes" | "users" | "enrollments" | "categories" | "lineItems" | "results";
 
+/**
+ * OneRoster records of one kind in columns, as a bulk load hands them to a store: row `i` is
+ * `sourcedId[i]`, its index references and its record's JSON text `json[i]`.
+ */
+export interface OneRosterRecordColumns {
+  sourcedId: string[];
+  classId: (string | null)[];
+  userId: (string | null)[];
+  lineItemId: (string | null)[];
+  json: string[];
+}
+
 /** A QTI item as stored. */
 export interface StoredItem {
   id: string;
@@ -58,14 +70,33 @@ export interface StoredStatement {
 
 type Row = { data: string };
 
+// Secondary indexes of the records table. Partial: only rows that have the reference are indexed (a
+// user or an org has no class), and `kind = ? AND class_id = ?` implies `class_id IS NOT NULL`, so
+// the planner still uses them.
+const RECORD_INDEXES = `
+      CREATE INDEX IF NOT EXISTS oneroster_class_ref ON oneroster (kind, class_id) WHERE class_id IS NOT NULL;
+      CREATE INDEX IF NOT EXISTS oneroster_user_ref ON oneroster (kind, user_id) WHERE user_id IS NOT NULL;
+      CREATE INDEX IF NOT EXISTS oneroster_line_item_ref ON oneroster (kind, line_item_id) WHERE line_item_id IS NOT NULL;`;
+const UPSERT_RECORDS = (rows: number) =>
+  `INSERT INTO oneroster (kind, sourced_id, class_id, user_id, line_item_id, data) VALUES ${Array.from({ length: rows }, () => "(?, ?, ?, ?, ?, ?)").join(", ")} ON CONFLICT (kind, sourced_id) DO UPDATE SET class_id = excluded.class_id, user_id = excluded.user_id, line_item_id = excluded.line_item_id, data = excluded.data`;
+const RECORD_KINDS: ReadonlySet<string> = new Set(["orgs", "academicSessions", "courses", "classes", "users", "enrollments", "categories", "lineItems", "results"]);
+/** Rows per multi-row INSERT of a bulk load (6 parameters each, well under SQLite's 32,766). */
+const BULK_ROWS = 128;
+
 /**
  * The embedded durable store: one SQLite file (WAL, `synchronous=FULL`) holding the
  * OneRoster records, the QTI item bank, CASE packages, xAPI statements and consents.
  * Writes survive a restart. `":memory:"` gives a throwaway store for tests.
+ *
+ * `synchronous=FULL` stays on for bulk loads too: a load is one transaction, so FULL costs one
+ * WAL fsync per import (NORMAL would survive a process crash but could lose the last committed
+ * import on power loss), and a committed import must survive both.
  */
 export class EducationStore implements RosterBackend {
   private readonly db: Database.Database;
   private readonly upsertRecord: Database.Statement;
+  // Multi-row statements of bulk loads, by kind, bound columns and row count.
+  private readonly bulkStatements = new Map<string, Database.Statement>();
 
   constructor(path: string) {
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
@@ -77,9 +108,10 @@ export class EducationStore implements RosterBackend {
       CREATE TABLE IF NOT EXISTS oneroster (
         kind TEXT NOT NULL, sourced_id TEXT NOT NULL, class_id TEXT, user_id TEXT, line_item_id TEXT, data TEXT NOT NULL,
         PRIMARY KEY (kind, sourced_id));
-      CREATE INDEX IF NOT EXISTS oneroster_class ON oneroster (kind, class_id);
-      CREATE INDEX IF NOT EXISTS oneroster_user ON oneroster (kind, user_id);
-      CREATE INDEX IF NOT EXISTS oneroster_line_item ON oneroster (kind, line_item_id);
+      DROP INDEX IF EXISTS oneroster_class;
+      DROP INDEX IF EXISTS oneroster_user;
+      DROP INDEX IF EXISTS oneroster_line_item;
+      ${RECORD_INDEXES}
       CREATE TABLE IF NOT EXISTS qti_items (
         id TEXT PRIMARY KEY, title TEXT NOT NULL, interaction TEXT NOT NULL, xml TEXT NOT NULL, cf_item_ids TEXT NOT NULL,
         status TEXT NOT NULL, author TEXT NOT NULL, bank TEXT NOT NULL);
@@ -98,9 +130,7 @@ export class EducationStore implements RosterBackend {
         content BLOB NOT NULL, etag TEXT NOT NULL, updated TEXT NOT NULL, PRIMARY KEY (kind, scope, registration, id));
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `);
-    this.upsertRecord = this.db.prepare(
-      "INSERT INTO oneroster (kind, sourced_id, class_id, user_id, line_item_id, data) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kind, sourced_id) DO UPDATE SET class_id = excluded.class_id, user_id = excluded.user_id, line_item_id = excluded.line_item_id, data = excluded.data",
-    );
+    this.upsertRecord = this.db.prepare(UPSERT_RECORDS(1));
   }
 
   /** Closes the database. */
@@ -143,6 +173,67 @@ export class EducationStore implements RosterBackend {
   /** Inserts or replaces one record already serialized (the bulk import path: one prepared statement, no re-parsing). */
   putRecordJson(kind: OneRosterKind, sourcedId: string, classId: string | null, userId: string | null, lineItemId: string | null, json: string): void {
     this.upsertRecord.run(kind, sourcedId, classId, userId, lineItemId, json);
+  }
+
+  /**
+   * Inserts or replaces many records already serialized, in one transaction (the bulk import
+   * path). Multi-row prepared statements per kind bind only the columns the kind fills (the kind
+   * itself is a literal), so a user row binds two values and an enrollment four. Either every
+   * batch is stored or none is.
+   */
+  putRecordColumns(batches: readonly { kind: OneRosterKind; columns: OneRosterRecordColumns }[]): void {
+    if (batches.every((batch) => batch.columns.sourcedId.length === 0)) return;
+    const cacheSize = this.db.pragma("cache_size", { simple: true }) as number;
+    // A bigger page cache keeps the load from spilling pages to the WAL before the commit.
+    this.db.pragma("cache_size = -65536");
+    try {
+      this.transaction(() => {
+        for (const { kind, columns } of batches) {
+          const n = columns.sourcedId.length;
+          if (n === 0) continue;
+          // The kind becomes a SQL literal: it must be one of the store's kinds, never outside text.
+          if (!RECORD_KINDS.has(kind)) throw new TypeError(`not a OneRoster kind: ${kind}`);
+          const refs = (
+            [
+              ["class_id", columns.classId],
+              ["user_id", columns.userId],
+              ["line_item_id", columns.lineItemId],
+            ] as const
+          ).filter(([, values]) => values.some((value) => value !== null));
+          const names = ["sourced_id", ...refs.map(([name]) => name), "data"];
+          const values: readonly (string | null)[][] = [columns.sourcedId, ...refs.map(([, list]) => list), columns.json];
+          const width = names.length;
+          const statement = (rows: number) => {
+            const key = `${kind}:${names.join(",")}:${rows}`;
+            let prepared = this.bulkStatements.get(key);
+            if (!prepared) {
+              const row = `('${kind}', ${names.map(() => "?").join(", ")})`;
+              // Every reference column is reset, so a re-import that drops a reference clears it.
+              const sets = "class_id = excluded.class_id, user_id = excluded.user_id, line_item_id = excluded.line_item_id, data = excluded.data";
+              prepared = this.db.prepare(`INSERT INTO oneroster (kind, ${names.join(", ")}) VALUES ${Array.from({ length: rows }, () => row).join(", ")} ON CONFLICT (kind, sourced_id) DO UPDATE SET ${sets}`);
+              this.bulkStatements.set(key, prepared);
+            }
+            return prepared;
+          };
+          const bulk = statement(BULK_ROWS);
+          const params: (string | null)[] = new Array(BULK_ROWS * width);
+          let i = 0;
+          for (; i + BULK_ROWS <= n; i += BULK_ROWS) {
+            for (let k = 0, p = 0; k < BULK_ROWS; k++) for (let c = 0; c < width; c++) params[p++] = values[c]![i + k]!;
+            bulk.run(params);
+          }
+          if (i < n) {
+            const rest = n - i;
+            const tail = statement(rest);
+            const last: (string | null)[] = new Array(rest * width);
+            for (let k = 0, p = 0; k < rest; k++) for (let c = 0; c < width; c++) last[p++] = values[c]![i + k]!;
+            tail.run(last);
+          }
+        }
+      });
+    } finally {
+      this.db.pragma(`cache_size = ${cacheSize}`);
+    }
   }
 
   /** Every row of every table, for whole-store privacy scans (e.g. proving no free text was stored). */
