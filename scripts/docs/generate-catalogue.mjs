@@ -91,14 +91,19 @@ export function describeType(schema) {
   return bounds.length ? `${text} (${bounds.join(", ")})` : text;
 }
 
+/** An HTML id for a field path (`a.b`, `a[].b`) under a prefix, e.g. `server-setting-approval.modes`. */
+export const fieldAnchor = (prefix, path) => `${prefix}${path.replace(/\[\]/g, "").replace(/[^A-Za-z0-9_.-]/g, "-")}`;
+
 /** Rows for an object schema's properties, nested objects and arrays of objects flattened into paths. */
-function propertyRows(schema, withDefault, prefix = "", depth = 0) {
+function propertyRows(schema, withDefault, prefix = "", depth = 0, anchorPrefix = undefined) {
   const properties = schema?.properties ?? {};
   const required = new Set(schema?.required ?? []);
   return Object.entries(properties).flatMap(([name, property]) => {
     const path = `${prefix}${name}`;
     const hasDefault = property.default !== undefined;
-    const cells = [code(path), describeType(property), required.has(name) && !hasDefault ? "yes" : "no"];
+    // Settings rows carry an anchor, so the site search can open the page at the field.
+    const anchor = anchorPrefix === undefined ? "" : `<a id="${fieldAnchor(anchorPrefix, path)}"></a>`;
+    const cells = [`${anchor}${code(path)}`, describeType(property), required.has(name) && !hasDefault ? "yes" : "no"];
     if (withDefault) {
       const text = hasDefault ? JSON.stringify(property.default) : "";
       cells.push(text ? code(text.length > 60 ? `${text.slice(0, 57)}...` : text) : "");
@@ -108,14 +113,14 @@ function propertyRows(schema, withDefault, prefix = "", depth = 0) {
     // Fields of nested objects and of arrays of objects, as `a.b` and `a[].b`, three levels deep.
     const items = property.type === "array" && property.items?.type === "object" && property.items.properties ? property.items : undefined;
     const nested =
-      depth >= 2 ? [] : property.type === "object" && property.properties ? propertyRows(property, withDefault, `${path}.`, depth + 1) : items ? propertyRows(items, withDefault, `${path}[].`, depth + 1) : [];
+      depth >= 2 ? [] : property.type === "object" && property.properties ? propertyRows(property, withDefault, `${path}.`, depth + 1, anchorPrefix) : items ? propertyRows(items, withDefault, `${path}[].`, depth + 1, anchorPrefix) : [];
     return [row, ...nested];
   });
 }
 
 /** A markdown table of an object schema's properties: field, type, required, default, description. */
-export function propertiesTable(schema, { withDefault = true } = {}) {
-  const rows = propertyRows(schema, withDefault);
+export function propertiesTable(schema, { withDefault = true, anchorPrefix = undefined } = {}) {
+  const rows = propertyRows(schema, withDefault, "", 0, anchorPrefix);
   if (rows.length === 0) return "_No fields._\n";
   const header = withDefault
     ? "| Field | Type | Required | Default | Description |\n| --- | --- | --- | --- | --- |"
@@ -233,9 +238,9 @@ export async function verticalPage(root, folder) {
 
   out.push("## Settings", "");
   out.push(`### Server settings`, "", `Advertised under \`capabilities.extensions["${extension.id}"]\`.`, "");
-  out.push(propertiesTable(defs.serverSettings));
+  out.push(propertiesTable(defs.serverSettings, { anchorPrefix: "server-setting-" }));
   out.push(`### Client settings`, "", `Declared by a client under \`capabilities.extensions["${extension.id}"]\`.`, "");
-  out.push(propertiesTable(defs.clientSettings));
+  out.push(propertiesTable(defs.clientSettings, { anchorPrefix: "client-setting-" }));
 
   out.push("## Tools", "");
   if (extension.tools.length === 0) out.push("_None._", "");
@@ -289,7 +294,47 @@ export async function verticalPage(root, folder) {
     out.push("## Specification (draft)", "", "The normative text, from `specification/draft.md`:", "");
     out.push(demote(embeddable(readFileSync(spec, "utf8"))), "");
   }
-  return { title, extension, text: `${out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n` };
+  return { title, extension, searchEntries: searchEntries(title, extension, defs), text: `${out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n` };
+}
+
+/** Field paths of an object schema, as the settings tables list them (nested and array fields included). */
+function fieldPaths(schema, prefix = "", depth = 0) {
+  return Object.entries(schema?.properties ?? {}).flatMap(([name, property]) => {
+    const path = `${prefix}${name}`;
+    const items = property.type === "array" && property.items?.type === "object" && property.items.properties ? property.items : undefined;
+    const nested =
+      depth >= 2 ? [] : property.type === "object" && property.properties ? fieldPaths(property, `${path}.`, depth + 1) : items ? fieldPaths(items, `${path}[].`, depth + 1) : [];
+    return [{ path, description: property.description ?? "" }, ...nested];
+  });
+}
+
+/**
+ * What the site search indexes under its own name for one vertical page (scripts/docs/typedoc-search-entries.mjs
+ * adds these to TypeDoc's index): every tool, resource, prompt and method under the heading of its
+ * section, and every settings field at its row's anchor.
+ */
+function searchEntries(title, extension, defs) {
+  const page = `${title} vertical`;
+  const binding = (kind, section, name, text) => ({ page, kind, section, name, text: String(text ?? "") });
+  return [
+    ...extension.tools.map((tool) => binding("tool", "Tools", tool.name, `${tool.title ?? ""} ${tool.description}`)),
+    ...extension.resources.map((resource) => binding("resource", "Resources", resource.name, `${resource.uri} ${resource.description}`)),
+    ...extension.prompts.map((prompt) => binding("prompt", "Prompts", prompt.name, prompt.description)),
+    ...extension.methods.map((method) => binding("method", "Methods", method.verb, `${extension.id}/${method.verb} ${method.description}`)),
+    ...[
+      ["server", defs.serverSettings],
+      ["client", defs.clientSettings],
+    ].flatMap(([side, schema]) =>
+      fieldPaths(schema).map(({ path, description }) => ({
+        page,
+        kind: `${side} setting`,
+        section: `${side === "server" ? "Server" : "Client"} settings`,
+        name: path,
+        anchor: fieldAnchor(`${side}-setting-`, path),
+        text: description,
+      })),
+    ),
+  ];
 }
 
 /** The page that gathers every package's changelog. */
@@ -312,6 +357,7 @@ export async function generateCatalogue({ root, outDir = join(root, "docs", "gen
   for (const file of readdirSync(outDir)) if (file.endsWith(".md")) rmSync(join(outDir, file));
   const written = [];
   const skipped = [];
+  const entries = [];
   for (const folder of verticalFolders(root)) {
     if (!existsSync(join(root, "packages", folder, "dist", "index.js"))) {
       log(`warning: packages/${folder} has no dist/index.js; build it to document it. Skipped.`);
@@ -320,9 +366,11 @@ export async function generateCatalogue({ root, outDir = join(root, "docs", "gen
     }
     const page = await verticalPage(root, folder);
     writeFileSync(join(outDir, `${folder}.md`), page.text);
+    entries.push(...page.searchEntries);
     written.push({ folder, title: page.title, id: page.extension.id, tools: page.extension.tools.map((tool) => tool.name) });
   }
   writeFileSync(join(outDir, "changelogs.md"), changelogsPage(root));
+  writeFileSync(join(outDir, "search-entries.json"), `${JSON.stringify(entries, null, 2)}\n`);
   return { written, skipped };
 }
 

@@ -1,5 +1,5 @@
 // The docs site in a real browser: headless Debian Chromium driven by playwright-core (no browser download).
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
@@ -7,26 +7,27 @@ import { repoRoot, siteDir, verticalFolders } from "./repo.js";
 import { siteBuild } from "./docs-build.js";
 import { serveSite } from "./site.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const haveChromium = existsSync(CHROMIUM);
+import { launchChromium } from "./chromium.js";
+
 const siteBuilt = siteBuild().ok;
-if (!haveChromium && process.env.CI !== "true") {
-  console.warn(`browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH). With CI=true they fail instead.`);
-}
 const builtVerticals = verticalFolders().filter((folder) => existsSync(join(repoRoot, "packages", folder, "dist", "index.js")));
 const capitalized = (folder: string) => `${folder.charAt(0).toUpperCase()}${folder.slice(1)}`;
 
-describe.skipIf(!haveChromium && process.env.CI !== "true")("docs site in headless Chromium", () => {
+interface SearchEntry {
+  page: string;
+  kind: string;
+  name: string;
+}
+
+describe("docs site in headless Chromium", () => {
   let browser: Browser;
   let site: Awaited<ReturnType<typeof serveSite>>;
   let page: Page;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    expect(haveChromium, `Chromium is required in CI: install the Debian package chromium (${CHROMIUM})`).toBe(true);
     expect(siteBuilt, "the docs site did not build; see the docs tests").toBe(true);
-    const { chromium } = await import("playwright-core");
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
+    browser = await launchChromium();
     site = await serveSite(siteDir);
     page = await browser.newPage();
     page.on("pageerror", (error) => pageErrors.push(error.message));
@@ -62,16 +63,54 @@ describe.skipIf(!haveChromium && process.env.CI !== "true")("docs site in headle
     }
   });
 
-  it("finds a tool by name with the search box", async () => {
+  /** The href of the first result the search box shows for a query. */
+  async function firstResult(query: string): Promise<string> {
+    if (!(await page.locator("#tsd-search-input").isVisible())) await page.click("#tsd-search-trigger");
+    await page.fill("#tsd-search-input", query);
+    // The results list is rebuilt on input; wait until it answers this query.
+    await page.waitForFunction((text) => document.querySelector("#tsd-search-results li a")?.textContent?.includes(text) ?? false, query, { timeout: 15_000 });
+    return (await page.locator("#tsd-search-results li a").first().getAttribute("href"))!;
+  }
+
+  /** The heading (or table row) an anchor points at, with the `##` section it belongs to. */
+  async function target(href: string): Promise<{ tag: string; text: string; section: string } | undefined> {
+    await page.goto(new URL(href, site.url).href);
+    return page.evaluate(() => {
+      const element = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+      if (!element) return undefined;
+      const headings = [...document.querySelectorAll(".col-content h2")];
+      const section = headings.filter((heading) => heading.compareDocumentPosition(element) & Node.DOCUMENT_POSITION_FOLLOWING).at(-1);
+      const row = element.closest("tr");
+      return { tag: row ? "TR" : element.tagName, text: (row ? row.querySelector("td")! : element).textContent!.trim(), section: section?.textContent?.trim() ?? "" };
+    });
+  }
+
+  it("answers every tool name of every vertical with that tool's anchor as the first search result", async () => {
+    const entries = JSON.parse(readFileSync(join(repoRoot, "docs", "generated", "search-entries.json"), "utf8")) as SearchEntry[];
+    const tools = entries.filter((entry) => entry.kind === "tool");
+    expect(new Set(tools.map((tool) => tool.page.replace(/ vertical$/, "").toLowerCase()))).toEqual(new Set(builtVerticals));
     await page.goto(site.url);
-    await page.click("#tsd-search-trigger");
-    await page.fill("#tsd-search-input", "template_lookup_term");
-    const hit = page.locator("#tsd-search-results li a[href$='documents/Template_vertical.html']");
-    await hit.waitFor({ timeout: 15_000 });
-    // Choosing the result opens the page that documents the tool.
-    await hit.click();
-    await page.waitForURL("**/documents/Template_vertical.html");
-    await expect(page.locator("h3", { hasText: "template_lookup_term" }).count()).resolves.toBe(1);
+    const hrefs = new Map<string, string>();
+    for (const tool of tools) hrefs.set(tool.name, await firstResult(tool.name));
+    const wrong: string[] = [];
+    for (const tool of tools) {
+      const href = hrefs.get(tool.name)!;
+      const page = `documents/${tool.page.replace(/ /g, "_")}.html#`;
+      const found = href.includes(page) ? await target(href) : undefined;
+      if (!found || found.tag !== "H3" || found.text !== tool.name || found.section !== "Tools") wrong.push(`${tool.name} → ${href} (${JSON.stringify(found)})`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("opens a resource and a settings field at their own anchors", async () => {
+    await page.goto(site.url);
+    const resource = await firstResult("fhir_metadata");
+    expect(resource).toContain("documents/Healthcare_vertical.html#");
+    await expect(target(resource)).resolves.toEqual({ tag: "H3", text: "fhir_metadata", section: "Resources" });
+    await page.goto(site.url);
+    const setting = await firstResult("approval.modes");
+    expect(setting).toContain("documents/Finance_vertical.html#server-setting-approval.modes");
+    await expect(target(setting)).resolves.toEqual({ tag: "TR", text: "approval.modes", section: "Settings" });
   });
 
   it("answers every internal link and asset with 200 (no 404) while browsing", async () => {
