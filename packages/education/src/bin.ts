@@ -21,7 +21,8 @@ void runServerBin({
     data: { type: "string", valueName: "<dir>", description: "Directory of the durable store (SQLite) and its keys; in memory when omitted. Approvals live in the shared state (--state, --postgres), and so does the audit trail when --data is not given." },
     import: { type: "string", valueName: "<dir>", description: "Import a OneRoster 1.2 CSV bulk folder (manifest.csv and the files it lists) instead of the synthetic school." },
     "oneroster-url": { type: "string", valueName: "<url>", description: "Read rosters and gradebook from a remote OneRoster 1.2 REST provider (credentials from the environment)." },
-    "allow-writes": { type: "string", valueName: "<list>", description: "Comma-separated writes to allow with preview and confirmation: post_score,create_assignment,create_item,record_activity,import_framework." },
+    "allow-writes": { type: "string", valueName: "<list>", description: "Comma-separated writes to allow with preview and confirmation: post_score,create_assignment,create_item,record_activity,import_framework,import_roster." },
+    "import-dir": { type: "string", valueName: "<dir>", description: "Directory whose folders edu_import_roster may read OneRoster CSV bulk exports from (default none)." },
     "case-providers": { type: "string", valueName: "<origins>", description: "Comma-separated CASE 1.1 provider origins edu_import_framework may fetch packages from (default none)." },
     principal: { type: "string", valueName: "<sourcedId>", description: "The user this local server acts for (default t-001, a seeded teacher)." },
     role: { type: "string", valueName: "<role>", description: "That user's role: student, teacher, ta or admin (default teacher)." },
@@ -64,6 +65,7 @@ void runServerBin({
       ...(env.EDU_PSEUDONYM_KEY ? { pseudonymKey: env.EDU_PSEUDONYM_KEY } : {}),
       ...sharedKeys,
       state,
+      ...(string("import-dir") ? { importDir: string("import-dir")! } : {}),
       principal: { id: string("principal") ?? "t-001", scopes: [], roles: [role] },
       ...(string("case-providers") ? { caseProviders: string("case-providers")!.split(",").map((origin) => origin.trim()).filter(Boolean) } : {}),
       settings: {

@@ -13,6 +13,8 @@ export interface EducationServices {
   cursors: CursorCodec;
   /** Origins of CASE 1.1 providers `edu_import_framework` may fetch from (none: URL import is refused). */
   caseProviders?: readonly string[];
+  /** The operator's import directory: `edu_import_roster` reads bulk folders inside it only (none: folder import is refused). */
+  importDir?: string;
 }
 
 /** The binding context of the education extension. */

@@ -18,9 +18,12 @@ import { searchOutcomesTool } from "./tools/search-outcomes.js";
 import { recordActivityTool } from "./tools/record-activity.js";
 import { queryActivityTool } from "./tools/query-activity.js";
 import { importFrameworkTool } from "./tools/import-framework.js";
+import { importRosterTool } from "./tools/import-roster.js";
+import { exportResultsTool } from "./tools/export-results.js";
 import { classResource, learnerRecordResource, lineItemResource, rosterResource, syllabusResource } from "./resources/class-resources.js";
 import { frameworkItemResource, frameworkResource, itemQtiResource, itemResource } from "./resources/content-resources.js";
 import { privacyManifestResource, schemaResource } from "./resources/privacy-resources.js";
+import { gradebookExportResource } from "./resources/gradebook-export-resource.js";
 import { educationPrompts } from "./prompts/prompts.js";
 
 /** The id of the education extension. */
@@ -57,6 +60,8 @@ export const educationExtension = defineExtension({
     scoreResponseTool,
     searchOutcomesTool,
     importFrameworkTool,
+    importRosterTool,
+    exportResultsTool,
     recordActivityTool,
     queryActivityTool,
   ],
@@ -72,6 +77,7 @@ export const educationExtension = defineExtension({
     learnerRecordResource,
     privacyManifestResource,
     schemaResource,
+    gradebookExportResource,
   ],
   prompts: educationPrompts,
   methods: [],

@@ -19,6 +19,7 @@ import {
   type Principal,
   type PrincipalSource,
   type StateStore,
+  type TaskRuntime,
 } from "@mcp-verticals/core";
 import { McpServer } from "@modelcontextprotocol/server";
 import { randomBytes } from "node:crypto";
@@ -68,6 +69,10 @@ export interface EducationRuntimeOptions {
   now?: () => number;
   /** Origins of CASE 1.1 providers `edu_import_framework` may fetch packages from (default none). */
   caseProviders?: readonly string[];
+  /** Directory whose folders `edu_import_roster` may read OneRoster bulk exports from (default none). */
+  importDir?: string;
+  /** Runs the task-capable tools (roster import, gradebook export) as tasks; default: the runtime of `state`. */
+  tasks?: TaskRuntime;
 }
 
 /** Everything one education deployment shares across connections and requests. */
@@ -144,6 +149,7 @@ export function createEducationRuntime(options: EducationRuntimeOptions = {}): E
     lrs,
     cursors: createCursorCodec(`${secret}:cursor`),
     caseProviders: options.caseProviders ?? [],
+    ...(options.importDir ? { importDir: options.importDir } : {}),
   };
   const principal = options.principal ?? DEFAULT_PRINCIPAL;
   return {
@@ -157,7 +163,7 @@ export function createEducationRuntime(options: EducationRuntimeOptions = {}): E
       return verifyAuditTrail({ lines: auditSink.readLines!(), checkpoints: auditCheckpoints.readAll() }, { chainKey: auditKey });
     },
     principal,
-    createServer: () => createEducationServer({ runtime: { services, settings: options.settings ?? {}, audit, principal, ...(options.state ? { state: options.state } : {}) } }),
+    createServer: () => createEducationServer({ runtime: { services, settings: options.settings ?? {}, audit, principal, ...(options.state ? { state: options.state } : {}), ...(options.tasks ? { tasks: options.tasks } : {}) } }),
     close: async () => {
       await trail?.close();
       const closable = auditSink as AuditSink & { close?: () => Promise<void> };
@@ -169,7 +175,7 @@ export function createEducationRuntime(options: EducationRuntimeOptions = {}): E
 
 /** Options for {@link createEducationServer}. */
 export interface EducationServerOptions {
-  runtime: { services: EducationServices; settings: z.input<typeof EducationServerSettings>; audit?: AuditTrail; principal?: PrincipalSource; state?: StateStore };
+  runtime: { services: EducationServices; settings: z.input<typeof EducationServerSettings>; audit?: AuditTrail; principal?: PrincipalSource; state?: StateStore; tasks?: TaskRuntime };
   onError?: (error: unknown, binding: string) => void;
 }
 
@@ -193,6 +199,7 @@ export function createEducationServer(options: EducationServerOptions): McpServe
     ...(options.runtime.audit ? { audit: options.runtime.audit } : {}),
     principal: options.runtime.principal ?? DEFAULT_PRINCIPAL,
     ...(options.runtime.state ? { state: options.runtime.state } : {}),
+    ...(options.runtime.tasks ? { tasks: options.runtime.tasks } : {}),
     ...(options.onError ? { onError: options.onError } : {}),
   });
   return server;

@@ -13,7 +13,7 @@ export const TEST_SECRET = "test-secret-0123456789abcdef0123456789abcdef";
 
 /** Every write allowed with confirmation. */
 export const ALL_WRITES: z.input<typeof EducationServerSettings> = {
-  writes: { mode: "confirm", allow: ["post_score", "create_assignment", "create_item", "record_activity", "import_framework"] },
+  writes: { mode: "confirm", allow: ["post_score", "create_assignment", "create_item", "record_activity", "import_framework", "import_roster"] },
 };
 
 /** Shared state on the test clock, with the operator command registered as the human channel. */

@@ -7,7 +7,7 @@ export const EducationProfile = z.enum(["roster", "coursework", "gradebook", "as
 export const ActingRole = z.enum(["student", "teacher", "ta", "admin", "guardian"]);
 
 /** Writes a deployment can allow. */
-export const AllowedWrite = z.enum(["post_score", "create_assignment", "create_item", "record_activity", "import_framework"]);
+export const AllowedWrite = z.enum(["post_score", "create_assignment", "create_item", "record_activity", "import_framework", "import_roster"]);
 
 /** Who the deployment serves; `under13` turns on the COPPA / GDPR-K rules. */
 export const Audience = z.enum(["under13", "k12", "higher-ed"]);
