@@ -77,7 +77,7 @@ async function applyMigrations(sql: SqlExecutor): Promise<void> {
   let version = current;
   for (const migration of SCHEMA_MIGRATIONS) {
     if (migration.version <= version) continue;
-    await sql.run(migration.sql);
+    for (const statement of migration.statements) await sql.run(statement);
     version = migration.version;
   }
   if (version !== current) {

@@ -80,7 +80,8 @@ export interface SchemaMigration {
   /** The schema version this step brings a database to (the tables above are version 1). */
   readonly version: number;
   readonly why: string;
-  readonly sql: string;
+  /** Single statements, run in order. */
+  readonly statements: readonly string[];
 }
 
 /**
@@ -92,6 +93,14 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
   {
     version: 2,
     why: "account-filtered entry listings read their entry ids from one covering index instead of rescanning the account's postings per entry",
-    sql: "CREATE INDEX IF NOT EXISTS postings_account_entry ON postings (account_id, entry_id, amount_minor)",
+    statements: ["CREATE INDEX IF NOT EXISTS postings_account_entry ON postings (account_id, entry_id, amount_minor)"],
+  },
+  {
+    version: 3,
+    why: "an account's entries page newest first straight off the index, without sorting every entry of the account; it also covers version 2's lookups, so that index goes",
+    statements: [
+      "CREATE INDEX IF NOT EXISTS postings_account_dated ON postings (account_id, date, entry_id, amount_minor, status)",
+      "DROP INDEX IF EXISTS postings_account_entry",
+    ],
   },
 ];

@@ -14,6 +14,7 @@ import type {
   TrialBalanceRow,
 } from "./finance-storage.js";
 import type { SqlDriver, SqlExecutor } from "./sql-driver.js";
+import { accountListingQueries } from "./account-listing-sql.js";
 
 type Row = Record<string, unknown>;
 
@@ -163,7 +164,7 @@ export function createSqlStorage(driver: SqlDriver): FinanceStorage {
     const clauses: string[] = [];
     const params: unknown[] = [];
     if (filter.accountId !== undefined) {
-      // An uncorrelated IN list, read from the postings_account_entry index: a correlated EXISTS
+      // An uncorrelated IN list, read from the postings_account_dated index: a correlated EXISTS
       // made SQLite rescan every posting of the account once per entry (seconds per page at a few
       // thousand postings, with the event loop blocked throughout).
       let sub = "SELECT p.entry_id FROM postings p WHERE p.account_id = ?";
@@ -234,8 +235,12 @@ export function createSqlStorage(driver: SqlDriver): FinanceStorage {
     },
     async listEntries(filter, offset, limit) {
       const { where, params } = entriesWhere(filter);
-      const rows = await driver.all(`SELECT e.* FROM entries e ${where} ORDER BY e.date DESC, e.id DESC LIMIT ? OFFSET ?`, [...params, limit, offset]);
-      const [count] = await driver.all(`SELECT COUNT(*) AS n FROM entries e ${where}`, params);
+      const queries = accountListingQueries(filter, offset, limit) ?? {
+        page: { sql: `SELECT e.* FROM entries e ${where} ORDER BY e.date DESC, e.id DESC LIMIT ? OFFSET ?`, params: [...params, limit, offset] },
+        count: { sql: `SELECT COUNT(*) AS n FROM entries e ${where}`, params },
+      };
+      const rows = await driver.all(queries.page.sql, queries.page.params);
+      const [count] = await driver.all(queries.count.sql, queries.count.params);
       const postings = await loadPostings(driver, rows.map((row) => String(row.id)));
       return { items: rows.map((row) => toEntry(row, postings.get(String(row.id)) ?? [])), total: int(count?.n) };
     },
