@@ -35,6 +35,7 @@ import { createMcpHandler } from "@modelcontextprotocol/server";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import { createBareServer } from "./bare-stdio-server.mjs";
 import { printServing, runServing } from "./serving.mjs";
+import { printTasks, runTasks } from "./tasks.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
@@ -44,7 +45,8 @@ for (const built of ["packages/core/dist/index.js", "packages/template/dist/inde
     process.exit(2);
   }
 }
-const { serveHttp } = await import("../../packages/core/dist/index.js");
+const core = await import("../../packages/core/dist/index.js");
+const { serveHttp } = core;
 const { createTemplateServer, TEMPLATE_EXTENSION_ID } = await import("../../packages/template/dist/index.js");
 const env = (name, fallback) => {
   const value = Number(process.env[name]);
@@ -56,7 +58,7 @@ const CONCURRENCY = env("BENCH_CONCURRENCY", 8);
 const COLD_RUNS = env("BENCH_COLD_RUNS", 10);
 // Calls per round and side (and warm-up calls) per scenario, sized so the whole run stays
 // well under 90 s on 2 cores: the 2026 era builds a fresh server per request, HTTP adds sockets.
-const SIZES = { modern: 250, declared: 250, http: 150, legacy: 1500, serving: 300 };
+const SIZES = { modern: 250, declared: 250, http: 150, legacy: 1500, serving: 300, tasks: 100 };
 const callsFor = (key) => Math.max(20, Math.round(SIZES[key] * SCALE));
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",").map((s) => s.trim())) : undefined;
 const wants = (key) => !ONLY || ONLY.has(key);
@@ -447,6 +449,11 @@ if (wants("serving")) {
   const s = await runServing({ calls: callsFor("serving"), rounds: ROUNDS, concurrency: CONCURRENCY, stats: { sorted, quantile, median, cv } });
   printServing(s, { f, pad, lpad });
   results.serving = s;
+}
+if (wants("tasks")) {
+  const t = await runTasks({ core, calls: callsFor("tasks"), rounds: ROUNDS, stats: { sorted, quantile, median } });
+  printTasks(t, { f, pad, lpad });
+  results.tasks = t;
 }
 if (wants("cold")) {
   try {
