@@ -194,11 +194,20 @@ export async function serveHttp(factory: McpServerFactory, options: ServeHttpOpt
       signal: abort.signal,
     });
     const webResponse = await handler.fetch(webRequest, { ...(authInfo ? { authInfo } : {}), ...(parsedBody === undefined ? {} : { parsedBody }) });
-    response.writeHead(webResponse.status, Object.fromEntries(webResponse.headers));
+    const responseHeaders = Object.fromEntries(webResponse.headers);
     if (!webResponse.body) {
+      response.writeHead(webResponse.status, responseHeaders);
       finished = true;
       return void response.end();
     }
+    if (!(webResponse.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
+      // A complete JSON answer goes out in one write with its length (no chunked encoding).
+      const bytes = Buffer.from(await webResponse.arrayBuffer());
+      response.writeHead(webResponse.status, { ...responseHeaders, "content-length": bytes.byteLength });
+      finished = true;
+      return void response.end(bytes);
+    }
+    response.writeHead(webResponse.status, responseHeaders);
     const reader = webResponse.body.getReader();
     for (;;) {
       const { done, value } = await reader.read();
