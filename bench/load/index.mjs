@@ -59,12 +59,25 @@ const cpuSeconds = (pid) => {
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const fmtMs = (value) => (value < 10 ? value.toFixed(1) : Math.round(value).toString());
 
+// Servers still running if the benchmark itself is stopped go with it, and so do their directories.
+const live = new Set();
+const directories = new Set();
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.once(signal, () => {
+    for (const child of live) child.kill("SIGKILL");
+    for (const dir of directories) rmSync(dir, { recursive: true, force: true });
+    process.exit(130);
+  });
+}
+
 /** Starts the vertical's bin on a free port with everything it keeps in `dir`. */
 async function startServer(name, dir) {
   const bin = join(root, "packages", name, "dist", "bin.js");
   const args = ["--expose-gc", "--require", join(root, "bench", "load", "gc-probe.cjs"), bin, "--http", "0", "--state", join(dir, "state.sqlite"), ...MIXES[name].args(dir)];
   const env = { ...process.env, HOME: dir, XDG_STATE_HOME: join(dir, "state"), XDG_CONFIG_HOME: join(dir, "config"), DATABASE_URL: "" };
   const child = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"], env });
+  live.add(child);
+  child.once("exit", () => live.delete(child));
   let stderr = "";
   const memoryWaiters = [];
   child.stderr.on("data", (chunk) => {
@@ -176,6 +189,7 @@ async function runOnce(clients, plan, run) {
 async function benchVertical(name) {
   const mix = MIXES[name];
   const dir = mkdtempSync(join(tmpdir(), `load-${name}-`));
+  directories.add(dir);
   const server = await startServer(name, dir);
   const pid = server.child.pid;
   const clients = { modern: [], legacy: [] };
