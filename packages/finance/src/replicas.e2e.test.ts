@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { openStateStore, stateAuditSink, verifyAuditChain, type StateStore } from "@mcp-verticals/core";
-import { startReplicas, type ReplicaSet } from "@mcp-verticals/core/testing";
+import { callToolWithRetry as callWithRetry, startReplicas, type ReplicaSet } from "@mcp-verticals/core/testing";
 import { openFinanceStorage } from "./backend/open-storage.js";
 import { FINANCE_AUDIT_LOG } from "./context.js";
 import { FINANCE_EXTENSION_ID } from "./extension.js";
@@ -20,23 +20,6 @@ async function connect(url: string): Promise<Client> {
   );
   await client.connect(new StreamableHTTPClientTransport(new URL(url)));
   return client;
-}
-
-/** Calls a write the way a careful client does: on a dropped request or a write still in progress, retry with the same key. */
-async function callWithRetry(client: Client, name: string, args: Record<string, unknown>): Promise<ToolResult> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const result = (await client.callTool({ name, arguments: args })) as ToolResult;
-      if (result.isError && result.structuredContent?.error?.code === "IDEMPOTENCY_IN_PROGRESS" && attempt < 40) {
-        await new Promise((resolve) => setTimeout(resolve, 250));
-        continue;
-      }
-      return result;
-    } catch (error) {
-      if (attempt >= 40) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
 }
 
 const entry = (key: string, cents: number) => ({

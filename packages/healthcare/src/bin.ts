@@ -38,6 +38,7 @@ void runServerBin({
     patient: { type: "string", valueName: "<id>", description: "Fix the patient context to this patient (stdio principal)." },
     scope: { type: "string", multiple: true, valueName: "<scope>", description: "SMART scope granted to the stdio caller (repeatable; default patient/*.rs)." },
     "connector-tools": { type: "boolean", description: "Also offer the ChatGPT-style connector tools search and fetch." },
+    "idempotency-lease": { type: "string", valueName: "<seconds>", description: "Lease of an in-flight keyed fhir_write (default 120): a retry after a crashed replica resumes the write once it lapses." },
     "audit-file": { type: "string", valueName: "<path>", description: "Append the keyed, checkpointed audit trail to this JSONL file (checkpoints in <path>.checkpoints; verify with `audit verify --file <path>`). Default: the audit:healthcare log of the shared state (`audit verify --log audit:healthcare`)." },
   },
   environment: {
@@ -63,7 +64,8 @@ void runServerBin({
       const auth: RemoteFhirAuth = env.FHIR_CLIENT_ID && env.FHIR_PRIVATE_KEY
         ? { type: "smart-backend", clientId: env.FHIR_CLIENT_ID, privateKey: env.FHIR_PRIVATE_KEY, scope: env.FHIR_SCOPE ?? "system/*.rs", algorithm: env.FHIR_PRIVATE_KEY.includes("EC PRIVATE") ? "ES384" : "RS384" }
         : env.FHIR_BEARER_TOKEN ? { type: "bearer", token: env.FHIR_BEARER_TOKEN } : { type: "none" };
-      fhir = createRemoteFhirBackend({ baseUrl: flags["fhir-url"], auth });
+      // Page handles in the shared state: a cursor from one replica pages on the others.
+      fhir = createRemoteFhirBackend({ baseUrl: flags["fhir-url"], auth, state });
     } else {
       const store = createEmbeddedFhirStore();
       fhir = store;
@@ -75,7 +77,9 @@ void runServerBin({
         closers.push(rest.close);
       }
     }
-    const services = createHealthcareServices({ fhir, secret, state });
+    const lease = flags["idempotency-lease"] === undefined ? undefined : Number(flags["idempotency-lease"]);
+    if (lease !== undefined && (!Number.isInteger(lease) || lease < 1 || lease > 3_600)) throw new CliUsageError("--idempotency-lease expects whole seconds from 1 to 3600.");
+    const services = createHealthcareServices({ fhir, secret, state, ...(lease === undefined ? {} : { idempotencyLeaseMs: lease * 1000 }) });
     const auditKey = createHmac("sha256", secret).update("audit").digest("hex");
     const auditFile = typeof flags["audit-file"] === "string" ? flags["audit-file"] : undefined;
     // Replicas on one state store write one chain; a file is for a single process.

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from "node:crypto";
-import { attachExtension, createCursorCodec, type AuditTrail, type PrincipalSource, type StateStore, type TaskRuntime } from "@mcp-verticals/core";
+import { attachExtension, createCursorCodec, createIdempotency, stateIdempotencyBackend, type AuditTrail, type PrincipalSource, type StateStore, type TaskRuntime } from "@mcp-verticals/core";
 import { McpServer } from "@modelcontextprotocol/server";
 import type { z } from "zod";
 import type { HealthcareServices } from "./context.js";
@@ -21,8 +21,10 @@ export interface HealthcareServicesOptions {
   terminology?: TerminologyService;
   /** Deployment secret (≥ 32 bytes): pseudonyms and cursors derive their keys from it. Default: random per process. */
   secret?: string;
-  /** Shared state: with it, an approval is single-use across every replica sharing the store. */
+  /** Shared state: with it, an approval is single-use and a keyed write runs once across every replica sharing the store. */
   state?: StateStore;
+  /** How long an in-flight keyed write is held without renewal (default 2 minutes): a retry after a crashed replica resumes it once this lapses. */
+  idempotencyLeaseMs?: number;
 }
 
 /**
@@ -52,6 +54,9 @@ export function createHealthcareServices(options: HealthcareServicesOptions = {}
     pseudonyms: createPseudonymRegistry(derive("pseudonyms")),
     cursors: createCursorCodec(derive("cursors")),
     knownNames,
+    idempotency: createIdempotency(
+      options.state ? { backend: stateIdempotencyBackend(options.state, { namespace: "idempotency:healthcare", ...(options.idempotencyLeaseMs ? { leaseMs: options.idempotencyLeaseMs } : {}) }) } : {},
+    ),
   };
 }
 

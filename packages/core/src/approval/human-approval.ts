@@ -314,7 +314,8 @@ export async function requireHumanApproval(context: BindingContext, request: Hum
     let failure: string | undefined;
     if (support.form) {
       try {
-        const answer = await context.request.mcpReq.elicitInput({ mode: "form", message, requestedSchema: APPROVAL_FORM_SCHEMA });
+        // Related to this call, so stateless HTTP sends it on the call's own SSE stream (there is no standalone one).
+        const answer = await context.request.mcpReq.elicitInput({ mode: "form", message, requestedSchema: APPROVAL_FORM_SCHEMA }, { relatedRequestId: context.request.mcpReq.id });
         if (answer.action === "cancel") {
           throw new ExtensionError("APPROVAL_CANCELLED", "the user closed the approval form without deciding; nothing was done. Call again to ask again.");
         }
@@ -327,7 +328,10 @@ export async function requireHumanApproval(context: BindingContext, request: Hum
       }
     } else if (support.url && where.approvalUrl) {
       try {
-        await context.request.mcpReq.elicitInput({ mode: "url", message: `Review and decide approval ${record.id} on the server's approval page.`, url: where.approvalUrl, elicitationId: record.id });
+        await context.request.mcpReq.elicitInput(
+          { mode: "url", message: `Review and decide approval ${record.id} on the server's approval page.`, url: where.approvalUrl, elicitationId: record.id },
+          { relatedRequestId: context.request.mcpReq.id },
+        );
         const current = (await findOpenApproval(state, subject, clock())) ?? record;
         if (current.status !== "pending") return settle(context, state, current, clock());
       } catch {

@@ -6,6 +6,7 @@ import { defineExtension } from "../extension/define.js";
 import { defineTool } from "../extension/bindings.js";
 import { attachExtension } from "./attach.js";
 import { confirmWithUser } from "./confirm-with-user.js";
+import { requireHumanApproval } from "../approval/human-approval.js";
 import { serveHttp, type RunningHttpServer } from "./serve-http.js";
 import { memoryStateStore } from "../state/memory-store.js";
 import { startRoundRobinProxy, type RoundRobinProxy } from "../__fixtures__/round-robin-proxy.js";
@@ -22,7 +23,21 @@ const evacuate = defineTool({
   examples: [{ region: "north" }],
   handler: async ({ region }, context) => ({ region, confirmed: (await confirmWithUser(context, `Evacuate ${region}?`)) === "accepted" }),
 });
-const extension = defineExtension({ ...weatherExtension, tools: [...weatherExtension.tools, evacuate] });
+// A gated write a human approves through core's approval mechanism (form elicitation in the 2025 era).
+const dispatch = defineTool({
+  name: "weather_dispatch",
+  description: "Dispatches a crew once a human approved it.",
+  input: z.object({ region: z.string() }),
+  output: z.object({ region: z.string(), decision: z.string() }),
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+  requiresClientExtension: true,
+  examples: [{ region: "north" }],
+  handler: async ({ region }, context) => ({
+    region,
+    decision: (await requireHumanApproval(context, { binding: "weather_dispatch", args: { region }, preview: { title: "Dispatch a crew?", facts: [`Dispatch to ${region}`] } })).decision,
+  }),
+});
+const extension = defineExtension({ ...weatherExtension, tools: [...weatherExtension.tools, evacuate, dispatch] });
 const createServer = () => {
   const server = new McpServer({ name: "weather", version: "1.0.0" });
   attachExtension(server, extension, { settings: {}, services: { calls: [] } });
@@ -88,6 +103,19 @@ describe("2025-era sessions across replicas behind a round-robin proxy", () => {
     }
     // With three replicas in turn, most answers land on a replica that did not ask.
     expect(routedThroughState).toBeGreaterThan(0);
+  });
+
+  it("asks for a human approval in the client's form on the call's own stream, whichever replica answers", async () => {
+    for (const answer of ["accept", "decline"] as const) {
+      const { client, asked } = await connect(answer);
+      for (let round = 0; round < 3; round++) {
+        const result = await client.callTool({ name: "weather_dispatch", arguments: { region: `${answer}-${round}` } });
+        expect(result.structuredContent).toEqual({ region: `${answer}-${round}`, decision: answer === "accept" ? "approved" : "declined" });
+      }
+      expect(asked).toHaveLength(3);
+      expect(asked.every((message) => message.includes("Dispatch a crew?"))).toBe(true);
+      await client.close();
+    }
   });
 
   it("answers a forged or foreign session id with 404, so the client initializes again", async () => {

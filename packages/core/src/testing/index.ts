@@ -24,3 +24,5 @@ export {
 } from "./postgres-cluster.js";
 export { AUDIT_TAMPERINGS, runAuditVerifyOnTamperings, type AuditVerifyOutcome } from "./audit-tampering.js";
 export { startReplicas, type StartReplicasOptions, type Replica, type ReplicaSet } from "./replicas.js";
+export { startServerProcess, type StartServerProcessOptions, type ServerProcess } from "./server-process.js";
+export { callToolWithRetry, type CallToolWithRetryOptions, type RetriedToolResult } from "./retrying-call.js";

@@ -1,6 +1,7 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { request as httpRequest, createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { startServerProcess } from "./server-process.js";
 
 /**
  * Options for {@link startReplicas}.
@@ -131,35 +132,10 @@ export async function startReplicas(binPath: string, n: number, options: StartRe
 }
 
 async function startReplica(binPath: string, options: StartReplicasOptions): Promise<Replica> {
-  const child = spawn(process.execPath, [binPath, "--http", "0", ...(options.args ?? [])], {
-    stdio: ["ignore", "ignore", "pipe"],
-    env: { ...process.env, ...options.env },
+  const started = await startServerProcess(binPath, ["--http", "0", ...(options.args ?? [])], {
+    ready: /listening on (\S+)/,
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.startTimeoutMs === undefined ? {} : { startTimeoutMs: options.startTimeoutMs }),
   });
-  let stderr = "";
-  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`replica did not start: ${stderr}`)), options.startTimeoutMs ?? 30_000);
-    const check = (): void => {
-      const match = /listening on (\S+)/.exec(stderr);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    };
-    child.stderr!.on("data", check);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`replica exited with ${code}: ${stderr}`));
-    });
-  });
-  return {
-    url,
-    child,
-    stderr: () => stderr,
-    async kill(signal = "SIGTERM") {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      await exited;
-    },
-  };
+  return { url: started.ready, child: started.child, stderr: started.stderr, kill: started.kill };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { CapabilityStatement, Resource } from "@medplum/fhirtypes";
-import { ExtensionError } from "@mcp-verticals/core";
+import { ExtensionError, type StateStore } from "@mcp-verticals/core";
 import type { BackendPage } from "./fhir-backend.js";
 import { capabilityStatementFor } from "./embedded-store.js";
 import { clinicalDateOf, includedReferencesOf, includesOf, PATIENT_COMPARTMENT_TYPES, SEARCH_PARAMETERS, type SearchParams } from "./search-engine.js";
@@ -30,6 +30,9 @@ interface RawPage {
 }
 
 const MAX_HANDLES = 10_000;
+/** How long a page handle kept in shared state stays usable. */
+const SHARED_HANDLE_TTL_MS = 60 * 60_000;
+const HANDLE_NAMESPACE = "healthcare:fhir-pages";
 const MAX_INCLUDED = 200;
 const keyOf = (resource: Resource) => `${resource.resourceType}/${resource.id}`;
 const list = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
@@ -51,19 +54,27 @@ export function fallbackCapabilityStatement(): CapabilityStatement {
   };
 }
 
-/** Creates the paging layer of one remote backend. */
-export function createRemotePaging(options: { base: string; get: Get; limit: number }) {
-  const { base, get, limit } = options;
+/**
+ * Creates the paging layer of one remote backend. Page handles (which hold the server's URLs,
+ * never shown to clients) live in `state` when given, so a cursor cut by one replica pages on
+ * any other; otherwise in this process.
+ */
+export function createRemotePaging(options: { base: string; get: Get; limit: number; state?: StateStore | undefined }) {
+  const { base, get, limit, state } = options;
   const handles = new Map<string, Handle>();
-  const remember = (handle: Handle | undefined): string | undefined => {
+  const remember = async (handle: Handle | undefined): Promise<string | undefined> => {
     if (!handle) return undefined;
     const id = randomUUID();
+    if (state) {
+      await state.put(HANDLE_NAMESPACE, id, handle, { expiresAt: Date.now() + SHARED_HANDLE_TTL_MS });
+      return id;
+    }
     handles.set(id, handle);
     if (handles.size > MAX_HANDLES) handles.delete(handles.keys().next().value!);
     return id;
   };
-  const take = (page: string): Handle => {
-    const handle = handles.get(page);
+  const take = async (page: string): Promise<Handle> => {
+    const handle = state ? (await state.get<Handle>(HANDLE_NAMESPACE, page))?.value : handles.get(page);
     if (!handle) throw new ExtensionError("INVALID_CURSOR", "the cursor has expired; start again from the first page", { field: "cursor" });
     return handle;
   };
@@ -146,8 +157,8 @@ export function createRemotePaging(options: { base: string; get: Get; limit: num
     }
   }
 
-  const toPage = (raw: RawPage): BackendPage => {
-    const next = remember(raw.next);
+  const toPage = async (raw: RawPage): Promise<BackendPage> => {
+    const next = await remember(raw.next);
     return { ...(raw.total !== undefined ? { total: raw.total } : {}), resources: raw.matches, included: raw.included, ...(next ? { next } : {}) };
   };
 
@@ -169,14 +180,14 @@ export function createRemotePaging(options: { base: string; get: Get; limit: num
       if (filter.end && date && date.slice(0, filter.end.length) > filter.end) return false;
       return true;
     });
-    const next = offset + count < selected.length ? remember({ kind: "everything", patientId, filter, offset: offset + count }) : undefined;
+    const next = offset + count < selected.length ? await remember({ kind: "everything", patientId, filter, offset: offset + count }) : undefined;
     return { total: selected.length, resources: selected.slice(offset, offset + count), included: [], ...(next ? { next } : {}) };
   };
 
   return {
     async search(type: string, params: SearchParams, count: number, page: string | undefined): Promise<BackendPage> {
       if (page) {
-        const handle = take(page);
+        const handle = await take(page);
         if (handle.kind === "everything") throw new ExtensionError("INVALID_CURSOR", "the cursor is not valid", { field: "cursor" });
         return toPage(await follow(handle, count));
       }
@@ -188,7 +199,7 @@ export function createRemotePaging(options: { base: string; get: Get; limit: num
 
     async everything(patientId: string, filter: EverythingFilter, count: number, page: string | undefined): Promise<BackendPage> {
       if (page) {
-        const handle = take(page);
+        const handle = await take(page);
         if (handle.kind === "everything") return gatherEverything(handle.patientId, handle.filter, handle.offset, count);
         return toPage(await follow(handle, count));
       }

@@ -1,6 +1,6 @@
 import { createSign, randomUUID, type KeyObject } from "node:crypto";
 import type { CapabilityStatement, Resource } from "@medplum/fhirtypes";
-import { ExtensionError } from "@mcp-verticals/core";
+import { ExtensionError, type StateStore } from "@mcp-verticals/core";
 import type { FhirBackend } from "./fhir-backend.js";
 import { createRemotePaging, fallbackCapabilityStatement } from "./remote-fallbacks.js";
 import type { SearchParams } from "./search-engine.js";
@@ -36,6 +36,8 @@ export interface RemoteFhirOptions {
    * (default 2000); a larger record is refused with `OPERATION_NOT_SUPPORTED`.
    */
   everythingFallbackLimit?: number;
+  /** Shared state for page handles, so cursors stay valid on every replica sharing it (default: this process only). */
+  state?: StateStore;
 }
 
 /**
@@ -125,7 +127,7 @@ export function createRemoteFhirBackend(options: RemoteFhirOptions): FhirBackend
     if (status < 200 || status >= 300) throw new ExtensionError("BACKEND_ERROR", `the FHIR server answered ${status}`);
     return body as Resource;
   };
-  const paging = createRemotePaging({ base, get, limit: options.everythingFallbackLimit ?? 2000 });
+  const paging = createRemotePaging({ base, get, limit: options.everythingFallbackLimit ?? 2000, state: options.state });
 
   return {
     kind: "remote",

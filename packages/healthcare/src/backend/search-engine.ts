@@ -79,6 +79,12 @@ export const SEARCH_PARAMETERS: Record<string, Record<string, ParamDefinition>> 
   Provenance: { target: { kind: "reference", get: (r) => list(r.target) }, patient: { kind: "reference", get: (r) => list(r.target) } },
 };
 
+/** Parameters every resource type has (FHIR R4 `Resource` search parameters beyond `_id`). */
+const COMMON_PARAMETERS: Record<string, ParamDefinition> = {
+  _tag: token((r) => list(r.meta?.tag)),
+  _security: token((r) => list(r.meta?.security)),
+};
+
 /** Reference-typed elements `_include` can follow, per type and search parameter. */
 const INCLUDE_PATHS: Record<string, Record<string, Getter>> = {
   Patient: { "general-practitioner": (r) => list(r.generalPractitioner), organization: (r) => list(r.managingOrganization) },
@@ -250,7 +256,7 @@ export function runSearch(
   for (const [rawName, rawValue] of Object.entries(params)) {
     const [name, modifier] = rawName.split(":", 2) as [string, string | undefined];
     if (RESULT_PARAMETERS.has(name)) continue;
-    const definition = name === "_id" ? "id" : definitions[name];
+    const definition = name === "_id" ? "id" : (definitions[name] ?? COMMON_PARAMETERS[name]);
     if (!definition) throw new ExtensionError("UNSUPPORTED_SEARCH_PARAMETER", `${resourceType} has no search parameter of that name`, { field: `params.${name}` });
     if (modifier !== undefined && !modifierSupported(definition === "id" ? "id" : definition.kind, modifier)) {
       throw new ExtensionError("UNSUPPORTED_SEARCH_PARAMETER", "that modifier is not supported for this search parameter", { field: `params.${name}` });

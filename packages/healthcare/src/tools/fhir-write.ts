@@ -1,4 +1,5 @@
-import type { Provenance, Resource } from "@medplum/fhirtypes";
+import { createHash } from "node:crypto";
+import type { Coding, Provenance, Resource } from "@medplum/fhirtypes";
 import { defineTool, ExtensionError, isExtensionError, requireHumanApproval, type ApprovalPreview } from "@mcp-verticals/core";
 import { z } from "zod";
 import type { HealthcareContext } from "../context.js";
@@ -18,7 +19,15 @@ const Input = z.object({
   resource: FhirResourceJson.describe("The full resource; for update it must carry its id."),
   reason: z.string().min(3).max(300).describe("Why the write is needed, shown (fenced, as the assistant's words) to the human who approves it."),
   dryRun: z.boolean().default(true).describe("Default true: validate and preview only. dryRun false asks a human to approve the exact resource, then writes it."),
+  idempotencyKey: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,255}$/)
+    .optional()
+    .describe("Optional, for dryRun false: a key unique to this write (1-255 of letters, digits, . _ : -). A retry with the same key and arguments, on any replica, returns the first write's result instead of writing again."),
 });
+
+/** The tag system marking a write made under an idempotency key (its code is a digest of caller and key, no PHI). */
+export const WRITE_KEY_TAG_SYSTEM = "urn:mcp-verticals:healthcare:write-key";
 
 /** Longest resource text shown in the approval preview. */
 const PREVIEW_RESOURCE_CHARS = 4000;
@@ -68,6 +77,7 @@ export const fhirWriteTool = defineTool({
     preview: z.string().optional(),
     ref: z.string().optional(),
     provenance: z.string().optional(),
+    idempotentReplayed: z.boolean().optional().describe("With an idempotencyKey: true when this answer replays an earlier write with that key."),
   }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   examples: [
@@ -107,7 +117,7 @@ export const fhirWriteTool = defineTool({
         requireScope(access.scopes, input.resource.resourceType, input.action === "create" ? "c" : "u");
         if (!inPatientContext(resource, access.patient)) throw new ExtensionError("PATIENT_OUT_OF_CONTEXT", "the resource belongs to a patient other than the one in context", { field: "resource" });
       };
-      type Output = { status: "dry-run" | "invalid" | "written"; allowed: boolean; denial?: { code: string; message: string }; issues: typeof grouped; preview?: string; ref?: string; provenance?: string };
+      type Output = { status: "dry-run" | "invalid" | "written"; allowed: boolean; denial?: { code: string; message: string }; issues: typeof grouped; preview?: string; ref?: string; provenance?: string; idempotentReplayed?: boolean };
       if (input.dryRun) {
         let denial: { code: string; message: string } | undefined;
         try {
@@ -128,36 +138,79 @@ export const fhirWriteTool = defineTool({
       }
       check();
       if (hasErrors) throw new ExtensionError("VALIDATION_FAILED", "the resource does not validate; run a dry run to see the issues", { field: "resource" });
-      // The decision lives in the server's approval state, written only through a human channel.
-      const decision = await requireHumanApproval(context, { binding: "fhir_write", args, preview: approvalPreview(context, input.action, resource, reasonShown) });
-      if (decision.decision === "declined") throw new ExtensionError("APPROVAL_DECLINED", "the approver declined the write; nothing was written");
-      const labelled = { ...resource, meta: { ...resource.meta, security: [...(resource.meta?.security ?? []), AI_ASSERTED_LABEL] } } as Resource;
-      const written = input.action === "create" ? await context.services.fhir.create(labelled) : await context.services.fhir.update(labelled);
-      const provenance: Provenance = {
-        resourceType: "Provenance",
-        meta: { security: [AI_ASSERTED_LABEL] },
-        target: [{ reference: `${written.resourceType}/${written.id}` }],
-        recorded: new Date().toISOString(),
-        activity: { coding: [{ system: "http://terminology.hl7.org/CodeSystem/v3-DataOperation", code: input.action === "create" ? "CREATE" : "UPDATE" }] },
-        reason: [{ text: input.reason }],
-        agent: [
-          {
-            type: { coding: [{ system: "http://terminology.hl7.org/CodeSystem/provenance-participant-type", code: "assembler", display: "Assembler" }] },
-            who: { display: "AI assistant via MCP" },
-          },
-          // The human who approved, as the server recorded the decision (never as the model claimed it).
-          { type: { coding: [{ system: "http://terminology.hl7.org/CodeSystem/provenance-participant-type", code: "verifier", display: "Verifier" }] }, who: { display: `approved by ${decision.decidedBy} via ${decision.channel}` } },
-        ],
-      };
-      const storedProvenance = await context.services.fhir.create(provenance);
-      const value: Output = {
+      const key = input.idempotencyKey;
+      const tag: Coding | undefined = key === undefined ? undefined : { system: WRITE_KEY_TAG_SYSTEM, code: writeKeyDigest(context, key) };
+      const write = async ({ resumed }: { resumed: boolean }): Promise<Output> => {
+        // A worker that died mid-write may have written already: finish what it started instead of writing twice.
+        if (resumed && tag) {
+          const earlier = await findTaggedWrite(context, input.action, input.resource.resourceType, tag, resource.id);
+          if (earlier) return earlier;
+        }
+        // The decision lives in the server's approval state, written only through a human channel.
+        const decision = await requireHumanApproval(context, { binding: "fhir_write", args, preview: approvalPreview(context, input.action, resource, reasonShown) });
+        if (decision.decision === "declined") throw new ExtensionError("APPROVAL_DECLINED", "the approver declined the write; nothing was written");
+        const labelled = { ...resource, meta: { ...resource.meta, security: [...(resource.meta?.security ?? []), AI_ASSERTED_LABEL], ...(tag ? { tag: [...(resource.meta?.tag ?? []), tag] } : {}) } } as Resource;
+        const written = input.action === "create" ? await context.services.fhir.create(labelled) : await context.services.fhir.update(labelled);
+        const provenance: Provenance = {
+          resourceType: "Provenance",
+          meta: { security: [AI_ASSERTED_LABEL], ...(tag ? { tag: [tag] } : {}) },
+          target: [{ reference: `${written.resourceType}/${written.id}` }],
+          recorded: new Date().toISOString(),
+          activity: { coding: [{ system: "http://terminology.hl7.org/CodeSystem/v3-DataOperation", code: input.action === "create" ? "CREATE" : "UPDATE" }] },
+          reason: [{ text: input.reason }],
+          agent: [
+            {
+              type: { coding: [{ system: "http://terminology.hl7.org/CodeSystem/provenance-participant-type", code: "assembler", display: "Assembler" }] },
+              who: { display: "AI assistant via MCP" },
+            },
+            // The human who approved, as the server recorded the decision (never as the model claimed it).
+            { type: { coding: [{ system: "http://terminology.hl7.org/CodeSystem/provenance-participant-type", code: "verifier", display: "Verifier" }] }, who: { display: `approved by ${decision.decidedBy} via ${decision.channel}` } },
+          ],
+        };
+        const storedProvenance = await context.services.fhir.create(provenance);
+        return {
           status: "written",
           allowed: true,
           issues: grouped,
           ref: citeOf(context, written.resourceType, written.id!),
           provenance: citeOf(context, "Provenance", storedProvenance.id!),
+        };
       };
-      return { value, count: 1 };
+      if (key === undefined) return { value: await write({ resumed: false }), count: 1 };
+      const run = await context.services.idempotency.run({ scope: `fhir_write:${context.principal?.id ?? ""}`, key, args }, write);
+      return { value: { ...run.result, idempotentReplayed: run.replayed }, count: run.replayed ? 0 : 1 };
     }),
 });
 
+/** The tag code of a keyed write: the same for a caller and key on every replica, meaningless to anyone else. */
+function writeKeyDigest(context: HealthcareContext, key: string): string {
+  return createHash("sha256").update(`${context.principal?.id ?? ""}\u0000${key}`).digest("hex").slice(0, 32);
+}
+
+/** The resource (and its Provenance) an earlier attempt with this key wrote, if it got that far. */
+async function findTaggedWrite(context: HealthcareContext, action: "create" | "update", resourceType: string, tag: Coding, id: string | undefined) {
+  const token = `${tag.system}|${tag.code}`;
+  const found = await context.services.fhir.search(resourceType, { _tag: token, ...(id ? { _id: id } : {}) }, { count: 1 });
+  const written = found.resources[0];
+  if (!written?.id) return undefined;
+  const reference = `${written.resourceType}/${written.id}`;
+  const provenances = await context.services.fhir.search("Provenance", { target: reference, _tag: token }, { count: 1 });
+  // The attempt died between the write and its Provenance: record it now; only an approved attempt writes.
+  const provenance =
+    provenances.resources[0] ??
+    (await context.services.fhir.create({
+      resourceType: "Provenance",
+      meta: { security: [AI_ASSERTED_LABEL], tag: [tag] },
+      target: [{ reference }],
+      recorded: new Date().toISOString(),
+      activity: { coding: [{ system: "http://terminology.hl7.org/CodeSystem/v3-DataOperation", code: action === "create" ? "CREATE" : "UPDATE" }] },
+      agent: [{ type: { coding: [{ system: "http://terminology.hl7.org/CodeSystem/provenance-participant-type", code: "verifier", display: "Verifier" }] }, who: { display: "approved by a human; the write was completed after a server restart" } }],
+    } as Provenance));
+  return {
+    status: "written" as const,
+    allowed: true,
+    issues: [],
+    ref: citeOf(context, written.resourceType, written.id),
+    provenance: citeOf(context, "Provenance", provenance.id!),
+  };
+}
