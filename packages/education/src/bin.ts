@@ -56,7 +56,10 @@ void runServerBin({
     const sharedKeys = string("data")
       ? {}
       : { secret: await hex("education"), ...(env.EDU_PSEUDONYM_KEY ? {} : { pseudonymKey: await hex("education-pseudonyms") }) };
+    // The shared-state URL also holds the education records, so replicas serve one school.
+    const postgresUrl = string("postgres") ?? (env.DATABASE_URL || undefined);
     const runtime = createEducationRuntime({
+      ...(postgresUrl ? { postgresUrl } : {}),
       ...(string("data") ? { dataDir: string("data")! } : {}),
       // The chain key stays out of the trail and the state: the environment or a key file (the same on every replica).
       auditKey: loadAuditKey({ env, file: defaultAuditKeyFile("mcp-education", env), create: true }).key,

@@ -112,7 +112,8 @@ export {
 } from "./server.js";
 export type { EducationContext, EducationServices } from "./context.js";
 export type { RosterBackend } from "./backend/roster-backend.js";
-export { EducationStore, type OneRosterKind, type OneRosterRecordColumns, type StoredItem, type StoredStatement, type StoredXapiDocument } from "./backend/store.js";
+export { EducationStore, type EducationRecords, type OneRosterKind, type OneRosterRecordColumns, type StoredItem, type StoredStatement, type StoredXapiDocument } from "./backend/store.js";
+export { PostgresEducationStore } from "./backend/postgres-store.js";
 export { PrivacyGateway, type Actor, type PrivacyGatewayOptions } from "./backend/gateway.js";
 export { generateSchool, loadSchool, loadContent, seedIfEmpty, SEED_AS_OF, SEED_FIRST_TEACHER, SEED_SMALL_CLASS, type SchoolOptions, type SyntheticSchool } from "./backend/seed.js";
 export { seededFramework, seededItems, seededUuid, cfItemId, SEEDED_FRAMEWORK_ID } from "./backend/seed-content.js";

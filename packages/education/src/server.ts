@@ -29,7 +29,8 @@ import type { z } from "zod";
 import { PrivacyGateway } from "./backend/gateway.js";
 import type { RosterBackend } from "./backend/roster-backend.js";
 import { SEED_FIRST_TEACHER, seedIfEmpty, type SchoolOptions } from "./backend/seed.js";
-import { EducationStore } from "./backend/store.js";
+import { PostgresEducationStore } from "./backend/postgres-store.js";
+import { EducationStore, type EducationRecords } from "./backend/store.js";
 import type { EducationServices } from "./context.js";
 import { educationExtension } from "./extension.js";
 import { EducationServerSettings } from "./schemas/settings.js";
@@ -41,6 +42,12 @@ export interface EducationRuntimeOptions {
   settings?: z.input<typeof EducationServerSettings>;
   /** Directory of the durable store, keys and audit trail; in memory when omitted. */
   dataDir?: string;
+  /**
+   * PostgreSQL URL holding the education records (roster, gradebook, items, standards,
+   * statements, documents, consents, pseudonym keys) so several replicas share them; without
+   * it they live in `<dataDir>/education.sqlite`, or in memory.
+   */
+  postgresUrl?: string;
   /** A remote OneRoster provider for rostering and gradebook (default: the embedded store). */
   roster?: RosterBackend;
   /** Seed an empty store with the synthetic school (default true; false leaves it empty). */
@@ -77,7 +84,7 @@ export interface EducationRuntimeOptions {
 
 /** Everything one education deployment shares across connections and requests. */
 export interface EducationRuntime {
-  readonly store: EducationStore;
+  readonly store: EducationRecords;
   readonly services: EducationServices;
   readonly settings: EducationServerSettings;
   readonly audit: AuditTrail;
@@ -123,10 +130,12 @@ function loadKeys(dataDir: string | undefined): { pseudonymKey: string; secret: 
  */
 export function createEducationRuntime(options: EducationRuntimeOptions = {}): EducationRuntime {
   const settings = EducationServerSettings.parse(options.settings ?? {});
-  const keys = loadKeys(options.dataDir);
+  const postgres = options.postgresUrl ? new PostgresEducationStore(options.postgresUrl) : undefined;
+  // Replicas on one database share one pseudonym key and secret: the first to start sets them.
+  const keys = postgres ? { pseudonymKey: postgres.claimMeta("pseudonym-key", randomBytes(32).toString("hex")), secret: postgres.claimMeta("secret", randomBytes(32).toString("hex")) } : loadKeys(options.dataDir);
   const pseudonymKey = options.pseudonymKey ?? keys.pseudonymKey;
   const secret = options.secret ?? keys.secret;
-  const store = new EducationStore(options.dataDir ? join(options.dataDir, "education.sqlite") : ":memory:");
+  const store: EducationRecords = postgres ?? new EducationStore(options.dataDir ? join(options.dataDir, "education.sqlite") : ":memory:");
   if (options.seed !== false) seedIfEmpty(store, options.seed ?? {});
   const now = options.now ?? Date.now;
   const gateway = new PrivacyGateway({ roster: options.roster ?? store, store, pseudonymKey, now });

@@ -3,7 +3,7 @@ import type { ActingRole } from "../schemas/settings.js";
 import { LineItemExtras, type OrClass, type OrEnrollment, type OrLineItem, type OrResult } from "../schemas/oneroster.js";
 import type { ClassView, ResultView, RosterEntry, WorkItem, WorkStatus } from "../schemas/views.js";
 import type { RosterBackend } from "./roster-backend.js";
-import type { EducationStore } from "./store.js";
+import type { EducationRecords } from "./store.js";
 
 /** The caller as the gateway resolved it from authentication. */
 export interface Actor {
@@ -17,7 +17,7 @@ export interface Actor {
 export interface PrivacyGatewayOptions {
   roster: RosterBackend;
   /** Local store for items, CASE frameworks, xAPI statements and consents. */
-  store: EducationStore;
+  store: EducationRecords;
   /** HMAC key (≥ 32 bytes) for pseudonyms: keep it stable or pseudonyms change. */
   pseudonymKey: string;
   now?: () => number;
@@ -33,7 +33,7 @@ const ROLE_OF_ONEROSTER: Record<string, ActingRole> = { student: "student", teac
  */
 export class PrivacyGateway {
   readonly roster: RosterBackend;
-  readonly store: EducationStore;
+  readonly store: EducationRecords;
   readonly now: () => number;
   private readonly key: string;
 

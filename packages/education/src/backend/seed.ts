@@ -2,7 +2,7 @@ import { createSeededRandom } from "@mcp-verticals/core";
 import type { OrAcademicSession, OrCategory, OrClass, OrCourse, OrEnrollment, OrLineItem, OrOrg, OrResult, OrUser } from "../schemas/oneroster.js";
 import type { LineItemExtras } from "../schemas/oneroster.js";
 import { cfItemId, seededFramework, seededItems } from "./seed-content.js";
-import type { EducationStore } from "./store.js";
+import type { EducationRecords } from "./store.js";
 
 /** A whole synthetic school as OneRoster 1.2 records. */
 export interface SyntheticSchool {
@@ -277,7 +277,7 @@ export function generateSchool(options: SchoolOptions = {}): SyntheticSchool {
 }
 
 /** Loads a school (and, unless `content: false`, the seeded item bank and CASE framework) into a store in one transaction. */
-export function loadSchool(store: EducationStore, school: SyntheticSchool, options: { content?: boolean } = {}): void {
+export function loadSchool(store: EducationRecords, school: SyntheticSchool, options: { content?: boolean } = {}): void {
   store.transaction(() => {
     store.putRecords("orgs", school.orgs);
     store.putRecords("academicSessions", school.academicSessions);
@@ -293,7 +293,7 @@ export function loadSchool(store: EducationStore, school: SyntheticSchool, optio
 }
 
 /** Loads the seeded QTI item bank, the CASE framework and the seeded consents. */
-export function loadContent(store: EducationStore): void {
+export function loadContent(store: EducationRecords): void {
   store.transaction(() => {
     for (const item of seededItems(SEED_FIRST_TEACHER)) store.putItem(item);
     store.putCasePackage(seededFramework());
@@ -303,7 +303,7 @@ export function loadContent(store: EducationStore): void {
 }
 
 /** Seeds an empty store with the synthetic school once; a store that was seeded before is left as it is. */
-export function seedIfEmpty(store: EducationStore, options: SchoolOptions = {}): boolean {
+export function seedIfEmpty(store: EducationRecords, options: SchoolOptions = {}): boolean {
   if (store.getMeta("seeded") !== undefined) return false;
   loadSchool(store, generateSchool(options));
   store.setMeta("seeded", new Date().toISOString());

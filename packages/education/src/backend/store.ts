@@ -84,6 +84,18 @@ const RECORD_KINDS: ReadonlySet<string> = new Set(["orgs", "academicSessions", "
 const BULK_ROWS = 128;
 
 /**
+ * Everything the education records offer, whichever engine keeps them: the embedded SQLite
+ * {@link EducationStore} or the PostgreSQL engine that replicas share.
+ *
+ * @example
+ * ```ts
+ * const store: EducationRecords = process.env.DATABASE_URL ? new PostgresEducationStore(process.env.DATABASE_URL) : new EducationStore(":memory:");
+ * ```
+ * @category Backend
+ */
+export type EducationRecords = { [K in keyof EducationStore]: EducationStore[K] };
+
+/**
  * The embedded durable store: one SQLite file (WAL, `synchronous=FULL`) holding the
  * OneRoster records, the QTI item bank, CASE packages, xAPI statements and consents.
  * Writes survive a restart. `":memory:"` gives a throwaway store for tests.

@@ -1,6 +1,6 @@
 import { ExtensionError } from "@mcp-verticals/core";
 import { readFile } from "node:fs/promises";
-import type { EducationStore } from "../backend/store.js";
+import type { EducationRecords } from "../backend/store.js";
 import { CfPackage } from "../schemas/case.js";
 
 /** Largest CASE package accepted, in bytes. */
@@ -154,7 +154,7 @@ export interface CaseImportReport {
  * ```
  * @category CASE
  */
-export function importCasePackage(store: EducationStore, pkg: CfPackage): CaseImportReport {
+export function importCasePackage(store: EducationRecords, pkg: CfPackage): CaseImportReport {
   const replaced = store.listCasePackages().some((existing) => existing.CFDocument.identifier === pkg.CFDocument.identifier);
   store.putCasePackage(pkg);
   const d = pkg.CFDefinitions;

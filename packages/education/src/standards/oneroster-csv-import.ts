@@ -1,4 +1,4 @@
-import type { EducationStore, OneRosterKind } from "../backend/store.js";
+import type { EducationRecords, OneRosterKind } from "../backend/store.js";
 import { OneRosterCsvCheck, type CsvFileCount, type CsvProblem, type OneRosterCsvFiles } from "./oneroster-csv-check.js";
 
 export { MAX_CSV_PROBLEMS, OneRosterCsvCheck, type CsvFileCount, type CsvProblem, type OneRosterCsvFiles } from "./oneroster-csv-check.js";
@@ -32,7 +32,7 @@ const SLICE_ROWS = 4096;
  * listed file, an unsupported version, malformed CSV or a malformed header.
  * @category OneRoster
  */
-export function importOneRosterCsvFiles(files: OneRosterCsvFiles, store: EducationStore): CsvImportReport {
+export function importOneRosterCsvFiles(files: OneRosterCsvFiles, store: EducationRecords): CsvImportReport {
   const check = OneRosterCsvCheck.open(files);
   check.step(Number.MAX_SAFE_INTEGER);
   store.putRecordColumns(check.batches());

@@ -2,7 +2,7 @@ import { ExtensionError } from "@mcp-verticals/core";
 import { parse } from "csv-parse/sync";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { EducationStore, OneRosterKind } from "../backend/store.js";
+import type { EducationRecords, OneRosterKind } from "../backend/store.js";
 import { CSV_FILES } from "./oneroster-csv-columns.js";
 import { importOneRosterCsvFiles, type CsvImportReport } from "./oneroster-csv-import.js";
 
@@ -156,7 +156,7 @@ export function rowsToRecords(kind: OneRosterKind, rows: Row[], roles?: Map<stri
  * @throws ExtensionError `CSV_INVALID` naming the file for missing or malformed files.
  * @category OneRoster
  */
-export async function importOneRosterCsv(folder: string, store: EducationStore): Promise<CsvImportReport> {
+export async function importOneRosterCsv(folder: string, store: EducationRecords): Promise<CsvImportReport> {
   const read = async (file: string): Promise<string | undefined> => {
     let text: string;
     try {

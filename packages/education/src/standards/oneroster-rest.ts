@@ -3,7 +3,7 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { RosterBackend } from "../backend/roster-backend.js";
-import type { EducationStore, OneRosterKind } from "../backend/store.js";
+import type { EducationRecords, OneRosterKind } from "../backend/store.js";
 import { OrLineItem, OrResult, type OrAcademicSession, type OrCategory, type OrClass, type OrCourse, type OrEnrollment, type OrOrg, type OrUser } from "../schemas/oneroster.js";
 import { fromOneRosterWire, ONEROSTER_SERVICE_PATHS, SERVICE_OF_KIND, SINGULAR_OF_KIND, toOneRosterWire } from "./oneroster-wire.js";
 
@@ -67,7 +67,7 @@ const sha = (value: string) => createHash("sha256").update(value).digest();
  * const provider = await serveOneRosterRest(store, { clientId: "sis", clientSecret: "a-long-secret" });
  * ```
  */
-export async function serveOneRosterRest(store: EducationStore, options: OneRosterRestServerOptions): Promise<RunningOneRosterServer> {
+export async function serveOneRosterRest(store: EducationRecords, options: OneRosterRestServerOptions): Promise<RunningOneRosterServer> {
   const tokens = new Map<string, { expires: number; scopes: string[] }>();
   let origin = "";
   const granted = options.scopes ?? Object.values(ONEROSTER_SCOPES);

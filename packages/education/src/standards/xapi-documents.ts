@@ -1,7 +1,7 @@
 import { ExtensionError } from "@mcp-verticals/core";
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import type { EducationStore, StoredXapiDocument } from "../backend/store.js";
+import type { EducationRecords, StoredXapiDocument } from "../backend/store.js";
 import { XapiActor } from "../schemas/xapi.js";
 import { isXapiTimestamp } from "../schemas/xapi-formats.js";
 import { agentKey } from "./xapi-agent.js";
@@ -95,7 +95,7 @@ export function xapiDocumentAddress(kind: XapiDocumentKind, params: URLSearchPar
  */
 export class XapiDocuments {
   constructor(
-    readonly store: EducationStore,
+    readonly store: EducationRecords,
     private readonly now: () => number = Date.now,
   ) {}
 

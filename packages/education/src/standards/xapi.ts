@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
 import { XAPI_VOIDED_VERB, XapiActor, XapiStatement } from "../schemas/xapi.js";
-import type { EducationStore, StoredStatement } from "../backend/store.js";
+import type { EducationRecords, StoredStatement } from "../backend/store.js";
 import { agentKey } from "./xapi-agent.js";
 import { XAPI_DOCUMENT_PATHS, XapiDocuments, xapiDocumentAddress } from "./xapi-documents.js";
 
@@ -74,7 +74,7 @@ export const XAPI_SERVER_AUTHORITY = { objectType: "Agent", account: { homePage:
  */
 export class XapiLrs {
   constructor(
-    readonly store: EducationStore,
+    readonly store: EducationRecords,
     private readonly options: { retentionDays: number; now?: () => number },
   ) {}
 
