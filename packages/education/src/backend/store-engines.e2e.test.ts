@@ -1,5 +1,6 @@
 import { startPostgresCluster, type PostgresTestCluster } from "@mcp-verticals/core/testing";
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { educationStoreContract } from "../__fixtures__/store-contract.js";
 import { ALL_WRITES, approvedCall, call, declaringClient, testState } from "../__fixtures__/harness.js";
@@ -65,7 +66,8 @@ describe("education records on PostgreSQL", () => {
   it("two runtimes on one database serve one school: shared pseudonym key, a score written on one read on the other", async () => {
     const url = await cluster.createDatabase("runtimes");
     const state = testState();
-    const options = { postgresUrl: url, state, settings: ALL_WRITES, principal: () => DEFAULT_PRINCIPAL, now: () => Date.parse("2026-11-24T12:00:00Z"), seed: { students: 40 } };
+    // Replicas share the state and the audit chain key, as the bin's replicas do.
+    const options = { postgresUrl: url, state, auditKey: randomBytes(32), settings: ALL_WRITES, principal: () => DEFAULT_PRINCIPAL, now: () => Date.parse("2026-11-24T12:00:00Z"), seed: { students: 40 } };
     const first = createEducationRuntime(options);
     const second = createEducationRuntime(options);
     const [a, b] = [await declaringClient(first), await declaringClient(second)];
