@@ -232,8 +232,18 @@ export async function verticalPage(root, folder) {
     "",
   );
   if (bins.length) {
-    out.push("Run the reference server over stdio, or over stateless HTTP on 127.0.0.1:", "", "```sh");
-    out.push(`npx -p ${manifest.name} ${bins[0]}`, `npx -p ${manifest.name} ${bins[0]} --http 3000`, "```", "");
+    out.push("## Quickstart", "");
+    out.push("**From a clone** (Node ≥ 20.19 and npm; `npm run demo` installs pnpm and the dependencies and builds everything once):", "", "```sh");
+    out.push("git clone https://github.com/mcp-verticals/mcp-verticals.git && cd mcp-verticals", "npm run demo");
+    out.push(`npm run serve -- ${folder}                # stdio, for Claude Desktop, MCP Inspector and other hosts`);
+    out.push(`npm run serve -- ${folder} --http 3000    # stateless Streamable HTTP on http://127.0.0.1:3000/mcp`, "```", "");
+    if (manifest.private) {
+      out.push(`**From npm:** not available. ${code(manifest.name)} is private and never published; run it from a clone.`, "");
+    } else {
+      out.push("**From npm** (once the package is released; the same flags):", "", "```sh");
+      out.push(`npx -y -p ${manifest.name} ${bins[0]}`, `npx -y -p ${manifest.name} ${bins[0]} --http 3000`, "```", "");
+    }
+    out.push(`Every flag: \`npm run serve -- ${folder} --help\` (from a clone) or \`${bins[0]} --help\`.`, "");
   }
 
   out.push("## Settings", "");

@@ -53,6 +53,12 @@ describe("docs site build", () => {
       };
       const extension = findExtension(await import(join(repoRoot, "packages", folder, "dist", "index.js")));
       expect(page).toContain(extension.id);
+      // A quickstart from a clone, and from npm for published packages, each labelled.
+      expect(page).toContain(`**From a clone**`);
+      expect(page).toContain(`npm run serve -- ${folder} --http 3000`);
+      const manifest = JSON.parse(readFileSync(join(repoRoot, "packages", folder, "package.json"), "utf8"));
+      if (manifest.private) expect(page).toContain("**From npm:** not available.");
+      else expect(page).toContain(`npx -y -p ${manifest.name} `);
       for (const tool of extension.tools) expect(page).toContain(`### ${tool.name}`);
       for (const resource of extension.resources) expect(page).toContain(resource.uri);
       for (const prompt of extension.prompts) expect(page).toContain(`### ${prompt.name}`);
