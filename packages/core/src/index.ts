@@ -9,6 +9,7 @@
 
 // Errors
 export { ExtensionError, isExtensionError } from "./errors.js";
+export { TOOL_ERROR_META_KEY, toolErrorResult, toolErrorOf, extensionErrorOf, type ToolErrorPayload } from "./tool-error.js";
 
 // Defining an extension
 export { VENDOR_PREFIX, verticalExtensionId, extensionIdProblem, assertExtensionId } from "./extension/id.js";

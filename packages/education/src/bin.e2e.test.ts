@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { toolErrorOf } from "@mcp-verticals/core";
 import { generateSchool } from "./backend/seed.js";
 import { educationClient } from "./client.js";
 import { writeOneRosterCsv } from "./standards/oneroster-csv.js";
@@ -153,7 +154,7 @@ describe("mcp-education over HTTP (spawned bin, --http 0)", () => {
         expect(summary.cells.length).toBeGreaterThan(0);
         const bad = await client.callTool({ name: "edu_get_work", arguments: { lineItemSourcedId: "li-none" } });
         expect(bad.isError).toBe(true);
-        expect(structured(bad).error).toMatchObject({ code: "WORK_NOT_FOUND", field: "lineItemSourcedId" });
+        expect(toolErrorOf(bad as never)).toMatchObject({ code: "WORK_NOT_FOUND", field: "lineItemSourcedId" });
         const manifest = await client.readResource({ uri: "edu://privacy/manifest" });
         expect((manifest.contents[0] as { text: string }).text).toContain("fieldsNeverExposed");
         const whoami = structured(await client.callTool({ name: "edu_whoami", arguments: {} })).whoami;

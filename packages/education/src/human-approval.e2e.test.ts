@@ -6,14 +6,15 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { ElicitRequestSchema, ListToolsResultSchema } from "@modelcontextprotocol/sdk/types.js";
+import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { toolErrorOf } from "@mcp-verticals/core";
 
 /** A gradebook write a human approves, with a plain SDK v1 client (2025 era, no extension) against the spawned server. */
 const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "education-approval-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
-type Result = { isError?: boolean; structuredContent?: any };
+type Result = { isError?: boolean; structuredContent?: any; _meta?: any };
 
 async function connect(elicitation?: () => "accept" | "decline") {
   const state = join(dir, `state-${++files}.sqlite`);
@@ -27,12 +28,6 @@ async function connect(elicitation?: () => "accept" | "decline") {
   const stored = async () => (await call("edu_list_results", { lineItemSourcedId: "li-alg1-a-5", studentSourcedId: learner })).structuredContent.results;
   return { client, state, call, score, stored };
 }
-
-/**
- * tools/list without the SDK v1 client caching output validators: v1's callTool validates the
- * structuredContent of error results too, which core's typed errors do not match.
- */
-const listTools = (client: Client) => client.request({ method: "tools/list", params: {} }, ListToolsResultSchema);
 
 function stringsIn(value: unknown, into = new Set<string>()): Set<string> {
   if (typeof value === "string") {
@@ -48,7 +43,7 @@ describe("edu_post_score approved by a human, with a plain SDK v1 client over st
     let answer: "accept" | "decline" = "decline";
     const { client, score, stored } = await connect(() => answer);
     try {
-      expect((await score(6)).structuredContent.error.code).toBe("APPROVAL_DECLINED");
+      expect(toolErrorOf(await score(6))?.code).toBe("APPROVAL_DECLINED");
       expect(await stored()).toEqual([]);
       answer = "accept";
       expect((await score(7)).structuredContent).toMatchObject({ status: "written", approvedThrough: "elicitation", result: { score: 7 } });
@@ -62,9 +57,9 @@ describe("edu_post_score approved by a human, with a plain SDK v1 client over st
     const { client, state, score, stored } = await connect();
     try {
       const pending = await score(9);
-      expect(pending.structuredContent.error.code).toBe("APPROVAL_PENDING");
-      const approvalId = pending.structuredContent.error.data.approvalId as string;
-      const received = stringsIn([pending, await listTools(client), await client.listResources()]);
+      expect(toolErrorOf(pending)?.code).toBe("APPROVAL_PENDING");
+      const approvalId = toolErrorOf(pending)!.data!.approvalId as string;
+      const received = stringsIn([pending, await client.listTools(), await client.listResources()]);
       expect(received.has(approvalId)).toBe(true);
       for (const text of [...received].slice(0, 80)) {
         const value = text.slice(0, 2000);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { toolErrorOf } from "@mcp-verticals/core";
 import { buildQtiItemXml } from "./standards/qti.js";
 import { ALL_WRITES, call, callError, declaringClient, TEST_NOW, testRuntime } from "./__fixtures__/harness.js";
 
@@ -20,8 +21,8 @@ async function oracle(client: Client, itemId: string): Promise<{ key?: string; c
   let calls = 0;
   for (const guess of ["A", "B", "C", "D"]) {
     calls++;
-    const result = (await client.callTool({ name: "edu_score_response", arguments: { itemId, response: { RESPONSE: guess } } })) as { isError?: boolean; structuredContent?: any };
-    if (result.isError) codes.push(result.structuredContent.error.code);
+    const result = (await client.callTool({ name: "edu_score_response", arguments: { itemId, response: { RESPONSE: guess } } })) as { isError?: boolean; structuredContent?: any; _meta?: unknown };
+    if (result.isError) codes.push(toolErrorOf(result)?.code ?? "UNSTRUCTURED");
     else if (result.structuredContent.correct === true) return { key: guess, calls, codes };
   }
   return { calls, codes };

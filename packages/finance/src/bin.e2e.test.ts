@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { toolErrorOf } from "@mcp-verticals/core";
 import { runConformance } from "@mcp-verticals/core/testing";
 import { createFinanceRuntime } from "./server.js";
 import { financeExtension, FINANCE_EXTENSION_ID } from "./extension.js";
@@ -30,7 +31,7 @@ async function exercise(c: Client) {
   const next = (await c.callTool({ name: "finance_list_accounts", arguments: { limit: 3, cursor: accounts.structuredContent.nextCursor } })) as { structuredContent: any };
   expect(next.structuredContent.accounts[0].id).not.toBe(accounts.structuredContent.accounts[0].id);
   const forged = (await c.callTool({ name: "finance_list_accounts", arguments: { cursor: "forged" } })) as { structuredContent: any; isError?: boolean };
-  expect(forged.structuredContent.error.code).toBe("INVALID_CURSOR");
+  expect(toolErrorOf(forged)!.code).toBe("INVALID_CURSOR");
   const tb = (await c.callTool({ name: "finance_trial_balance", arguments: {} })) as { structuredContent: any };
   expect(tb.structuredContent.totals.map((t: { balanced: boolean }) => t.balanced)).toEqual([true, true]);
 }
@@ -157,8 +158,8 @@ describe("conformance and fuzzing", () => {
             ],
           },
         })) as { isError?: boolean; structuredContent?: any };
-        if (result.isError) codes.add(result.structuredContent.error.code);
-        expect(result.structuredContent?.error?.code).not.toBe("INTERNAL_ERROR");
+        if (result.isError) codes.add(toolErrorOf(result)!.code);
+        expect(toolErrorOf(result)?.code).not.toBe("INTERNAL_ERROR");
       }
       expect(codes.size).toBeGreaterThan(1);
       const tb = (await connection.client.callTool({ name: "finance_trial_balance", arguments: {} })) as { structuredContent: any };

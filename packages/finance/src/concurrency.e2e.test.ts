@@ -1,7 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
-import { openStateStore, stateAuditSink, verifyAuditChain } from "@mcp-verticals/core";
+import { openStateStore, stateAuditSink, toolErrorOf, verifyAuditChain } from "@mcp-verticals/core";
 import { openFinanceStorage } from "./backend/open-storage.js";
 import { FINANCE_AUDIT_LOG } from "./context.js";
 import { FINANCE_EXTENSION_ID } from "./extension.js";
@@ -55,7 +55,7 @@ describe.runIf(postgresAvailable())("concurrency on PostgreSQL with several serv
       }),
     );
     const results = (await Promise.all(calls)) as Array<{ isError?: boolean; structuredContent: any }>;
-    const errors = results.filter((result) => result.isError).map((result) => result.structuredContent.error.code);
+    const errors = results.filter((result) => result.isError).map((result) => toolErrorOf(result)!.code);
     expect(errors).toEqual([]);
     const transactionIds = new Set(results.map((result) => result.structuredContent.payment.transactionId));
     expect(transactionIds.size).toBe(1);

@@ -7,7 +7,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { ElicitRequestSchema, ListToolsResultSchema } from "@modelcontextprotocol/sdk/types.js";
+import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { toolErrorOf } from "@mcp-verticals/core";
 
 /**
  * Human approval of payments with the clients people use today: an SDK v1 client (2025 era,
@@ -22,7 +23,7 @@ const stateFile = () => join(dir, `state-${++files}.sqlite`);
 let keys = 0;
 const key = () => `v1-approval-${++keys}-${process.pid}`;
 
-type ToolResult = { isError?: boolean; content?: unknown; structuredContent?: any };
+type ToolResult = { isError?: boolean; content?: unknown; structuredContent?: any; _meta?: unknown };
 
 function v1Client(elicitation?: () => "accept" | "decline") {
   const client = new Client({ name: "sdk-v1-host", version: "1.0.0" }, { capabilities: elicitation ? { elicitation: {} } : {} });
@@ -52,11 +53,6 @@ async function paymentStatus(client: Client, paymentId: string): Promise<string>
 }
 
 /** Every string a client could hand back: JSON string leaves, and the words inside them. */
-/**
- * tools/list without the SDK v1 client caching output validators: v1's callTool validates the
- * structuredContent of error results too, which core's typed errors do not match.
- */
-const listTools = (client: Client) => client.request({ method: "tools/list", params: {} }, ListToolsResultSchema);
 
 function stringsIn(value: unknown, into = new Set<string>()): Set<string> {
   if (typeof value === "string") {
@@ -84,7 +80,7 @@ async function tryEverything(client: Client, paymentId: string, received: Set<st
 
 async function receivedByPlainClient(client: Client, prepared: ToolResult): Promise<Set<string>> {
   const received = stringsIn(prepared);
-  stringsIn(await listTools(client), received);
+  stringsIn(await client.listTools(), received);
   const { resources } = await client.listResources();
   stringsIn(resources, received);
   for (const resource of resources.slice(0, 10)) stringsIn(await client.readResource({ uri: resource.uri }).catch((error: unknown) => String(error)), received);
@@ -100,7 +96,7 @@ describe("payments approved by a human, with an SDK v1 client", () => {
     await client.connect(stdio(stateFile()));
     try {
       // A plain client (no extension declared) sees and can call the payment tools.
-      const names = (await listTools(client)).tools.map((tool) => tool.name);
+      const names = (await client.listTools()).tools.map((tool) => tool.name);
       expect(names).toEqual(expect.arrayContaining(["finance_prepare_payment", "finance_execute_payment", "finance_cancel_payment"]));
       const before = await operatingBalance(client);
       const accepted = (await prepare(client, "500.00")).structuredContent;
@@ -113,7 +109,7 @@ describe("payments approved by a human, with an SDK v1 client", () => {
       answer = "decline";
       const declined = (await prepare(client, "501.00")).structuredContent;
       const refused = await call(client, "finance_execute_payment", { idempotencyKey: key(), paymentId: declined.payment.id });
-      expect(refused.structuredContent?.error.code).toBe("APPROVAL_DECLINED");
+      expect(toolErrorOf(refused)?.code).toBe("APPROVAL_DECLINED");
       expect(asked).toBe(2);
       expect(await paymentStatus(client, declined.payment.id)).toBe("rejected");
       expect(Number(before) - Number(await operatingBalance(client))).toBeCloseTo(500, 2);
@@ -132,7 +128,7 @@ describe("payments approved by a human, with an SDK v1 client", () => {
       const { payment, approval } = prepared.structuredContent;
       expect(approval.operatorCommand).toBe(`mcp-finance approvals --state ${state} approve ${approval.approvalId}`);
       const pending = await call(client, "finance_execute_payment", { idempotencyKey: key(), paymentId: payment.id });
-      expect(pending.structuredContent.error).toMatchObject({ code: "APPROVAL_PENDING", data: { approvalId: approval.approvalId } });
+      expect(toolErrorOf(pending)).toMatchObject({ code: "APPROVAL_PENDING", data: { approvalId: approval.approvalId } });
       const received = await receivedByPlainClient(client, prepared);
       stringsIn(pending, received);
       expect(received.has(approval.approvalId)).toBe(true);

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { toolErrorOf } from "@mcp-verticals/core";
 import { healthcareClient } from "./client.js";
 
 const bin = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
@@ -54,7 +55,7 @@ describe("mcp-healthcare over stdio (spawned bin)", () => {
       expect(page.items.every((item) => (item as { subject: { reference: string } }).subject.reference === "Patient/patient-007")).toBe(true);
       const denied = await client.callTool({ name: "fhir_read", arguments: { resourceType: "Patient", id: "patient-008" } });
       expect(denied.isError).toBe(true);
-      expect(denied.structuredContent).toMatchObject({ error: { code: "PATIENT_OUT_OF_CONTEXT" } });
+      expect(toolErrorOf(denied)?.code).toBe("PATIENT_OUT_OF_CONTEXT");
       await client.close();
     });
 

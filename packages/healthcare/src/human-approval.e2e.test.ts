@@ -6,7 +6,8 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { ElicitRequestSchema, ListToolsResultSchema } from "@modelcontextprotocol/sdk/types.js";
+import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { toolErrorOf } from "@mcp-verticals/core";
 import { HEALTHCARE_EXTENSION_ID } from "./extension.js";
 
 /** A clinical write a human approves, with an SDK v1 client (2025 era) against the spawned reference server. */
@@ -33,15 +34,9 @@ async function connect(elicitation?: () => "accept" | "decline") {
   const args = [BIN, "--access", "read-write", "--patient", "patient-002", "--scope", "patient/*.cruds", "--state", state];
   await client.connect(new StdioClientTransport({ command: process.execPath, args, stderr: "ignore" }));
   const write = async (value: number, extra: Record<string, unknown> = {}) =>
-    (await client.callTool({ name: "fhir_write", arguments: { action: "create", reason: "Home reading reported by the patient", resource: observation(value), dryRun: false, ...extra } })) as { isError?: boolean; structuredContent?: any };
+    (await client.callTool({ name: "fhir_write", arguments: { action: "create", reason: "Home reading reported by the patient", resource: observation(value), dryRun: false, ...extra } })) as { isError?: boolean; structuredContent?: any; _meta?: any };
   return { client, state, write };
 }
-
-/**
- * tools/list without the SDK v1 client caching output validators: v1's callTool validates the
- * structuredContent of error results too, which core's typed errors do not match.
- */
-const listTools = (client: Client) => client.request({ method: "tools/list", params: {} }, ListToolsResultSchema);
 
 function stringsIn(value: unknown, into = new Set<string>()): Set<string> {
   if (typeof value === "string") {
@@ -61,7 +56,7 @@ describe("fhir_write approved by a human, with an SDK v1 client over stdio", () 
       expect(written.structuredContent).toMatchObject({ status: "written", ref: expect.stringMatching(/^Observation\//) });
       answer = "decline";
       const declined = await write(129);
-      expect(declined.structuredContent?.error.code).toBe("APPROVAL_DECLINED");
+      expect(toolErrorOf(declined)?.code).toBe("APPROVAL_DECLINED");
     } finally {
       await client.close();
     }
@@ -72,9 +67,9 @@ describe("fhir_write approved by a human, with an SDK v1 client over stdio", () 
     try {
       const dry = await client.callTool({ name: "fhir_write", arguments: { action: "create", reason: "Home reading reported by the patient", resource: observation(131) } });
       const pending = await write(131);
-      expect(pending.structuredContent.error.code).toBe("APPROVAL_PENDING");
-      const approvalId = pending.structuredContent.error.data.approvalId as string;
-      const received = stringsIn([dry, pending, await listTools(client), await client.listResources()]);
+      expect(toolErrorOf(pending)?.code).toBe("APPROVAL_PENDING");
+      const approvalId = toolErrorOf(pending)!.data!.approvalId as string;
+      const received = stringsIn([dry, pending, await client.listTools(), await client.listResources()]);
       expect(received.has(approvalId)).toBe(true);
       for (const text of [...received].slice(0, 80)) {
         const value = text.slice(0, 4000);
@@ -86,7 +81,7 @@ describe("fhir_write approved by a human, with an SDK v1 client over stdio", () 
       const written = await write(131);
       expect(written.structuredContent).toMatchObject({ status: "written" });
       // Single use: the same write again waits for a new decision.
-      expect((await write(131)).structuredContent.error.code).toBe("APPROVAL_PENDING");
+      expect(toolErrorOf(await write(131))?.code).toBe("APPROVAL_PENDING");
     } finally {
       await client.close();
     }

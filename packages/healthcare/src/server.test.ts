@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { getApproval, memoryStateStore, registerApprovalChannels, runApprovalsCommand, verifyAuditChain } from "@mcp-verticals/core";
+import { getApproval, memoryStateStore, registerApprovalChannels, runApprovalsCommand, toolErrorOf, verifyAuditChain } from "@mcp-verticals/core";
 import { runConformance } from "@mcp-verticals/core/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { call, createHarness, TEST_AUDIT_KEY } from "./__fixtures__/harness.js";
@@ -289,7 +289,8 @@ describe.each(["legacy", "modern"] as const)("opt-in connector tools search and 
     expect(structured.results.every((result) => result.title.startsWith("Diabetes mellitus type 2"))).toBe(true);
     const missing = await client.callTool({ name: "fetch", arguments: { id: "Observation/nope" } });
     expect(missing.isError).toBe(true);
-    expect(missing.structuredContent).toMatchObject({ error: { code: "NOT_FOUND" } });
+    expect(toolErrorOf(missing)).toMatchObject({ code: "NOT_FOUND" });
+    expect(missing.structuredContent).toBeUndefined();
     await close();
   });
 });

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { runConformance } from "@mcp-verticals/core/testing";
-import { verifyAuditTrail } from "@mcp-verticals/core";
+import { toolErrorOf, verifyAuditTrail } from "@mcp-verticals/core";
 import { forecastInFahrenheit } from "./examples/weather-client.js";
 import { serveWeather } from "./examples/serve-weather.js";
 import { createWeatherServer, weatherExtension } from "./examples/weather-extension.js";
@@ -37,7 +37,7 @@ describe("guide: add an extension to your own server / use it from your client",
     expect(ok.structuredContent).toEqual({ city: "Lisbon", temperature: 19, units: "metric" });
     const unknown = await client.callTool({ name: "weather_forecast", arguments: { city: "Atlantis" } });
     expect(unknown.isError).toBe(true);
-    expect(unknown.structuredContent).toMatchObject({ error: { code: "CITY_UNKNOWN", field: "city" } });
+    expect(toolErrorOf(unknown)).toMatchObject({ code: "CITY_UNKNOWN", field: "city" });
     await client.close();
   });
 

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { toolErrorOf } from "@mcp-verticals/core";
 import { templateClient } from "./client.js";
 import { TEMPLATE_EXTENSION_ID } from "./extension.js";
 
@@ -113,7 +114,7 @@ describe("mcp-template over HTTP (spawned bin)", () => {
     const { client } = newClient("modern", false);
     await client.connect(new StreamableHTTPClientTransport(new URL(url)));
     const bad = await client.callTool({ name: "template_lookup_term", arguments: { term: 7 } });
-    expect(bad.structuredContent).toMatchObject({ error: { code: "INVALID_ARGUMENTS", field: "term" } });
+    expect(toolErrorOf(bad)).toMatchObject({ code: "INVALID_ARGUMENTS", field: "term" });
     await client.close();
   });
 });

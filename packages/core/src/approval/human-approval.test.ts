@@ -4,6 +4,7 @@ import { z } from "zod";
 import { defineExtension } from "../extension/define.js";
 import { defineTool, type BindingContext } from "../extension/bindings.js";
 import { ExtensionError } from "../errors.js";
+import { toolErrorOf } from "../tool-error.js";
 import { attachExtension } from "../server/attach.js";
 import { memoryStateStore } from "../state/memory-store.js";
 import type { StateStore } from "../state/state-store.js";
@@ -52,8 +53,8 @@ function fixture(state: StateStore) {
   return { ran, factory };
 }
 
-function errorOf(result: { structuredContent?: unknown }): { code: string; message: string; data?: Record<string, string> } {
-  return (result.structuredContent as { error: { code: string; message: string; data?: Record<string, string> } }).error;
+function errorOf(result: { isError?: unknown; _meta?: unknown }): { code: string; message: string; data?: Record<string, string> } {
+  return toolErrorOf(result) as { code: string; message: string; data?: Record<string, string> };
 }
 
 let state: StateStore;
@@ -200,7 +201,7 @@ describe("requireHumanApproval rounds in the 2026-07-28 era", () => {
         } as never,
         z.any() as never,
         { allowInputRequired: true },
-      ) as Promise<{ structuredContent?: unknown; resultType?: string; requestState?: string }>;
+      ) as Promise<{ isError?: boolean; _meta?: unknown; structuredContent?: unknown; resultType?: string; requestState?: string }>;
     const asked = (await client.request({ method: "tools/call", params: { name: "transfer", arguments: { amount: 11 } } } as never, z.any() as never, { allowInputRequired: true })) as { requestState?: string; resultType?: string };
     captured = asked.requestState;
     expect(typeof captured).toBe("string");

@@ -4,6 +4,7 @@ import type { AnyExtension } from "../extension/define.js";
 import type { MethodDefinition, ToolDefinition } from "../extension/bindings.js";
 import { negotiateVersion } from "../extension/versions.js";
 import { ExtensionError } from "../errors.js";
+import { extensionErrorOf } from "../tool-error.js";
 import { describeIssues } from "../server/describe-issues.js";
 
 /** Type helper for typed client calls. @category Client */
@@ -129,15 +130,7 @@ export function createExtensionClient<Ext extends AnyExtension>(
           const tool = tools.get(name);
           if (!tool) throw new TypeError(`Extension ${extension.id} has no tool ${name}.`);
           const result = await client.callTool({ name, arguments: input as Record<string, unknown> });
-          if (result.isError) {
-            const error = (result.structuredContent as { error?: { code?: unknown; message?: unknown; field?: unknown } } | undefined)?.error;
-            const text = (result.content as { type: string; text?: string }[] | undefined)?.find((item) => item.type === "text")?.text;
-            throw new ExtensionError(
-              typeof error?.code === "string" ? error.code : "TOOL_ERROR",
-              typeof error?.message === "string" ? error.message : (text ?? `${name} failed`),
-              typeof error?.field === "string" ? { field: error.field } : {},
-            );
-          }
+          if (result.isError) throw extensionErrorOf(result, name);
           const output = tool.output.safeParse(result.structuredContent);
           if (!output.success) {
             const { field, message } = describeIssues(output.error);

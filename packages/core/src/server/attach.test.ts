@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { connectInProcess } from "../testing/connect.js";
+import { toolErrorOf } from "../tool-error.js";
 import { createWeatherServer, WEATHER_ID } from "../__fixtures__/weather-extension.js";
 
 for (const era of ["legacy", "modern"] as const) {
@@ -57,9 +58,13 @@ for (const era of ["legacy", "modern"] as const) {
         const { client, close } = await connectInProcess(() => createWeatherServer({ onError: () => undefined }), { era, transport });
         const missing = await client.callTool({ name: "weather_forecast", arguments: { city: "Atlantis" } });
         expect(missing.isError).toBe(true);
-        expect(missing.structuredContent).toMatchObject({ error: { code: "NOT_FOUND", field: "city" } });
+        expect(toolErrorOf(missing)).toMatchObject({ code: "NOT_FOUND", field: "city" });
+        // No structuredContent that a client could check against the output schema and refuse.
+        expect(missing.structuredContent).toBeUndefined();
+        expect(missing.content).toEqual([{ type: "text", text: expect.stringMatching(/^NOT_FOUND: /) }]);
         const bad = await client.callTool({ name: "weather_forecast", arguments: { city: 42 } });
-        expect(bad.structuredContent).toMatchObject({ error: { code: "INVALID_ARGUMENTS", field: "city" } });
+        expect(toolErrorOf(bad)).toMatchObject({ code: "INVALID_ARGUMENTS", field: "city" });
+        expect(bad.structuredContent).toBeUndefined();
         const crash = await client.callTool({ name: "weather_forecast", arguments: { city: "Crash" } });
         expect(JSON.stringify(crash)).not.toContain("secret internal detail");
         await expect(client.callTool({ name: "weather_forecast", arguments: { city: "Bug" } })).rejects.toMatchObject({ code: -32603 });

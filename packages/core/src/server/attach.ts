@@ -21,6 +21,7 @@ import type {
   ToolDefinition,
 } from "../extension/bindings.js";
 import { ExtensionError, isExtensionError } from "../errors.js";
+import { toolErrorResult } from "../tool-error.js";
 import type { AuditTrail } from "../safety/audit-chain.js";
 import type { StateStore } from "../state/state-store.js";
 import { createContextResolver, type PrincipalSource } from "./resolve-context.js";
@@ -240,12 +241,9 @@ function missingCapability(extensionId: string): MissingRequiredClientCapability
   );
 }
 
+/** The typed error rides in `_meta`, where no client checks it against the output schema. */
 function errorResult(error: ExtensionError): CallToolResult {
-  return {
-    isError: true,
-    content: [{ type: "text", text: `${error.code}: ${error.message}` }],
-    structuredContent: { error: error.toJSON() },
-  };
+  return toolErrorResult(error);
 }
 
 function toolCaller(server: McpServer, tool: ToolDefinition, runtime: BindingRuntime): ToolCallHandler {

@@ -13,6 +13,8 @@ import {
   type ServerContext,
 } from "@modelcontextprotocol/server";
 import { z } from "zod";
+import { ExtensionError } from "../errors.js";
+import { toolErrorResult } from "../tool-error.js";
 import type { BindingContext } from "../extension/bindings.js";
 import { requestClientCapabilities } from "../server/client-capabilities.js";
 import { resolvePrincipal } from "../server/resolve-context.js";
@@ -82,15 +84,12 @@ export function attachTasks(server: McpServer, runtime: TaskRuntime): TasksAttac
     const resolve = resolvers.get(task.extensionId);
     const matches = resolve ? settingsFingerprint(resolve(request).settings) === task.settingsFingerprint : false;
     if (matches) return detailed;
-    const withheld: CallToolResult = {
-      isError: true,
-      content: [
-        {
-          type: "text",
-          text: `TASK_RESULT_WITHHELD: this result was produced under other negotiated ${task.extensionId} settings than this request declares; read it with the same extension settings, or call ${task.tool} again`,
-        },
-      ],
-    };
+    const withheld: CallToolResult = toolErrorResult(
+      new ExtensionError(
+        "TASK_RESULT_WITHHELD",
+        `this result was produced under other negotiated ${task.extensionId} settings than this request declares; read it with the same extension settings, or call ${task.tool} again`,
+      ),
+    );
     return { ...detailed, result: withheld };
   };
 

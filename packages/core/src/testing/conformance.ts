@@ -8,6 +8,7 @@ import { isJsonSchemaFresh } from "../extension/json-schema.js";
 import type { ProtocolEra } from "../extension/bindings.js";
 import { connectInProcess, MODERN_PROTOCOL_VERSION } from "./connect.js";
 import { UNSUPPORTED_EXTENSION_VERSION_CODE } from "../server/declaration-check.js";
+import { toolErrorOf } from "../tool-error.js";
 
 /**
  * The rules {@link runConformance} checks, by id.
@@ -259,9 +260,14 @@ async function callAnyBinding(extension: AnyExtension, client: Client): Promise<
 }
 
 /** A write that answered "a human must approve this first" reached its handler and refused as documented. */
-function awaitsHuman(result: { isError?: boolean; structuredContent?: unknown }): boolean {
-  const code = (result.structuredContent as { error?: { code?: unknown } } | undefined)?.error?.code;
-  return result.isError === true && code === "APPROVAL_PENDING";
+/** SDK v1 clients check an error result's structuredContent against the output schema too. */
+function errorShapeProblem(result: { isError?: boolean; structuredContent?: unknown }, output: z.ZodType, label: string): string | undefined {
+  if (!result.isError || result.structuredContent === undefined || output.safeParse(result.structuredContent).success) return undefined;
+  return `${label}: an isError result carries structuredContent that fails the output schema (SDK v1 clients reject it with -32602); put the typed error in _meta`;
+}
+
+function awaitsHuman(result: { isError?: boolean; _meta?: unknown }): boolean {
+  return toolErrorOf(result)?.code === "APPROVAL_PENDING";
 }
 
 async function checkGatingAndFallback(extension: AnyExtension, client: Client, label: string, attempt: Attempt): Promise<void> {
@@ -276,6 +282,8 @@ async function checkGatingAndFallback(extension: AnyExtension, client: Client, l
     } else {
       await attempt("fallback.plain-client", `${label} ${tool.name}`, async () => {
         const result = await client.callTool({ name: tool.name, arguments: example as Record<string, unknown> });
+        const shape = errorShapeProblem(result, tool.output, `${label} ${tool.name}`);
+        if (shape) return shape;
         if (awaitsHuman(result)) return undefined;
         if (result.isError) return `${label} ${tool.name}: failed for a plain client: ${JSON.stringify(result.content).slice(0, 200)}`;
         const parsed = tool.output.safeParse(result.structuredContent);
@@ -314,8 +322,10 @@ async function checkExamples(extension: AnyExtension, client: Client, label: str
     for (const [index, example] of (tool.examples ?? []).entries()) {
       await attempt("tools.examples-valid", `${label} ${tool.name}#${index}`, async () => {
         const result = await client.callTool({ name: tool.name, arguments: example as Record<string, unknown> });
+        const shape = errorShapeProblem(result, tool.output, `${label} ${tool.name}#${index}`);
+        if (shape) return shape;
         if (awaitsHuman(result)) return undefined;
-        if (result.isError) return `${label} ${tool.name}#${index}: ${JSON.stringify(result.structuredContent ?? result.content).slice(0, 300)}`;
+        if (result.isError) return `${label} ${tool.name}#${index}: ${JSON.stringify(toolErrorOf(result) ?? result.content).slice(0, 300)}`;
         const parsed = tool.output.safeParse(result.structuredContent);
         return parsed.success ? undefined : `${label} ${tool.name}#${index}: structuredContent does not validate (${parsed.error.issues[0]?.message})`;
       });

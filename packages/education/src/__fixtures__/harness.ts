@@ -1,4 +1,4 @@
-import { memoryStateStore, registerApprovalChannels, runApprovalsCommand, type Principal, type StateStore } from "@mcp-verticals/core";
+import { memoryStateStore, registerApprovalChannels, runApprovalsCommand, toolErrorOf, type Principal, type StateStore } from "@mcp-verticals/core";
 import { connectInProcess } from "@mcp-verticals/core/testing";
 import type { z } from "zod";
 import { EDUCATION_EXTENSION_ID } from "../extension.js";
@@ -55,14 +55,14 @@ export async function declaringClient(runtime: EducationRuntime, era: "legacy" |
 
 /** Calls a tool and returns structuredContent (throws on isError). */
 export async function call(client: { callTool: (request: { name: string; arguments: Record<string, unknown> }) => Promise<unknown> }, name: string, args: Record<string, unknown> = {}): Promise<any> {
-  const result = (await client.callTool({ name, arguments: args })) as { isError?: boolean; structuredContent?: any; content?: unknown };
-  if (result.isError) throw Object.assign(new Error(`${name} failed: ${JSON.stringify(result.structuredContent ?? result.content)}`), { result });
+  const result = (await client.callTool({ name, arguments: args })) as { isError?: boolean; structuredContent?: any; content?: unknown; _meta?: unknown };
+  if (result.isError) throw Object.assign(new Error(`${name} failed: ${JSON.stringify(toolErrorOf(result) ?? result.content)}`), { result });
   return result.structuredContent;
 }
 
 /** Calls a tool expecting a typed error; returns its code and field. */
 export async function callError(client: { callTool: (request: { name: string; arguments: Record<string, unknown> }) => Promise<unknown> }, name: string, args: Record<string, unknown> = {}): Promise<{ code: string; field?: string; message: string; data?: Record<string, unknown> }> {
-  const result = (await client.callTool({ name, arguments: args })) as { isError?: boolean; structuredContent?: any; content?: any };
+  const result = (await client.callTool({ name, arguments: args })) as { isError?: boolean; content?: any; _meta?: unknown };
   if (!result.isError) throw new Error(`${name} unexpectedly succeeded`);
-  return result.structuredContent?.error ?? { code: "UNSTRUCTURED", message: JSON.stringify(result.content) };
+  return toolErrorOf(result) ?? { code: "UNSTRUCTURED", message: JSON.stringify(result.content) };
 }

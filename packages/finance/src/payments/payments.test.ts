@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getApproval, memoryStateStore, registerApprovalChannels, runApprovalsCommand, stateAuditSink, verifyAuditChain } from "@mcp-verticals/core";
+import { getApproval, memoryStateStore, registerApprovalChannels, runApprovalsCommand, stateAuditSink, toolErrorOf, verifyAuditChain } from "@mcp-verticals/core";
 import { FINANCE_AUDIT_LOG } from "../context.js";
 import { connectInProcess, type InProcessConnection } from "@mcp-verticals/core/testing";
 import { createFinanceRuntime, type FinanceRuntime } from "../server.js";
@@ -36,7 +36,7 @@ async function setup(options: Parameters<typeof createFinanceRuntime>[0] = {}) {
   return { runtime, connection, call, path, state, operator, clock: () => clock, advance: (ms: number) => (clock += ms) };
 }
 
-const errorCode = (result: Result) => (result.isError ? result.structuredContent?.error?.code : undefined);
+const errorCode = (result: Result) => (result.isError ? toolErrorOf(result)?.code : undefined);
 let keyCounter = 0;
 const key = () => `test-key-${++keyCounter}-${Date.now()}`;
 
@@ -83,7 +83,7 @@ describe("money-movement rules", () => {
     // Without a human decision nothing moves, however often the model asks.
     for (let attempt = 0; attempt < 2; attempt++) {
       const pending = await env.call("finance_execute_payment", { idempotencyKey: key(), paymentId: payment.id });
-      expect(pending.structuredContent?.error).toMatchObject({ code: "APPROVAL_PENDING", data: { approvalId: approval.approvalId } });
+      expect(toolErrorOf(pending)).toMatchObject({ code: "APPROVAL_PENDING", data: { approvalId: approval.approvalId } });
     }
     expect((await env.operator("approve", approval.approvalId)).code).toBe(0);
     const executeKey = key();
@@ -105,7 +105,7 @@ describe("money-movement rules", () => {
     const shared = key();
     expect((await prepare({ idempotencyKey: shared })).isError).toBeFalsy();
     const conflict = await prepare({ idempotencyKey: shared, amount: { amount: "1250.01", currency: "EUR" } });
-    expect(conflict.structuredContent?.error).toMatchObject({ code: "IDEMPOTENCY_CONFLICT", field: "idempotencyKey" });
+    expect(toolErrorOf(conflict)).toMatchObject({ code: "IDEMPOTENCY_CONFLICT", field: "idempotencyKey" });
   });
 
   it("an approval is bound to its payment: approving one never releases another, and a changed payment is refused", async () => {
@@ -114,7 +114,7 @@ describe("money-movement rules", () => {
     expect(changed.approval.approvalId).not.toBe(first.approval.approvalId);
     expect((await env.operator("approve", first.approval.approvalId)).code).toBe(0);
     const result = await env.call("finance_execute_payment", { idempotencyKey: key(), paymentId: changed.payment.id });
-    expect(result.structuredContent?.error).toMatchObject({ code: "APPROVAL_PENDING", data: { approvalId: changed.approval.approvalId } });
+    expect(toolErrorOf(result)).toMatchObject({ code: "APPROVAL_PENDING", data: { approvalId: changed.approval.approvalId } });
     expect((await getApproval(env.state, first.approval.approvalId, env.clock()))?.status).toBe("approved");
     // Declining K leaves J alone: each decision lands on its own item only.
     expect((await env.operator("decline", changed.approval.approvalId)).code).toBe(0);
@@ -135,7 +135,7 @@ describe("money-movement rules", () => {
     expect((await env.operator("approve", approval.approvalId)).out.join("")).toMatch(/APPROVAL_EXPIRED/);
     const again = await env.call("finance_execute_payment", { idempotencyKey: key(), paymentId: payment.id });
     expect(errorCode(again)).toBe("APPROVAL_PENDING");
-    expect(again.structuredContent?.error.data.approvalId).not.toBe(approval.approvalId);
+    expect(toolErrorOf(again)!.data!.approvalId).not.toBe(approval.approvalId);
     expect((await getApproval(env.state, approval.approvalId, env.clock()))?.status).toBe("expired");
   });
 
@@ -169,11 +169,11 @@ describe("money-movement rules", () => {
       for (const prepared of [a, b]) expect((await local.operator("approve", prepared.approval.approvalId)).code).toBe(0);
       expect(errorCode(await local.call("finance_execute_payment", { idempotencyKey: key(), paymentId: a.payment.id }))).toBeUndefined();
       const second = await local.call("finance_execute_payment", { idempotencyKey: key(), paymentId: b.payment.id });
-      expect(second.structuredContent?.error).toMatchObject({ code: "LIMIT_EXCEEDED", field: "amount" });
+      expect(toolErrorOf(second)).toMatchObject({ code: "LIMIT_EXCEEDED", field: "amount" });
       expect(errorCode(await prepareLocal())).toBe("LIMIT_EXCEEDED");
       // A currency without configured limits is refused outright.
       const usd = await local.call("finance_prepare_payment", { idempotencyKey: key(), debtorAccountId: "acc_usd", creditor: { counterpartyId: "cp_acme" }, amount: { amount: "1.00", currency: "USD" } });
-      expect(usd.structuredContent?.error).toMatchObject({ code: "LIMIT_EXCEEDED", field: "amount.currency" });
+      expect(toolErrorOf(usd)).toMatchObject({ code: "LIMIT_EXCEEDED", field: "amount.currency" });
       expect(errorCode(await local.call("finance_prepare_payment", { idempotencyKey: key(), debtorAccountId: "acc_operating", creditor: { counterpartyId: "cp_acme" }, amount: { amount: "500.00", currency: "EUR" } }))).toBe("LIMIT_EXCEEDED");
     } finally {
       await local.connection.close();
@@ -206,11 +206,11 @@ describe("money-movement rules", () => {
   it("refuses payees off the allowlist, unknown IBANs and insufficient funds", async () => {
     expect(errorCode(await prepare({ creditor: { counterpartyId: "cp_nordic" } }))).toBe("PAYEE_NOT_ALLOWED");
     expect(errorCode(await prepare({ creditor: { name: "Stranger", iban: "BE68539007547034" } }))).toBe("PAYEE_NOT_ALLOWED");
-    expect((await prepare({ creditor: { name: "Bad", iban: "DE89370400440532013001" } })).structuredContent?.error).toMatchObject({ code: "INVALID_IBAN", field: "creditor.iban" });
+    expect(toolErrorOf(await prepare({ creditor: { name: "Bad", iban: "DE89370400440532013001" } }))).toMatchObject({ code: "INVALID_IBAN", field: "creditor.iban" });
     const rich = await setup({ settings: { limits: { USD: { perPayment: { amount: "10000000.00", currency: "USD" }, perDay: { amount: "10000000.00", currency: "USD" } } } } });
     try {
       const poor = await rich.call("finance_prepare_payment", { idempotencyKey: key(), debtorAccountId: "acc_usd", creditor: { counterpartyId: "cp_acme" }, amount: { amount: "999999.00", currency: "USD" } });
-      expect(poor.structuredContent?.error).toMatchObject({ code: "INSUFFICIENT_FUNDS", field: "amount" });
+      expect(toolErrorOf(poor)).toMatchObject({ code: "INSUFFICIENT_FUNDS", field: "amount" });
     } finally {
       await rich.connection.close();
       await rich.runtime.close();
@@ -227,7 +227,7 @@ describe("money-movement rules", () => {
   });
 
   it("typed errors for money: AMOUNT_PRECISION, CURRENCY_MISMATCH, NOT_FOUND, UNBALANCED_ENTRY", async () => {
-    expect((await prepare({ amount: { amount: "1.001", currency: "EUR" } })).structuredContent?.error).toMatchObject({ code: "AMOUNT_PRECISION", field: "amount.amount" });
+    expect(toolErrorOf(await prepare({ amount: { amount: "1.001", currency: "EUR" } }))).toMatchObject({ code: "AMOUNT_PRECISION", field: "amount.amount" });
     expect(errorCode(await prepare({ amount: { amount: "10.00", currency: "USD" } }))).toBe("CURRENCY_MISMATCH");
     expect(errorCode(await env.call("finance_get_transaction", { transactionId: "nope" }))).toBe("NOT_FOUND");
     const unbalanced = await env.call("finance_post_entry", {
@@ -254,7 +254,7 @@ describe("money-movement rules", () => {
 
   it("never accepts card numbers", async () => {
     const result = await prepare({ remittance: "card 4111 1111 1111 1111" });
-    expect(result.structuredContent?.error).toMatchObject({ code: "PAN_NOT_ACCEPTED", field: "remittance" });
+    expect(toolErrorOf(result)).toMatchObject({ code: "PAN_NOT_ACCEPTED", field: "remittance" });
     expect(JSON.stringify(result)).not.toContain("4111");
     expect(errorCode(await env.call("finance_validate_account_identifier", { iban: "4111 1111 1111 1111" }))).toBe("PAN_NOT_ACCEPTED");
   });

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { toolErrorOf } from "@mcp-verticals/core";
 import { connectInProcess, type InProcessConnection } from "@mcp-verticals/core/testing";
 import { createFinanceRuntime, type FinanceRuntime } from "../server.js";
 import { FINANCE_EXTENSION_ID } from "../extension.js";
@@ -55,7 +56,7 @@ describe("finance_import_statement", () => {
     const dry = await call({ idempotencyKey: "camt-altered-dry", format: "camt.053", content: altered });
     expect(dry.structuredContent.statements[1].balanceCheck).toBe("mismatch");
     const real = await call({ idempotencyKey: "camt-altered-real", format: "camt.053", content: altered, dryRun: false });
-    expect(real.structuredContent.error).toMatchObject({ code: "STATEMENT_UNBALANCED", field: "content" });
+    expect(toolErrorOf(real)).toMatchObject({ code: "STATEMENT_UNBALANCED", field: "content" });
     expect((await runtime.storage.existingBankRefs("acc_operating", ["ALTERED-1"])).size).toBe(0);
   });
 
@@ -70,8 +71,8 @@ describe("finance_import_statement", () => {
   });
 
   it("names the field for bad input and keeps serving", async () => {
-    expect((await call({ idempotencyKey: "bad-xml-001", format: "camt.053", content: "<nope" })).structuredContent.error).toMatchObject({ code: "STATEMENT_INVALID", field: "content" });
-    expect((await call({ idempotencyKey: "bad-csv-001", format: "csv", content: "a\n1\n", accountId: "acc_operating" })).structuredContent.error).toMatchObject({ code: "CSV_MAPPING_INVALID", field: "csvMapping" });
-    expect((await call({ idempotencyKey: "bad-acct-01", format: "camt.053", content: fixture("camt053-multi.xml"), accountId: "acc_usd" })).structuredContent.error).toMatchObject({ code: "CURRENCY_MISMATCH" });
+    expect(toolErrorOf(await call({ idempotencyKey: "bad-xml-001", format: "camt.053", content: "<nope" }))).toMatchObject({ code: "STATEMENT_INVALID", field: "content" });
+    expect(toolErrorOf(await call({ idempotencyKey: "bad-csv-001", format: "csv", content: "a\n1\n", accountId: "acc_operating" }))).toMatchObject({ code: "CSV_MAPPING_INVALID", field: "csvMapping" });
+    expect(toolErrorOf(await call({ idempotencyKey: "bad-acct-01", format: "camt.053", content: fixture("camt053-multi.xml"), accountId: "acc_usd" }))).toMatchObject({ code: "CURRENCY_MISMATCH" });
   });
 });

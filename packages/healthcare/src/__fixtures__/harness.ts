@@ -1,4 +1,4 @@
-import { createAuditTrail, memoryAuditSink, type Principal, type StateStore } from "@mcp-verticals/core";
+import { createAuditTrail, memoryAuditSink, toolErrorOf, type Principal, type StateStore } from "@mcp-verticals/core";
 import { connectInProcess } from "@mcp-verticals/core/testing";
 import type { Client } from "@modelcontextprotocol/client";
 import type { z } from "zod";
@@ -42,6 +42,6 @@ export function createHarness(options: { settings?: z.input<typeof HealthcareSer
 /** Calls a tool and returns its structured result, or `{ error }` for a tool error. */
 export async function call(client: Client, name: string, args: Record<string, unknown>): Promise<any> {
   const result = await client.callTool({ name, arguments: args });
-  if (result.isError) return { error: (result.structuredContent as any)?.error ?? { code: "UNKNOWN", message: JSON.stringify(result.content) }, raw: result };
+  if (result.isError) return { error: toolErrorOf(result) ?? { code: "UNKNOWN", message: JSON.stringify(result.content) }, raw: result };
   return { ...(result.structuredContent as object), raw: result };
 }

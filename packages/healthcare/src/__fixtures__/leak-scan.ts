@@ -1,3 +1,4 @@
+import { toolErrorOf } from "@mcp-verticals/core";
 import type { Client } from "@modelcontextprotocol/client";
 import { expect } from "vitest";
 import { generateSyntheticCorpus } from "../backend/synthetic-data.js";
@@ -97,13 +98,13 @@ export async function runLeakScan(client: Client, mode: "safe-harbor" | "limited
     const result = await client.callTool({ name: "fhir_search", arguments: { resourceType, params } });
     record(result);
     expect(result.isError, `${resourceType} ${JSON.stringify(params)}`).toBe(true);
-    expect(["PHI_FILTER_NOT_ALLOWED", "UNSUPPORTED_SEARCH_PARAMETER"]).toContain((result.structuredContent as any).error.code);
+    expect(["PHI_FILTER_NOT_ALLOWED", "UNSUPPORTED_SEARCH_PARAMETER"]).toContain(toolErrorOf(result)?.code);
   }
   if (mode === "safe-harbor") {
     for (let year = ageBandCutoffYear() - 15; year <= ageBandCutoffYear(); year++) {
       const result = await client.callTool({ name: "patient_find", arguments: { birthDate: String(year) } });
       record(result);
-      expect((result.structuredContent as any).error.code).toBe("PHI_FILTER_NOT_ALLOWED");
+      expect(toolErrorOf(result)?.code).toBe("PHI_FILTER_NOT_ALLOWED");
     }
   }
 

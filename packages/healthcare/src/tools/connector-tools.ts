@@ -1,4 +1,4 @@
-import { isExtensionError, type AttachedExtension, type BindingContext } from "@mcp-verticals/core";
+import { ExtensionError, isExtensionError, toolErrorResult, type AttachedExtension, type BindingContext } from "@mcp-verticals/core";
 import type { McpServer, ServerContext } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import type { HealthcareContext } from "../context.js";
@@ -23,11 +23,9 @@ const CODED_TYPES = ["Condition", "Observation", "MedicationRequest", "Procedure
  */
 export function registerConnectorTools(server: McpServer, attached: Pick<AttachedExtension, "contextFor">): void {
   const contextOf = (request: ServerContext) => (attached.contextFor as (request: ServerContext) => BindingContext)(request) as HealthcareContext;
-  const failure = (error: unknown) => {
-    const code = isExtensionError(error) ? error.code : "INTERNAL_ERROR";
-    const message = isExtensionError(error) ? error.message : "the request failed";
-    return { isError: true, content: [{ type: "text" as const, text: `${code}: ${message}` }], structuredContent: { error: { code, message } } };
-  };
+  // The typed error rides in _meta (toolErrorResult): SDK v1 hosts check an error's structuredContent against the output schema.
+  const failure = (error: unknown) =>
+    toolErrorResult(isExtensionError(error) ? new ExtensionError(error.code, error.message, { field: error.field, data: error.data }) : new ExtensionError("INTERNAL_ERROR", "the request failed"));
 
   server.registerTool(
     "search",
