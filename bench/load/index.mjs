@@ -121,7 +121,7 @@ async function connectClient(name, url, era) {
 
 /** The code an outcome is counted under: undefined for success. */
 function outcomeOf(call, result) {
-  if (result.isError) return `tool:${result.structuredContent?.error?.code ?? "isError"}`;
+  if (result.isError) return `tool:${result._meta?.["io.github.mcp-verticals/error"]?.code ?? "isError"}`;
   if (call.check) {
     try {
       if (!call.check(result)) return `check:${call.tool}`;
