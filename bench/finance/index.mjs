@@ -158,7 +158,7 @@ try {
       arguments: { idempotencyKey: `bench-import-${run}`, format: "camt.053", content: xml, dryRun: false },
     });
     importTimes.push(performance.now() - start);
-    if (result.isError || result.structuredContent.imported !== ENTRIES) throw new Error(`import failed: ${JSON.stringify(result.structuredContent).slice(0, 300)}`);
+    if (result.isError || result.structuredContent.imported !== ENTRIES) throw new Error(`import failed: ${JSON.stringify(result._meta ?? result.structuredContent).slice(0, 300)}`);
     await connection.close();
     await runtime.close();
   }

@@ -92,7 +92,7 @@ async function measureStorage(database) {
   const call = () => connection.client.callTool({ name: "finance_list_transactions", arguments: { accountId: ACCOUNT, limit: PAGE } });
   await call();
   const tool = await best(3, call);
-  if (tool.value.isError) throw new Error(`finance_list_transactions failed: ${JSON.stringify(tool.value.structuredContent).slice(0, 300)}`);
+  if (tool.value.isError) throw new Error(`finance_list_transactions failed: ${JSON.stringify(tool.value._meta ?? tool.value.structuredContent).slice(0, 300)}`);
   await connection.close();
   await runtime.close();
   return { postings, pages, tool };

@@ -200,7 +200,7 @@ async function benchVertical(name) {
     for (const era of ["modern", "legacy"]) for (let k = 0; k < CLIENTS_PER_ERA; k++) clients[era].push(await connectClient(name, server.url, era));
     for (const { tool, args } of mix.seed ?? []) {
       const result = await clients.modern[0].callTool({ name: tool, arguments: args });
-      if (result.isError) throw new Error(`seeding ${tool} failed: ${JSON.stringify(result.structuredContent).slice(0, 300)}`);
+      if (result.isError) throw new Error(`seeding ${tool} failed: ${JSON.stringify(result._meta ?? result.structuredContent).slice(0, 300)}`);
     }
     const plan = schedule(mix, CALLS);
     console.log(`\n${name}: ${server.url}, server RSS at start ${start.rss.toFixed(0)} MB (heap ${start.heapUsed.toFixed(0)} MB); writes: ${mix.writes}`);

@@ -55,7 +55,7 @@ describe("an import whose process dies holding the idempotency claim", () => {
       const started = Date.now();
       // Without a lease this answered IDEMPOTENCY_IN_PROGRESS for the whole retention (7 days).
       const resumed = (await connection.client.callTool({ name: "finance_import_statement", arguments: args })) as { isError?: boolean; structuredContent: any };
-      expect(resumed.isError, JSON.stringify(resumed.structuredContent)).toBeFalsy();
+      expect(resumed.isError, JSON.stringify(resumed.structuredContent ?? resumed)).toBeFalsy();
       expect(resumed.structuredContent).toMatchObject({ imported: LINES, idempotentReplayed: false });
       expect(Date.now() - started).toBeLessThan(60_000);
       expect((await runtime.storage.listEntries({}, 0, 1)).total).toBe(before + LINES);

@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
-import { openStateStore, stateAuditSink, verifyAuditChain, type StateStore } from "@mcp-verticals/core";
+import { openStateStore, stateAuditSink, toolErrorOf, verifyAuditChain, type StateStore } from "@mcp-verticals/core";
 import { callToolWithRetry as callWithRetry, startReplicas, type ReplicaSet } from "@mcp-verticals/core/testing";
 import { openFinanceStorage } from "./backend/open-storage.js";
 import { FINANCE_AUDIT_LOG } from "./context.js";
@@ -11,7 +11,7 @@ import { postgresAvailable, startTestCluster, type TestCluster } from "./__fixtu
 const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
 /** The chain key every replica signs with (a test key; the bin reads it from the environment). */
 const AUDIT_KEY = "replicas-test-audit-chain-key-0123456789";
-type ToolResult = { isError?: boolean; structuredContent?: any };
+type ToolResult = { isError?: boolean; structuredContent?: any; _meta?: unknown };
 
 async function connect(url: string): Promise<Client> {
   const client = new Client(
@@ -105,7 +105,7 @@ describe.runIf(postgresAvailable())("finance: three replicas on one PostgreSQL d
     const results = await Promise.all(burst);
     await killed;
     expect(set.replicas[1]!.child.signalCode).toBe("SIGKILL");
-    expect(results.filter((result) => result.isError).map((result) => JSON.stringify(result.structuredContent?.error ?? result))).toEqual([]);
+    expect(results.filter((result) => result.isError).map((result) => JSON.stringify(toolErrorOf(result) ?? result))).toEqual([]);
     const ids = results.map((result) => result.structuredContent.transaction.id as string);
     expect(new Set(ids).size).toBe(60);
     expect(await entryCount()).toBe(before + 60);
