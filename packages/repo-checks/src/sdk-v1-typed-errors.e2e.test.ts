@@ -4,6 +4,8 @@
 // the real bin over stdio and over HTTP answers a v1 client with `isError` and a readable typed code
 // instead of the client's -32602.
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -37,13 +39,17 @@ const cases: Case[] = [
 ];
 const binOf = (name: string) => join(repoRoot, "packages", name, "dist", "bin.js");
 
+// Each bin keeps its state, keys and audit trail in this run's own directories, not the user's.
+const home = mkdtempSync(join(tmpdir(), "sdk-v1-errors-"));
+const env = { ...process.env, XDG_STATE_HOME: join(home, "state"), XDG_CONFIG_HOME: join(home, "config") } as Record<string, string>;
 const children: ChildProcess[] = [];
 afterAll(() => {
   for (const child of children) child.kill("SIGTERM");
+  rmSync(home, { recursive: true, force: true });
 });
 
 async function startHttp(vertical: string): Promise<URL> {
-  const child = spawn(process.execPath, [binOf(vertical), "--http", "0"], { stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, [binOf(vertical), "--http", "0"], { stdio: ["ignore", "ignore", "pipe"], env });
   children.push(child);
   return new Promise<URL>((resolve, reject) => {
     let seen = "";
@@ -77,7 +83,7 @@ describe("an SDK v1 client reads core's typed tool errors", () => {
   for (const entry of cases) {
     it(`${entry.vertical} bin over stdio: ${entry.tool} fails with ${entry.code}`, async () => {
       const client = v1Client(entry);
-      await client.connect(new StdioClientTransport({ command: process.execPath, args: [binOf(entry.vertical)], stderr: "ignore" }));
+      await client.connect(new StdioClientTransport({ command: process.execPath, args: [binOf(entry.vertical)], stderr: "ignore", env }));
       try {
         await expectTypedError(client, entry);
       } finally {
