@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
-import { openStateStore, stateAuditSink, verifyAuditChain, type StateStore } from "@mcp-verticals/core";
+import { openStateStore, stateAuditSink, toolErrorOf, verifyAuditChain, type StateStore } from "@mcp-verticals/core";
 import {
   callToolWithRetry,
   postgresAvailable,
@@ -44,7 +44,7 @@ const writeArgs = (value: number, idempotencyKey?: string) => ({
   dryRun: false,
   ...(idempotencyKey ? { idempotencyKey } : {}),
 });
-const codeOf = (result: RetriedToolResult): string | undefined => (result.isError ? result.structuredContent?.error?.code : undefined);
+const codeOf = (result: RetriedToolResult): string | undefined => toolErrorOf(result)?.code;
 
 describe.runIf(postgresAvailable())("healthcare: three replicas on one PostgreSQL state and one FHIR server, behind a round-robin proxy", () => {
   let cluster: PostgresTestCluster;
@@ -93,7 +93,7 @@ describe.runIf(postgresAvailable())("healthcare: three replicas on one PostgreSQ
   const pendingApproval = async (args: Record<string, unknown>): Promise<string> => {
     const pending = await callToolWithRetry(client, "fhir_write", args);
     expect(codeOf(pending)).toBe("APPROVAL_PENDING");
-    return pending.structuredContent.error.data.approvalId as string;
+    return toolErrorOf(pending)!.data!.approvalId as string;
   };
 
   beforeAll(async () => {
@@ -131,7 +131,7 @@ describe.runIf(postgresAvailable())("healthcare: three replicas on one PostgreSQ
     // The next call waits for a new human decision, on whichever replica it lands.
     const again = await callToolWithRetry(client, "fhir_write", writeArgs(141));
     expect(codeOf(again)).toBe("APPROVAL_PENDING");
-    expect(again.structuredContent.error.data.approvalId).not.toBe(byCommand);
+    expect(toolErrorOf(again)!.data!.approvalId).not.toBe(byCommand);
 
     const onPage = await pendingApproval(writeArgs(142));
     await approveOnPage(onPage);
@@ -209,7 +209,7 @@ describe.runIf(postgresAvailable())("healthcare: three replicas on one PostgreSQ
       // The killed replica may have spent this approval without writing: then a human is asked again.
       if (codeOf(result) === "APPROVAL_PENDING") {
         reapproved++;
-        await approveOnPage(result.structuredContent.error.data.approvalId);
+        await approveOnPage(toolErrorOf(result)!.data!.approvalId as string);
         result = await callToolWithRetry(client, "fhir_write", writeArgs(values[index]!, key));
       }
       if (++completed === 8) killed = set.replicas[1]!.kill("SIGKILL");
@@ -218,7 +218,7 @@ describe.runIf(postgresAvailable())("healthcare: three replicas on one PostgreSQ
     const results = await Promise.all(burst);
     await killed;
     expect(set.replicas[1]!.child.signalCode).toBe("SIGKILL");
-    expect(results.filter((result) => result.isError).map((result) => JSON.stringify(result.structuredContent?.error ?? result))).toEqual([]);
+    expect(results.filter((result) => result.isError).map((result) => JSON.stringify(toolErrorOf(result) ?? result))).toEqual([]);
     const refs = results.map((result) => result.structuredContent.ref as string);
     expect(new Set(refs).size).toBe(keys.length);
     expect(await countOf("Observation")).toBe(before + keys.length);

@@ -1,4 +1,5 @@
 import type { Client } from "@modelcontextprotocol/client";
+import { toolErrorOf } from "../tool-error.js";
 
 /**
  * A tool result as the tests read it: the error flag and the structured content.
@@ -6,7 +7,7 @@ import type { Client } from "@modelcontextprotocol/client";
  * @example
  * ```ts
  * const result: RetriedToolResult = await callToolWithRetry(client, "fhir_write", args);
- * if (result.isError) console.log(result.structuredContent?.error?.code);
+ * if (result.isError) console.log(toolErrorOf(result)?.code);
  * ```
  * @category Testing
  */
@@ -15,6 +16,8 @@ export interface RetriedToolResult {
   // Each vertical's tools answer their own shapes; tests assert on them.
   structuredContent?: any;
   content?: unknown;
+  /** Carries the typed error of an `isError` result (read it with `toolErrorOf`). */
+  _meta?: Record<string, unknown>;
 }
 
 /**
@@ -54,7 +57,7 @@ export async function callToolWithRetry(client: Client, name: string, args: Reco
   for (let attempt = 1; ; attempt++) {
     try {
       const result = (await client.callTool({ name, arguments: args })) as RetriedToolResult;
-      const code = result.isError ? result.structuredContent?.error?.code : undefined;
+      const code = toolErrorOf(result)?.code;
       if (typeof code === "string" && retryCodes.includes(code) && attempt < attempts) {
         await new Promise((resolve) => setTimeout(resolve, delayMs));
         continue;
