@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { callToolWithRetry, postgresAvailable, startPostgresCluster, startReplicas, type PostgresTestCluster, type ReplicaSet, type RetriedToolResult } from "@mcp-verticals/core/testing";
+import { toolErrorOf } from "@mcp-verticals/core";
 import { EducationStore } from "./backend/store.js";
 import { seedIfEmpty } from "./backend/seed.js";
 import { serveOneRosterRest, type RunningOneRosterServer } from "./standards/oneroster-rest.js";
@@ -19,7 +20,7 @@ const OPERATOR = "education-replicas-operator-credential-0123456789";
 const CLIENT_ID = "replicas-sis";
 const CLIENT_SECRET = "a-client-secret-that-is-long-enough";
 const LINE_ITEM = "li-alg1-a-4";
-const codeOf = (result: RetriedToolResult): string | undefined => (result.isError ? result.structuredContent?.error?.code : undefined);
+const codeOf = (result: RetriedToolResult): string | undefined => toolErrorOf(result)?.code;
 
 describe.runIf(postgresAvailable())("education: three replicas on one PostgreSQL state and one OneRoster provider, behind a round-robin proxy", () => {
   let cluster: PostgresTestCluster;
@@ -83,7 +84,7 @@ describe.runIf(postgresAvailable())("education: three replicas on one PostgreSQL
     const args = { lineItemSourcedId: LINE_ITEM, studentSourcedId: learner, scoreGiven: 7, scoreMaximum: 10, comment: "replica race" };
     const pending = await callToolWithRetry(client, "edu_post_score", args);
     expect(codeOf(pending)).toBe("APPROVAL_PENDING");
-    await approveOnPage(pending.structuredContent.error.data.approvalId);
+    await approveOnPage(toolErrorOf(pending)!.data!.approvalId as string);
     const raced = await Promise.all(Array.from({ length: 6 }, () => callToolWithRetry(client, "edu_post_score", args)));
     expect(raced.filter((result) => result.structuredContent?.status === "written")).toHaveLength(1);
     for (const refused of raced.filter((result) => result.isError)) expect(["APPROVAL_ALREADY_USED", "APPROVAL_PENDING"]).toContain(codeOf(refused));
