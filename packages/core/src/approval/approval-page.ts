@@ -70,7 +70,8 @@ function recordView(record: ApprovalRecord, now: number): string {
 }
 
 function decisionForm(record: ApprovalRecord): string {
-  return `<form method="post" action="${escapeHtml(APPROVAL_PAGE_PATH + record.id)}">
+  // Relative to the page itself, so the form posts back through a proxy's path prefix too.
+  return `<form method="post" action="${escapeHtml(record.id)}">
 <p><label>Operator credential <input type="password" name="operator_token" autocomplete="current-password" required></label></p>
 <p><button type="submit" name="decision" value="approve">Approve</button><button type="submit" name="decision" value="decline">Decline</button></p>
 </form>`;

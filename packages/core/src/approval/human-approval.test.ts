@@ -1,11 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
-import { defineExtension } from "../extension/define.js";
-import { defineTool, type BindingContext } from "../extension/bindings.js";
+import type { BindingContext } from "../extension/bindings.js";
 import { ExtensionError } from "../errors.js";
 import { toolErrorOf } from "../tool-error.js";
-import { attachExtension } from "../server/attach.js";
 import { memoryStateStore } from "../state/memory-store.js";
 import type { StateStore } from "../state/state-store.js";
 import { connectInProcess } from "../testing/connect.js";
@@ -13,45 +10,7 @@ import { getApproval, listApprovals } from "./approval-store.js";
 import { registerApprovalChannels } from "./channels.js";
 import { requireHumanApproval } from "./human-approval.js";
 import { runApprovalsCommand } from "./operator-command.js";
-
-/** One real side effect per approved call, so every test can count what actually ran. */
-function fixture(state: StateStore) {
-  const ran: { amount: number }[] = [];
-  const extension = defineExtension({
-    id: "com.example/approval",
-    title: "Approval",
-    description: "Transfers after a human approves.",
-    versions: ["1"],
-    serverSettings: z.object({}),
-    clientSettings: z.strictObject({}),
-    negotiate: () => ({}),
-    tools: [
-      defineTool({
-        name: "transfer",
-        description: "Transfers an amount after a human approves it.",
-        input: z.object({ amount: z.number().int().positive(), memo: z.string().max(200).default("") }),
-        output: z.object({ done: z.boolean(), approvalId: z.string(), channel: z.string() }),
-        annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
-        handler: async (input, context: BindingContext) => {
-          const decision = await requireHumanApproval(context, {
-            binding: "transfer",
-            args: input,
-            preview: { title: "Approve this transfer?", facts: [`Transfer ${input.amount} units`], modelSupplied: [{ label: "memo", text: input.memo }] },
-          });
-          if (decision.decision === "declined") throw new ExtensionError("APPROVAL_DECLINED", "declined; nothing was done");
-          ran.push({ amount: input.amount });
-          return { done: true, approvalId: decision.approvalId, channel: decision.channel };
-        },
-      }),
-    ],
-  });
-  const factory = () => {
-    const server = new McpServer({ name: "approval", version: "1" });
-    attachExtension(server, extension, { settings: {}, services: {}, state });
-    return server;
-  };
-  return { ran, factory };
-}
+import { approvalFixture as fixture } from "../__fixtures__/approval-extension.js";
 
 function errorOf(result: { isError?: unknown; _meta?: unknown }): { code: string; message: string; data?: Record<string, string> } {
   return toolErrorOf(result) as { code: string; message: string; data?: Record<string, string> };

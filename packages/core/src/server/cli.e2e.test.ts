@@ -23,6 +23,14 @@ describe("runServerCli", () => {
     expect(result).toBeUndefined();
     expect(lines.join("\n")).toMatch(/--http <port>[\s\S]*--city <name>\s+Default city\.[\s\S]*MCP_BEARER_TOKEN/);
     expect(helpText({ command: "x", summary: "y" })).toContain("Usage: x [options]");
+    expect(helpText({ command: "x", summary: "y" })).toMatch(/--public-url <url>[\s\S]*MCP_PUBLIC_URL/);
+  });
+
+  it("refuses a public URL that is not an absolute http(s) URL, naming where it came from", async () => {
+    await expect(runServerCli({ ...base, argv: ["--http", "0", "--public-url", "mcp.example.org"], log: () => undefined })).rejects.toThrow(/--public-url must be an absolute http\(s\) URL/);
+    const fromEnv = runServerCli({ ...base, argv: ["--http", "0"], env: { ...base.env, MCP_PUBLIC_URL: "ftp://mcp.example.org" }, log: () => undefined });
+    await expect(fromEnv).rejects.toBeInstanceOf(CliUsageError);
+    await expect(fromEnv).rejects.toThrow(/MCP_PUBLIC_URL must be an absolute http\(s\) URL.*its scheme is ftp/);
   });
 
   it("rejects unknown flags and bad ports as usage errors", async () => {

@@ -6,6 +6,7 @@ import { extractStateFlags, openCliState, STATE_FLAGS, stateHelpRows } from "./c
 import { cliSubcommands } from "./cli-subcommands.js";
 import { registerCliApprovalChannels } from "../approval/cli-approvals.js";
 import { serveHttp } from "./serve-http.js";
+import { publicBaseUrl } from "./public-url.js";
 import { listingEverything } from "./list-filter.js";
 import { sharedSecret } from "../state/shared-secret.js";
 import type { ServerIdentity } from "./server-card.js";
@@ -79,6 +80,7 @@ const BUILT_IN_FLAGS = {
   "allowed-host": { type: "string", multiple: true },
   "allowed-origin": { type: "string", multiple: true },
   "max-body-bytes": { type: "string" },
+  "public-url": { type: "string" },
   "list-all-tools": { type: "boolean" },
   ...STATE_FLAGS,
 } as const;
@@ -184,6 +186,15 @@ export async function runServerCli(options: ServerCliOptions): Promise<RunningCl
     const token = env.MCP_BEARER_TOKEN;
     const operatorToken = env.MCP_OPERATOR_TOKEN;
     const sessionSecret = env.MCP_SESSION_SECRET;
+    const publicUrl = typeof values["public-url"] === "string" ? values["public-url"] : env.MCP_PUBLIC_URL;
+    if (publicUrl !== undefined) {
+      const field = typeof values["public-url"] === "string" ? "--public-url" : "MCP_PUBLIC_URL";
+      try {
+        publicBaseUrl(publicUrl, field);
+      } catch (error) {
+        throw new CliUsageError((error as Error).message);
+      }
+    }
     if (sessionSecret !== undefined && Buffer.byteLength(sessionSecret) < 32) throw new CliUsageError("MCP_SESSION_SECRET must be at least 32 bytes.");
     // Replicas sharing the state share the key that signs 2025 session ids, and route elicitation answers through it.
     const sessions = { state, secret: sessionSecret ?? (await sharedSecret(state, "mcp-session-ids")) };
@@ -196,6 +207,7 @@ export async function runServerCli(options: ServerCliOptions): Promise<RunningCl
       ...(maxBody === undefined ? {} : { maxBodyBytes: maxBody }),
       ...(token ? { auth: { token } } : {}),
       ...(operatorToken ? { approvals: { state, operatorToken } } : {}),
+      ...(publicUrl === undefined ? {} : { publicUrl }),
       sessions,
       onError: (error) => log(`[${options.command}] ${error.name}: ${error.message}`),
     });
@@ -235,6 +247,7 @@ export function helpText(options: Pick<ServerCliOptions, "command" | "summary" |
     ["--allowed-host <name>", "Accept this Host header (repeatable; loopback names by default)."],
     ["--allowed-origin <name>", "Accept this Origin host name (repeatable; loopback names by default)."],
     ["--max-body-bytes <n>", "Largest HTTP request body accepted (default 1048576)."],
+    ["--public-url <url>", "With --http, the absolute http(s) URL people reach this server at behind a proxy; approval links are built from it (or MCP_PUBLIC_URL)."],
     ["--list-all-tools", "List every tool, resource and prompt whatever the client negotiated (debugging; calls stay gated)."],
     ...stateHelpRows(options.command),
     ...Object.entries(options.flags ?? {}).map(([name, flag]): [string, string] => [
@@ -248,6 +261,7 @@ export function helpText(options: Pick<ServerCliOptions, "command" | "summary" |
   const environment = {
     MCP_BEARER_TOKEN: "With --http, require this bearer token on every MCP request.",
     MCP_OPERATOR_TOKEN: "With --http, serve the human approval page at /approvals/<id>; deciding needs this credential (not the bearer token).",
+    MCP_PUBLIC_URL: "With --http, the public base URL for approval links when --public-url is not given.",
     MCP_SESSION_SECRET: "With --http, the key (at least 32 bytes) signing 2025-era session ids; default: the shared state's own secret.",
     DATABASE_URL: "PostgreSQL URL for the shared state when --postgres is not given.",
     XDG_STATE_HOME: "Directory of the default --state file.",

@@ -12,6 +12,7 @@ import {
   type ServerNotifier,
 } from "@modelcontextprotocol/server";
 import { handleApprovalPage, APPROVAL_PAGE_PATH } from "../approval/approval-page.js";
+import { publicBaseUrl } from "./public-url.js";
 import { registerApprovalChannels } from "../approval/channels.js";
 import type { StateStore } from "../state/state-store.js";
 import { declarationRejection } from "./declaration-check.js";
@@ -55,6 +56,13 @@ export interface ServeHttpOptions {
    * person decides with the operator credential (never the MCP bearer token).
    */
   approvals?: { state: StateStore; operatorToken: string };
+  /**
+   * The absolute http(s) URL people and clients reach this server at when it runs behind a proxy
+   * (e.g. `https://mcp.example.org`, or `https://example.org/finance` for a path prefix the proxy
+   * strips). Approval links (URL-mode elicitation, "approval pending" results) are built from it
+   * instead of the bound address. An invalid one fails with `INVALID_PUBLIC_URL`.
+   */
+  publicUrl?: string;
   /**
    * 2025-era sessions over stateless serving: what a 2025 client declares in `initialize` rides
    * a signed `Mcp-Session-Id`. Replicas share `secret` (and `state`, for elicitation answers).
@@ -110,6 +118,7 @@ export async function serveHttp(factory: McpServerFactory, options: ServeHttpOpt
   const allowedHosts = options.allowedHosts ?? [...localhostAllowedHostnames(), host];
   const allowedOrigins = options.allowedOrigins ?? [...localhostAllowedHostnames(), host];
   const report = options.onError ?? (() => undefined);
+  const publicBase = options.publicUrl === undefined ? undefined : publicBaseUrl(options.publicUrl);
   if (options.approvals) {
     if (options.approvals.operatorToken.length < 16) throw new TypeError("the operator credential must be at least 16 characters");
     if (options.auth && "token" in options.auth && options.auth.token === options.approvals.operatorToken) {
@@ -156,7 +165,7 @@ export async function serveHttp(factory: McpServerFactory, options: ServeHttpOpt
     }
     if (request.method === "GET" && url.pathname === "/healthz") return sendJson(response, 200, { status: "ok" });
     if (options.approvals && url.pathname.startsWith(APPROVAL_PAGE_PATH)) {
-      await handleApprovalPage(request, response, { ...options.approvals, origin: base });
+      await handleApprovalPage(request, response, { ...options.approvals, origin: publicBase ? new URL(publicBase).origin : base });
       return;
     }
     if (url.pathname !== path) return sendJson(response, 404, { error: "not found" });
@@ -240,7 +249,7 @@ export async function serveHttp(factory: McpServerFactory, options: ServeHttpOpt
     [AI_CATALOG_PATH, catalog],
     [LEGACY_CATALOG_PATH, catalog],
   ]);
-  if (options.approvals) registerApprovalChannels(options.approvals.state, { pageBaseUrl: `${base}${APPROVAL_PAGE_PATH}` });
+  if (options.approvals) registerApprovalChannels(options.approvals.state, { pageBaseUrl: `${publicBase ?? base}${APPROVAL_PAGE_PATH}` });
 
   return {
     url: endpoint,
