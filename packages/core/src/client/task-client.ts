@@ -79,7 +79,7 @@ export interface TaskClient {
   update(taskId: string, inputResponses: Record<string, unknown>): Promise<void>;
   /** `tasks/cancel` (cooperative: the task may still complete). */
   cancel(taskId: string): Promise<void>;
-  /** Polls until the task is terminal; resolves the `CallToolResult` of a completed task. */
+  /** Polls until the task is terminal (a poll lost to the transport is retried up to three times); resolves the `CallToolResult` of a completed task. */
   result(taskId: string, options?: WaitOptions): Promise<CallToolResult>;
   /** `callTool`, then `result` when the server answered with a task. */
   run(name: string, args?: Record<string, unknown>, options?: WaitOptions): Promise<CallToolResult>;
@@ -94,6 +94,8 @@ function asTaskInfo(result: Record<string, unknown>): TaskInfo | undefined {
 }
 
 const relabelled = new WeakSet<object>();
+/** Consecutive polls lost to the transport before {@link TaskClient.result} gives up. */
+const MAX_DROPPED_POLLS = 3;
 
 /** Lets task results through SDK 2.4.0's result-type check (once per transport). */
 function relabelTaskResults(client: Client): void {
@@ -143,9 +145,19 @@ export function createTaskClient(client: Client): TaskClient {
   const result = async (taskId: string, options: WaitOptions = {}): Promise<CallToolResult> => {
     const deadline = Date.now() + (options.timeoutMs ?? 600_000);
     const answered = new Set<string>();
+    let dropped = 0;
     for (;;) {
       options.signal?.throwIfAborted();
-      const task = await get(taskId);
+      let task: DetailedTask;
+      try {
+        task = await get(taskId);
+        dropped = 0;
+      } catch (error) {
+        // tasks/get is a read: a connection a busy replica dropped (fetch throws TypeError) is retried, a JSON-RPC error is not.
+        if (!(error instanceof TypeError) || ++dropped > MAX_DROPPED_POLLS || Date.now() > deadline) throw error;
+        await sleep(Math.min(options.maxPollIntervalMs ?? 500, 500) * dropped, options.signal);
+        continue;
+      }
       options.onStatus?.(task);
       if (isTerminalTaskStatus(task.status)) {
         if (task.status === "completed" && task.result) return task.result;

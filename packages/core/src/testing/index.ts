@@ -26,3 +26,6 @@ export { AUDIT_TAMPERINGS, runAuditVerifyOnTamperings, type AuditVerifyOutcome }
 export { startReplicas, type StartReplicasOptions, type Replica, type ReplicaSet } from "./replicas.js";
 export { startServerProcess, type StartServerProcessOptions, type ServerProcess } from "./server-process.js";
 export { callToolWithRetry, type CallToolWithRetryOptions, type RetriedToolResult } from "./retrying-call.js";
+export { startHttpBin, type StartHttpBinOptions, type HttpBin } from "./http-bin.js";
+export { connectHttp, type ConnectHttpOptions, type HttpConnection } from "./connect-http.js";
+export { waitForTask, recordProgress, increasingProblem, type ProgressRecorder } from "./task-probes.js";
