@@ -72,7 +72,11 @@ export class ExportWriter {
       buffer = { lines: [], bytes: 0, count: 0, part: 1 };
       this.buffers.set(type, buffer);
     }
-    if (buffer.bytes + size > MAX_PART_BYTES && buffer.count > 0) await this.flush(type);
+    if (buffer.bytes + size > MAX_PART_BYTES && buffer.count > 0) {
+      await this.flush(type);
+      // flush() starts the next part's buffer: the line belongs there, not in the part just written.
+      buffer = this.buffers.get(type)!;
+    }
     buffer.lines.push(line);
     buffer.bytes += size;
     buffer.count++;
