@@ -29,3 +29,4 @@ export { callToolWithRetry, type CallToolWithRetryOptions, type RetriedToolResul
 export { startHttpBin, type StartHttpBinOptions, type HttpBin } from "./http-bin.js";
 export { connectHttp, type ConnectHttpOptions, type HttpConnection } from "./connect-http.js";
 export { waitForTask, recordProgress, increasingProblem, type ProgressRecorder } from "./task-probes.js";
+export { holdNextCall, type HeldCall } from "./hold-call.js";

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTaskClient, createTaskRuntime, openStateStore, serveHttp, TASKS_EXTENSION_ID, type RunningHttpServer, type StateStore, type TaskRuntime } from "@mcp-verticals/core";
-import { connectInProcess } from "@mcp-verticals/core/testing";
+import { connectInProcess, holdNextCall } from "@mcp-verticals/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CSV_MAPPING, connectFinance, csvStatement } from "../__fixtures__/long-jobs.js";
 import { FINANCE_EXTENSION_ID } from "../extension.js";
@@ -60,18 +60,20 @@ describe("finance long jobs as tasks", () => {
   it("cancels an import midway and books nothing", async () => {
     const before = await ledgerSnapshot(a.finance);
     const tasks = createTaskClient(await connectFinance(a.http.url));
-    const outcome = await tasks.callTool("finance_import_statement", { idempotencyKey: "task-import-cancel", format: "csv", accountId: "acc_operating", csvMapping: CSV_MAPPING, content: csvStatement(60_000, { prefix: "CAN" }), dryRun: false });
-    if (outcome.kind !== "task") throw new Error("expected a task");
-    for (let i = 0; i < 300; i++) {
-      const seen = await tasks.get(outcome.task.taskId);
-      if (process.env.DEBUG_TASKS) console.error("poll", i, seen.status, seen.statusMessage);
-      if (/^\d+\/60000 statement lines$/.test(seen.statusMessage ?? "") || seen.status !== "working") break;
-      await new Promise((resolve) => setTimeout(resolve, 10));
+    // The job is parked at its first ledger read, so the cancellation is recorded before it can book.
+    const held = holdNextCall(a.finance.storage, "existingBankRefs");
+    try {
+      const outcome = await tasks.callTool("finance_import_statement", { idempotencyKey: "task-import-cancel", format: "csv", accountId: "acc_operating", csvMapping: CSV_MAPPING, content: csvStatement(60_000, { prefix: "CAN" }), dryRun: false });
+      if (outcome.kind !== "task") throw new Error("expected a task");
+      await held.reached;
+      expect((await tasks.get(outcome.task.taskId)).status).toBe("working");
+      await tasks.cancel(outcome.task.taskId);
+      held.release();
+      const end = await tasks.result(outcome.task.taskId).catch((error: { task?: { status: string } }) => error.task);
+      expect(end).toMatchObject({ status: "cancelled" });
+    } finally {
+      held.restore();
     }
-    await tasks.cancel(outcome.task.taskId);
-    if (process.env.DEBUG_TASKS) console.error("cancel sent");
-    const end = await tasks.result(outcome.task.taskId, { onStatus: (t) => process.env.DEBUG_TASKS && console.error("after", t.status, t.statusMessage) }).catch((error: { task?: { status: string } }) => error.task);
-    expect(end).toMatchObject({ status: "cancelled" });
     expect((await a.finance.storage.existingBankRefs("acc_operating", ["CAN-0", "CAN-59999"])).size).toBe(0);
     expect(await ledgerSnapshot(a.finance)).toBe(before);
   }, 60_000);
@@ -91,12 +93,18 @@ describe("finance long jobs as tasks", () => {
     // Cancelling an applying reconciliation leaves the ledger exactly as it was.
     const before = await ledgerSnapshot(a.finance);
     const big = csvStatement(40_000, { prefix: "BIG", month: "2027-04" });
-    const cancelled = await tasks.callTool("finance_reconcile_month", { idempotencyKey: "rec-cancel-0001", accountId: "acc_operating", month: "2027-04", format: "csv", csvMapping: CSV_MAPPING, content: big, apply: true });
-    if (cancelled.kind !== "task") throw new Error("expected a task");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    await tasks.cancel(cancelled.task.taskId);
-    const end = await tasks.result(cancelled.task.taskId).catch((error: { task?: { status: string } }) => error.task);
-    expect(end).toMatchObject({ status: "cancelled" });
+    const held = holdNextCall(a.finance.storage, "existingBankRefs");
+    try {
+      const cancelled = await tasks.callTool("finance_reconcile_month", { idempotencyKey: "rec-cancel-0001", accountId: "acc_operating", month: "2027-04", format: "csv", csvMapping: CSV_MAPPING, content: big, apply: true });
+      if (cancelled.kind !== "task") throw new Error("expected a task");
+      await held.reached;
+      await tasks.cancel(cancelled.task.taskId);
+      held.release();
+      const end = await tasks.result(cancelled.task.taskId).catch((error: { task?: { status: string } }) => error.task);
+      expect(end).toMatchObject({ status: "cancelled" });
+    } finally {
+      held.restore();
+    }
     expect(await ledgerSnapshot(a.finance)).toBe(before);
 
     const applied = (await tasks.run("finance_reconcile_month", { idempotencyKey: "rec-apply-0001", accountId: "acc_operating", month: "2027-03", format: "csv", csvMapping: CSV_MAPPING, content: statement, apply: true })).structuredContent as any;

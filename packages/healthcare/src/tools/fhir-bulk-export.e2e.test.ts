@@ -1,5 +1,5 @@
 import { createTaskClient, createTaskRuntime, memoryStateStore, serveHttp, TASKS_EXTENSION_ID, type RunningHttpServer, type StateStore, type TaskRuntime } from "@mcp-verticals/core";
-import { connectInProcess } from "@mcp-verticals/core/testing";
+import { connectInProcess, holdNextCall, waitForTask } from "@mcp-verticals/core/testing";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_SECRET } from "../__fixtures__/harness.js";
@@ -114,15 +114,21 @@ describe("fhir_bulk_export", () => {
     expect(progress.at(-1)).toBe(60);
 
     const tasks = createTaskClient(await connect(a.http.url));
-    const outcome = await tasks.callTool("fhir_bulk_export", { level: "system" });
-    if (outcome.kind !== "task") throw new Error("expected a task");
-    let seen = "";
-    for (let i = 0; i < 200 && !/^\d+\/\d+ resources$/.test(seen); i++) {
-      seen = (await tasks.get(outcome.task.taskId)).statusMessage ?? "";
-      await new Promise((resolve) => setTimeout(resolve, 20));
+    // Parked at the second page of Observations (after the first page of each type), i.e. midway with files written.
+    const types = ["Observation", "Condition", "Patient"];
+    const held = holdNextCall(services.fhir, "search", { after: types.length });
+    let outcome: Awaited<ReturnType<typeof tasks.callTool>>;
+    let started = 0;
+    try {
+      outcome = await tasks.callTool("fhir_bulk_export", { level: "system", types });
+      if (outcome.kind !== "task") throw new Error("expected a task");
+      await held.reached;
+      await waitForTask(tasks, outcome.task.taskId, (task) => /^[1-9]\d*\/\d+ resources$/.test(task.statusMessage ?? ""));
+      started = Date.now();
+      await tasks.cancel(outcome.task.taskId);
+    } finally {
+      held.restore();
     }
-    const started = Date.now();
-    await tasks.cancel(outcome.task.taskId);
     const end = await tasks.result(outcome.task.taskId).catch((error: { task?: { status: string } }) => error.task);
     expect(end).toMatchObject({ status: "cancelled" });
     expect(Date.now() - started).toBeLessThan(2000);
