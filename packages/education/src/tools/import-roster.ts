@@ -92,6 +92,8 @@ export const importRosterTool = defineTool({
     if (check.problemTotal > 0) {
       throw new ExtensionError("CSV_ROWS_INVALID", `${check.problemTotal} row(s) are invalid, first at ${problems[0]!.at}; run with dryRun true to list them; nothing was written`, { field: problems[0]!.at });
     }
+    // A run cancelled (or superseded) while it was checking stops here, before it spends the human's approval.
+    await context.task?.checkpoint();
     // The approval binds to the content, not to the folder name or the encoding it arrived in.
     const digest = createHash("sha256");
     for (const [name, text] of [...files].sort(([a], [b]) => a.localeCompare(b))) digest.update(`${name}\u0000${text.length}\u0000`).update(text);

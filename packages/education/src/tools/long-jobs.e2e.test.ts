@@ -1,11 +1,11 @@
-import { createTaskClient, createTaskRuntime, TASKS_EXTENSION_ID, type TaskRuntime } from "@mcp-verticals/core";
-import { connectInProcess } from "@mcp-verticals/core/testing";
+import { createTaskClient, createTaskRuntime, getApproval, TASKS_EXTENSION_ID, type TaskRuntime } from "@mcp-verticals/core";
+import { connectInProcess, holdNextCall, type HeldCall } from "@mcp-verticals/core/testing";
 import { zipSync, strToU8 } from "fflate";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ALL_WRITES, call, callError, operatorDecides, testRuntime } from "../__fixtures__/harness.js";
+import { ALL_WRITES, call, callError, operatorDecides, TEST_NOW, testRuntime } from "../__fixtures__/harness.js";
 import { generateSchool } from "../backend/seed.js";
 import { EDUCATION_EXTENSION_ID } from "../extension.js";
 import { RESULTS_CSV_HEADER } from "../standards/gradebook-export.js";
@@ -122,7 +122,7 @@ describe("edu_import_roster and edu_export_results as long jobs", () => {
     }
   }, 120_000);
 
-  it("cancelled midway, an approved import writes nothing", async () => {
+  it("cancelled midway, an approved import writes nothing and leaves its approval unspent", async () => {
     runtime.as(ADMIN);
     const users = runtime.store.count("users");
     const enrollments = runtime.store.count("enrollments");
@@ -132,18 +132,27 @@ describe("edu_import_roster and edu_export_results as long jobs", () => {
     expect(pending.code).toBe("APPROVAL_PENDING");
     expect(await operatorDecides(runtime.state, "approve", String(pending.data?.approvalId))).toBe(0);
     const { client, close } = await connect({ tasks: true });
+    let held: HeldCall | undefined;
     try {
       const taskClient = createTaskClient(client);
+      // The job stops at its first step (resolving the caller) until the cancellation is recorded.
+      held = holdNextCall(runtime.services.gateway, "actor");
       const outcome = await taskClient.callTool("edu_import_roster", { files: big, dryRun: false });
       if (outcome.kind !== "task") throw new Error("expected a task");
-      const started = Date.now();
+      await held.reached;
       await taskClient.cancel(outcome.task.taskId);
+      const started = Date.now();
+      held.restore();
       const end = await taskClient.result(outcome.task.taskId).catch((error: { task?: { status: string } }) => error.task);
       expect(end).toMatchObject({ status: "cancelled" });
+      // It stops checking promptly instead of running the 10,000-student check to the end.
       expect(Date.now() - started).toBeLessThan(5000);
       expect(runtime.store.count("users")).toBe(users);
       expect(runtime.store.count("enrollments")).toBe(enrollments);
+      // It stopped before spending the approval: the human's decision still stands for the next run.
+      expect(await getApproval(runtime.state, String(pending.data?.approvalId), TEST_NOW)).toMatchObject({ status: "approved" });
     } finally {
+      held?.restore();
       await close();
     }
   }, 120_000);
