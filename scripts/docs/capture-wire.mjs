@@ -7,6 +7,7 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { recordingFetch } from "./wire.mjs";
 
 const root = join(fileURLToPath(import.meta.url), "..", "..", "..");
 const requireFromChecks = createRequire(join(root, "packages", "repo-checks", "package.json"));
@@ -15,23 +16,6 @@ const load = (name) => import(pathToFileURL(requireFromChecks.resolve(name)).hre
 const { serveHttp } = await load("@mcp-verticals/core");
 const { createTemplateServer, templateClient, TEMPLATE_EXTENSION_ID, TEMPLATE_SERVER_INFO } = await load("@mcp-verticals/template");
 const { Client, StreamableHTTPClientTransport } = await load("@modelcontextprotocol/client");
-
-/** A fetch that records every JSON-RPC message sent and received (JSON or SSE bodies). */
-function recordingFetch(log) {
-  return async (url, init) => {
-    const body = typeof init?.body === "string" ? JSON.parse(init.body) : undefined;
-    const response = await fetch(url, init);
-    // Only POSTed messages: the client's optional GET for a standalone stream is not part of the exchange.
-    if (!body) return response;
-    log.push({ send: body });
-    const type = response.headers.get("content-type") ?? "";
-    if (!type.includes("json") && !type.includes("event-stream")) return response;
-    const text = await response.clone().text();
-    if (type.includes("json") && text) log.push({ receive: JSON.parse(text) });
-    else for (const line of text.split("\n")) if (line.startsWith("data: ")) log.push({ receive: JSON.parse(line.slice(6)) });
-    return response;
-  };
-}
 
 async function session(url, mode) {
   const log = [];

@@ -9,7 +9,10 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { createRequire } from "node:module";
+import { tierRow, tiersTable } from "./tiers.mjs";
 import { workspaceVerticals } from "./verticals.mjs";
+import { captureExchanges, readableJson } from "./wire.mjs";
 
 /** Folder names of the vertical packages under packages/ (those with the mcpVertical marker). */
 export function verticalFolders(root) {
@@ -164,18 +167,78 @@ function embeddable(markdown) {
 }
 
 /**
+ * The vertical's reference server with its embedded data, as a factory: built from its runtime
+ * (`create<Name>Runtime()`, whose `createServer` shares one set of services) where the package has
+ * one, otherwise `create<Name>Server()`. Undefined when it exports neither.
+ */
+async function referenceServer(module) {
+  const names = Object.keys(module).filter((name) => typeof module[name] === "function");
+  const runtimeName = names.find((name) => /^create\w*Runtime$/.test(name) && !/Task/.test(name));
+  if (runtimeName) {
+    const runtime = await module[runtimeName]();
+    if (typeof runtime?.createServer === "function") return { factory: () => runtime.createServer(), close: () => runtime.close?.() };
+  }
+  const serverName = names.find((name) => /^create\w*Server$/.test(name));
+  return serverName ? { factory: () => module[serverName](), close: async () => undefined } : undefined;
+}
+
+/**
+ * The JSON-RPC exchange of the official client with the vertical's reference server over HTTP, in
+ * both eras: a declaring client connects and calls `toolName` with its first example. Undefined
+ * when the server or the client cannot be loaded (the page then says so).
+ */
+async function wireExchange(root, factory, extension, core, toolName) {
+  const tool = extension.tools.find((candidate) => candidate.name === toolName);
+  if (!factory || !tool) return undefined;
+  const requireFrom = createRequire(join(root, "packages", "repo-checks", "package.json"));
+  const official = await import(pathToFileURL(requireFrom.resolve("@modelcontextprotocol/client")).href);
+  return captureExchanges({
+    modules: { serveHttp: core.serveHttp, Client: official.Client, StreamableHTTPClientTransport: official.StreamableHTTPClientTransport },
+    factory,
+    identity: { name: extension.id, title: extension.title, version: "0.0.0", description: extension.title.slice(0, 100) },
+    declaration: { [extension.id]: { versions: [...extension.versions] } },
+    call: { name: tool.name, arguments: tool.examples[0] },
+  });
+}
+
+/** What a line of the exchange is, for its caption. */
+function caption(entry) {
+  const message = entry.send ?? entry.receive;
+  if (entry.send) return message.method ? `The client sends \`${message.method}\`${message.id === undefined ? " (a notification)" : ""}:` : "The client answers:";
+  if (message.method) return `The server sends \`${message.method}\`:`;
+  return message.error ? `The server answers with error \`${message.error.code}\`:` : "The server answers:";
+}
+
+/** The markdown of a recorded exchange. */
+function exchangeSection(eras, toolName) {
+  const out = ["## On the wire", ""];
+  out.push(
+    `The JSON-RPC messages of a full negotiation and one \`${toolName}\` call, **recorded in the docs build** from the official`,
+    "TypeScript client and this reference server over stateless HTTP on 127.0.0.1 (long strings and lists shortened).",
+    "Every message is POSTed to the MCP endpoint with `Content-Type: application/json` and",
+    "`Accept: application/json, text/event-stream`. A client in any language can follow it.",
+    "",
+  );
+  for (const [era, recorded] of Object.entries(eras)) {
+    out.push(`### ${era === "2025" ? "2025 era: declared once in `initialize`" : "2026-07-28 era: `server/discover`, then the declaration on every request"}`, "");
+    out.push(`Negotiated protocol version: \`${recorded.protocolVersion ?? "unknown"}\`.`, "");
+    for (const entry of recorded.exchange) out.push(caption(entry), "", "```json", readableJson(entry.send ?? entry.receive), "```", "");
+  }
+  return out;
+}
+
+/**
  * Runs each tool's first example against the vertical's reference server in process (embedded
  * backend, a client that declares the extension with empty settings, 2026-07-28 era) and returns the
  * structured results by tool name. A tool whose example cannot run is simply left without output.
  */
-async function workedExamples(module, extension, coreTestingEntry) {
+async function workedExamples(factory, extension, coreTestingEntry) {
   const results = new Map();
-  const factoryName = Object.keys(module).find((name) => /^create\w*Server$/.test(name) && typeof module[name] === "function");
-  if (!factoryName || !coreTestingEntry) return results;
+  if (!factory || !coreTestingEntry) return results;
   const { connectInProcess } = await import(pathToFileURL(coreTestingEntry).href);
   let connection;
   try {
-    connection = await connectInProcess(() => module[factoryName](), { era: "modern", extensions: { [extension.id]: {} } });
+    connection = await connectInProcess(factory, { era: "modern", extensions: { [extension.id]: {} } });
     for (const tool of extension.tools) {
       if (!tool.examples?.length) continue;
       try {
@@ -211,7 +274,18 @@ export async function verticalPage(root, folder) {
   const core = await import(pathToFileURL(coreEntry).href);
   const defs = core.extensionJsonSchema(extension).$defs;
   const testingEntry = coreEntry.replace(/index\.js$/, "testing.js");
-  const worked = await workedExamples(module, extension, existsSync(testingEntry) ? testingEntry : undefined);
+  const reference = await referenceServer(module).catch(() => undefined);
+  let worked, wire, wireTool, tier;
+  try {
+    worked = await workedExamples(reference?.factory, extension, existsSync(testingEntry) ? testingEntry : undefined);
+    // The exchange shows the first tool whose example ran (a read a plain deployment serves).
+    wireTool = extension.tools.find((tool) => worked.has(tool.name))?.name;
+    // A capture that fails is a broken server or client: the docs build fails rather than drop the section.
+    wire = wireTool ? await wireExchange(root, reference?.factory, extension, core, wireTool) : undefined;
+    tier = await tierRow({ packageDir: dir, manifest, extension, factory: reference?.factory, testingEntry: existsSync(testingEntry) ? testingEntry : undefined });
+  } finally {
+    await reference?.close();
+  }
   const bins = Object.keys(typeof manifest.bin === "string" ? { [manifest.name]: manifest.bin } : (manifest.bin ?? {}));
   const title = `${folder.charAt(0).toUpperCase()}${folder.slice(1)}`;
   const out = [];
@@ -299,12 +373,14 @@ export async function verticalPage(root, folder) {
     out.push("Result:", "", propertiesTable(defs[`method.${method.verb}.result`], { withDefault: false }));
   }
 
+  if (wire) out.push(...exchangeSection(wire, wireTool));
+
   const spec = join(dir, "specification", "draft.md");
   if (existsSync(spec)) {
     out.push("## Specification (draft)", "", "The normative text, from `specification/draft.md`:", "");
     out.push(demote(embeddable(readFileSync(spec, "utf8"))), "");
   }
-  return { title, extension, searchEntries: searchEntries(title, extension, defs), text: `${out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n` };
+  return { title, extension, tier, searchEntries: searchEntries(title, extension, defs), text: `${out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n` };
 }
 
 /** Field paths of an object schema, as the settings tables list them (nested and array fields included). */
@@ -347,6 +423,28 @@ function searchEntries(title, extension, defs) {
   ];
 }
 
+/** The extension tier table page (see scripts/docs/tiers.mjs for what each column measures). */
+export function tiersPage(rows) {
+  const out = ["---", "title: Extension tiers", "group: Verticals", "---", "", "# Extension tiers", ""];
+  out.push("<!-- Generated by scripts/docs/generate-catalogue.mjs from real runs. Do not edit. -->", "");
+  out.push(
+    "How far each vertical is specified and proven, computed when the docs are built: the specification's coverage of",
+    "the extension's bindings; core's conformance kit (`runConformance`) run against the reference server in both",
+    "protocol eras during the build; and the outcome of the proof test files each package names in",
+    "`mcpVertical.proofs` of its `package.json`, read from its last test run (with that run's date). A proof that",
+    "did not run in the build's test run says so; nothing here is typed in by hand.",
+    "",
+  );
+  out.push(tiersTable(rows));
+  out.push(
+    "- **Replicas**: three replicas of the bin on one PostgreSQL behind a round-robin proxy (approvals single-use, idempotent writes once, one audit chain).",
+    "- **Independent backend**: the vertical against an implementation this project did not write (Medplum's FHIR server, the OneRoster 1.2 OpenAPI description and an xAPI client library, hledger).",
+    "- **Official suite**: the official MCP conformance suite's scenarios against the vertical's server.",
+    "",
+  );
+  return `${out.join("\n").trimEnd()}\n`;
+}
+
 /** The page that gathers every package's changelog. */
 export function changelogsPage(root) {
   const packages = readdirSync(join(root, "packages")).filter((folder) => existsSync(join(root, "packages", folder, "CHANGELOG.md"))).sort();
@@ -368,6 +466,7 @@ export async function generateCatalogue({ root, outDir = join(root, "docs", "gen
   const written = [];
   const skipped = [];
   const entries = [];
+  const tiers = [];
   for (const folder of verticalFolders(root)) {
     if (!existsSync(join(root, "packages", folder, "dist", "index.js"))) {
       log(`warning: packages/${folder} has no dist/index.js; build it to document it. Skipped.`);
@@ -378,7 +477,9 @@ export async function generateCatalogue({ root, outDir = join(root, "docs", "gen
     writeFileSync(join(outDir, `${folder}.md`), page.text);
     entries.push(...page.searchEntries);
     written.push({ folder, title: page.title, id: page.extension.id, tools: page.extension.tools.map((tool) => tool.name) });
+    tiers.push(page.tier);
   }
+  writeFileSync(join(outDir, "tiers.md"), tiersPage(tiers));
   writeFileSync(join(outDir, "changelogs.md"), changelogsPage(root));
   writeFileSync(join(outDir, "search-entries.json"), `${JSON.stringify(entries, null, 2)}\n`);
   return { written, skipped };

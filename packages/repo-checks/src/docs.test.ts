@@ -69,6 +69,39 @@ describe("docs site build", () => {
     }
   });
 
+  it("shows each vertical's JSON-RPC exchange in both eras, recorded from a real run of its server", () => {
+    for (const folder of builtVerticals) {
+      const page = readFileSync(join(repoRoot, "docs", "generated", `${folder}.md`), "utf8");
+      const wire = page.slice(page.indexOf("## On the wire"));
+      expect(page, folder).toContain("## On the wire");
+      const blocks = fencedBlocks(wire.slice(0, wire.indexOf("\n## ", 5) > 0 ? wire.indexOf("\n## ", 5) : undefined)).filter((block) => block.language === "json");
+      const messages = blocks.map((block) => JSON.parse(block.body) as { method?: string; id?: number; result?: unknown; params?: any });
+      // 2025: initialize with the declaration, its answer, initialized, then the call; 2026-07-28: discover, then the call with _meta.
+      const legacyInit = messages.find((message) => message.method === "initialize");
+      expect(Object.keys(legacyInit?.params?.capabilities?.extensions ?? {}), folder).toHaveLength(1);
+      expect(messages.some((message) => message.method === "notifications/initialized"), folder).toBe(true);
+      expect(messages.some((message) => message.method === "server/discover"), folder).toBe(true);
+      const calls = messages.filter((message) => message.method === "tools/call");
+      expect(calls.length, folder).toBeGreaterThanOrEqual(2);
+      expect(JSON.stringify(calls.at(-1)!.params._meta ?? {}), folder).toContain("extensions");
+      expect(messages.filter((message) => message.result !== undefined && (message.result as any).content).length, folder).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  it("computes the extension tier table from the conformance kit and the proof tests' last run", () => {
+    const page = readFileSync(join(repoRoot, "docs", "generated", "tiers.md"), "utf8");
+    const rows = page.split("\n").filter((line) => line.startsWith("| ") && !line.startsWith("| Vertical") && !line.startsWith("| ---"));
+    expect(rows).toHaveLength(builtVerticals.length);
+    for (const row of rows) {
+      // Every row ran the kit against the reference server in both eras during the build (its verdict is
+      // the vertical's own test's business; the table reports it as measured).
+      expect(row).toMatch(/[✅❌] \d+\/\d+ rules, \d+\/\d+ checks/);
+      expect(row).toMatch(/[✅❌] 2025, [✅❌] 2026-07-28/);
+      expect(row).toMatch(/\d+\/\d+ bindings specified, \d+ RFC 2119 keywords/);
+      expect(row).not.toContain("not run:");
+    }
+  });
+
   it("keeps every TypeScript block of the guides in a checked example file, and every JSON block valid", () => {
     for (const guide of guides()) {
       for (const block of fencedBlocks(readFileSync(join(repoRoot, guide), "utf8"))) {

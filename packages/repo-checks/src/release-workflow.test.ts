@@ -32,6 +32,16 @@ describe(".github/workflows/release.yml", () => {
     expect(published.sort()).toEqual(publicFolders().sort());
   });
 
+  it("builds an MCP Bundle per public vertical on each platform, after the versions are tagged", () => {
+    const job = jobs.get("bundles");
+    expect(job, "no bundles job").toBeDefined();
+    expect(job).toMatch(/needs: \[version, tag\]/);
+    expect(job).toContain("os: [ubuntu-latest, macos-latest, windows-latest]");
+    const verticals = /vertical: \[([^\]]*)\]/.exec(job!)?.[1]?.split(",").map((name) => name.trim()) ?? [];
+    expect(verticals.sort()).toEqual(publicFolders().filter((name) => name !== "core").sort());
+    expect(job).toContain("node scripts/pack-bundle.mjs ${{ matrix.vertical }}");
+  });
+
   it("publishes the verticals after core, their peer dependency", () => {
     for (const folder of publicFolders().filter((name) => name !== "core")) expect(jobs.get(`publish-${folder}`)).toMatch(/needs: \[version, publish-core\]/);
   });
