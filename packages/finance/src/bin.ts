@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { CliUsageError, defaultAuditKeyFile, loadAuditKey, runServerBin } from "@mcp-verticals/core";
-import { isPostgresUrl } from "./backend/open-storage.js";
+import { stateBesideLedger } from "./backend/state-location.js";
 import { createFinanceRuntime } from "./server.js";
 import { FINANCE_SERVER_INFO } from "./server.js";
 import { FINANCE_EXTENSION_ID } from "./extension.js";
@@ -29,9 +29,8 @@ void runServerBin({
   // Unless a state store is named, approvals, idempotency keys and the audit chain live beside the
   // ledger (the same PostgreSQL database, or <name>.state.sqlite), so replicas of one ledger share them.
   defaultState: (flags, env) => {
-    const database = typeof flags.database === "string" ? flags.database : env.MCP_FINANCE_DATABASE;
-    if (database === undefined || database === ":memory:") return undefined;
-    return isPostgresUrl(database) ? { postgres: database } : { state: `${database.replace(/\.[A-Za-z0-9]+$/, "")}.state.sqlite` };
+    const location = stateBesideLedger(typeof flags.database === "string" ? flags.database : env.MCP_FINANCE_DATABASE);
+    return location === undefined || "postgres" in location ? location : { state: location.file };
   },
   createFactory: async ({ flags, env, state }) => {
     const payments = flags.payments ?? "sandbox";

@@ -56,6 +56,7 @@ export type {
   Paged,
 } from "./backend/finance-storage.js";
 export { openFinanceStorage, isPostgresUrl, type OpenStorageOptions } from "./backend/open-storage.js";
+export { stateBesideLedger } from "./backend/state-location.js";
 export { DEMO_ACCOUNTS, DEMO_COUNTERPARTIES } from "./backend/demo-company.js";
 
 // Client

@@ -15,7 +15,8 @@ import {
 import { McpServer } from "@modelcontextprotocol/server";
 import type { z } from "zod";
 import type { FinanceStorage } from "./backend/finance-storage.js";
-import { isPostgresUrl, openFinanceStorage } from "./backend/open-storage.js";
+import { openFinanceStorage } from "./backend/open-storage.js";
+import { stateBesideLedger } from "./backend/state-location.js";
 import { FINANCE_AUDIT_LOG, type FinanceServices } from "./context.js";
 import { financeExtension } from "./extension.js";
 import { FinanceServerSettings } from "./schemas/settings.js";
@@ -78,7 +79,7 @@ export async function createFinanceRuntime(options: FinanceRuntimeOptions = {}):
   const ownsState = options.state === undefined;
   let state: StateStore;
   try {
-    state = options.state ?? (await stateBesideLedger(options.storage === undefined ? database : ":memory:"));
+    state = options.state ?? (await openStateBesideLedger(options.storage === undefined ? database : ":memory:"));
   } catch (error) {
     if (options.storage === undefined) await storage.close().catch(() => undefined);
     throw error;
@@ -134,16 +135,11 @@ function ledgerScope(secret: string): string {
   return createHash("sha256").update(`finance-ledger:${secret}`).digest("base64url").slice(0, 16);
 }
 
-/**
- * The state store beside the ledger, so approvals and idempotency records share its fate: the same
- * PostgreSQL database, or a sibling SQLite file (`finance.db` → `finance.state.sqlite`). Not the same
- * SQLite file: the ledger holds its write lock across awaits, and a second connection in this process
- * waiting for that lock would stall the event loop the ledger needs to finish.
- */
-function stateBesideLedger(database: string): Promise<StateStore> {
-  if (database === ":memory:") return openStateStore({ url: "memory:" });
-  if (isPostgresUrl(database)) return openStateStore({ url: database });
-  return openStateStore({ file: `${database.replace(/\.[A-Za-z0-9]+$/, "")}.state.sqlite` });
+/** Opens the state store {@link stateBesideLedger} names (memory for an in-memory ledger). */
+function openStateBesideLedger(database: string): Promise<StateStore> {
+  const location = stateBesideLedger(database);
+  if (location === undefined) return openStateStore({ url: "memory:" });
+  return "postgres" in location ? openStateStore({ url: location.postgres }) : openStateStore({ file: location.file });
 }
 
 /** Options for {@link createFinanceServer}. */
