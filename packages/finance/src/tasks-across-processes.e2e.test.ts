@@ -1,8 +1,10 @@
 /**
- * Finance's long jobs as tasks across real server processes: two `mcp-finance --http` processes
- * share one SQLite ledger (and the state file beside it). A task started on A is polled, cancelled
- * and read on B, in both protocol eras; a worker killed with SIGKILL mid-import is taken over by B
- * once its lease lapses and the statement is booked exactly once.
+ * Finance's long jobs as tasks across real server processes. Two `mcp-finance --http` processes
+ * share one SQLite ledger (and the state file beside it): a task started on A is polled and read
+ * on B in both protocol eras. Two more share one PostgreSQL database (ledger and state): the test
+ * holds an exclusive lock on the ledger's entries table, so a job started on A blocks on its first
+ * ledger read, at a known step, however fast the runtime; it is then cancelled from B, or A is
+ * killed with SIGKILL, before the lock is released.
  */
 import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -10,9 +12,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { TaskEndedError, type DetailedTask } from "@mcp-verticals/core";
-import { connectHttp, increasingProblem, recordProgress, startHttpBin, waitForTask, type HttpBin, type HttpConnection } from "@mcp-verticals/core/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectHttp, increasingProblem, recordProgress, startHttpBin, type HttpBin, type HttpConnection } from "@mcp-verticals/core/testing";
+import pg from "pg";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CSV_MAPPING, csvStatement } from "./__fixtures__/long-jobs.js";
+import { postgresAvailable, startTestCluster, type TestCluster } from "./__fixtures__/postgres-cluster.js";
 import { openFinanceStorage } from "./backend/open-storage.js";
 import type { FinanceStorage } from "./backend/finance-storage.js";
 import { FINANCE_EXTENSION_ID } from "./extension.js";
@@ -27,10 +31,6 @@ const binEnv = { MCP_TASKS_LEASE_MS: String(LEASE_MS) };
 
 const importArgs = (key: string, content: string, dryRun = false) => ({ idempotencyKey: key, format: "csv", accountId: "acc_operating", csvMapping: CSV_MAPPING, content, dryRun });
 const reconcileArgs = (key: string, month: string, content: string, apply = false) => ({ idempotencyKey: key, accountId: "acc_operating", month, format: "csv", csvMapping: CSV_MAPPING, content, apply });
-const midway = (total: number) => (task: DetailedTask) => {
-  const match = /^(\d+)\/(\d+) /.exec(task.statusMessage ?? "");
-  return match !== null && Number(match[1]) > 0 && Number(match[1]) < total;
-};
 
 /** The whole ledger, canonically: every posting of every entry, hashed. */
 async function ledgerDigest(storage: FinanceStorage): Promise<{ digest: string; entries: number }> {
@@ -119,4 +119,172 @@ describe("finance long jobs as tasks across server processes (one SQLite ledger)
       expect(last.total).toBeGreaterThanOrEqual(3000);
     }
   }, 120_000);
+});
+
+/**
+ * A real brake on the ledger: an open transaction holding `ACCESS EXCLUSIVE` on `entries`, so
+ * every read of bank references or postings waits for it. {@link Brake.waiting} resolves once a
+ * server backend waits for that lock (`pg_stat_activity.wait_event_type = 'Lock'` on `entries`),
+ * not after a guessed delay.
+ */
+interface Brake {
+  waiting(): Promise<number>;
+  release(): Promise<void>;
+}
+
+async function holdEntries(database: string): Promise<Brake> {
+  const holder = new pg.Client({ connectionString: database });
+  await holder.connect();
+  await holder.query("BEGIN");
+  await holder.query("LOCK TABLE entries IN ACCESS EXCLUSIVE MODE");
+  const holderPid = (await holder.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid;
+  let released = false;
+  return {
+    async waiting() {
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        // pg_stat_activity may still show the backend's previous statement while it waits (locks are
+        // taken while the new one is parsed), so the waited-for relation comes from pg_locks.
+        const { rows } = await holder.query<{ pid: number }>(
+          `SELECT a.pid FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid
+            WHERE a.datname = current_database() AND a.wait_event_type = 'Lock'
+              AND NOT l.granted AND l.relation = 'entries'::regclass AND $1 = ANY (pg_blocking_pids(a.pid))`,
+          [holderPid],
+        );
+        if (rows.length > 0) return rows[0]!.pid;
+        if (Date.now() > deadline) {
+          const activity = await holder.query("SELECT pid, state, wait_event_type, wait_event, left(query, 120) AS query FROM pg_stat_activity WHERE datname = current_database()");
+          throw new Error(`no server backend queued behind the lock on entries: ${JSON.stringify(activity.rows)}`);
+        }
+        // Polls a condition the database reports; the job cannot get past the lock meanwhile.
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    async release() {
+      if (released) return;
+      released = true;
+      await holder.query("ROLLBACK");
+      await holder.end();
+    },
+  };
+}
+
+describe.runIf(postgresAvailable())("finance long jobs as tasks across server processes (one PostgreSQL database), held by a lock", () => {
+  let cluster: TestCluster;
+  let database: string;
+  let pgArgs: string[];
+  let a: HttpBin;
+  let b: HttpBin;
+  let storage: FinanceStorage;
+  const brakes: Brake[] = [];
+  const connections: HttpConnection[] = [];
+  const connect = async (url: string, era: "modern" | "legacy") => {
+    const connection = await connectHttp(url, { era, extensions: { [FINANCE_EXTENSION_ID]: {} } });
+    connections.push(connection);
+    return connection;
+  };
+  const brake = async () => {
+    const held = await holdEntries(database);
+    brakes.push(held);
+    return held;
+  };
+  const endOf = (promise: Promise<unknown>) => promise.then(
+    () => ({ status: "completed" }) as Partial<DetailedTask>,
+    (error: unknown) => {
+      if (error instanceof TaskEndedError) return error.task;
+      throw error;
+    },
+  );
+
+  beforeAll(async () => {
+    cluster = await startTestCluster();
+    database = await cluster.createDatabase("task_brake");
+    pgArgs = ["--database", database, "--idempotency-lease", "5", "--max-body-bytes", String(32 * 1024 * 1024)];
+    // A creates and seeds the ledger; B joins it. Ledger and task state share the database.
+    a = await startHttpBin(BIN, { args: pgArgs, env: binEnv });
+    b = await startHttpBin(BIN, { args: pgArgs, env: binEnv });
+    storage = await openFinanceStorage(database, { seed: false });
+  }, 120_000);
+  // A failed case must not leave the ledger locked for the next one.
+  afterEach(async () => {
+    for (const held of brakes.splice(0)) await held.release().catch(() => undefined);
+  });
+  afterAll(async () => {
+    for (const [name, bin] of [["A", a], ["B", b]] as const) {
+      if (bin && (bin.child.exitCode !== null || (bin.child.signalCode !== null && bin.child.signalCode !== "SIGKILL"))) process.stderr.write(`${name} exited early:\n${bin.stderr().slice(-4000)}\n`);
+    }
+    await Promise.all(connections.map((connection) => connection.close().catch(() => undefined)));
+    await storage?.close();
+    await Promise.all([a?.kill(), b?.kill()]);
+    await cluster?.stop();
+  });
+
+  for (const era of ["modern", "legacy"] as const) {
+    const tag = era === "modern" ? "M" : "L";
+
+    it(`${era}: cancels a held import and a held applying reconciliation from B; the ledger is byte-identical`, async () => {
+      const before = await ledgerDigest(storage);
+      const onA = await connect(a.url, era);
+      const onB = await connect(b.url, era);
+
+      let held = await brake();
+      const started = await onA.tasks.callTool("finance_import_statement", importArgs(`pg-cancel-import-${era}`, csvStatement(2000, { prefix: `PGC${tag}`, month: "2027-08" })));
+      if (started.kind !== "task") throw new Error("expected a task");
+      // A's worker is parked on its first ledger read (the bank references already booked).
+      await held.waiting();
+      expect(await onB.tasks.get(started.task.taskId)).toMatchObject({ status: "working" });
+      await onB.tasks.cancel(started.task.taskId);
+      await held.release();
+      expect(await endOf(onB.tasks.result(started.task.taskId, { maxPollIntervalMs: 50 }))).toMatchObject({ status: "cancelled" });
+
+      held = await brake();
+      const month = era === "modern" ? "2027-09" : "2027-10";
+      const applying = await onA.tasks.callTool("finance_reconcile_month", reconcileArgs(`pg-cancel-rec-${era}`, month, csvStatement(2000, { prefix: `PGR${tag}`, month }), true));
+      if (applying.kind !== "task") throw new Error("expected a task");
+      // Parked on reading the month's postings; applying would book all 2000 unmatched lines.
+      await held.waiting();
+      await onB.tasks.cancel(applying.task.taskId);
+      await held.release();
+      expect(await endOf(onB.tasks.result(applying.task.taskId, { maxPollIntervalMs: 50 }))).toMatchObject({ status: "cancelled" });
+
+      // "cancelled" is written by A's worker after its job stopped, so nothing can book later.
+      expect(await ledgerDigest(storage)).toEqual(before);
+      expect((await storage.existingBankRefs("acc_operating", [`PGC${tag}-0`, `PGC${tag}-1999`, `PGR${tag}-0`, `PGR${tag}-1999`])).size).toBe(0);
+    }, 120_000);
+
+    it(`${era}: SIGKILL of A while its import is held: B resumes it after the lease and books the file exactly once`, async () => {
+      const LINES = 2000;
+      const before = await ledgerDigest(storage);
+      const statement = csvStatement(LINES, { prefix: `PGK${tag}`, month: era === "modern" ? "2027-11" : "2027-12" });
+      const key = `pg-kill-import-${era}`;
+      const onA = await connect(a.url, era);
+      const onB = await connect(b.url, era);
+      const held = await brake();
+      const started = await onA.tasks.callTool("finance_import_statement", importArgs(key, statement));
+      if (started.kind !== "task") throw new Error("expected a task");
+      await held.waiting();
+      expect(await a.kill("SIGKILL")).toEqual({ code: null, signal: "SIGKILL" });
+      await held.release();
+
+      const statuses: DetailedTask[] = [];
+      const result = await onB.tasks.result(started.task.taskId, { maxPollIntervalMs: 100, timeoutMs: 90_000, onStatus: (task) => statuses.push(task) });
+      expect(statuses.some((task) => /Resumed after the previous worker stopped \(attempt 2\)/.test(task.statusMessage ?? ""))).toBe(true);
+      const summary = result.structuredContent as { imported: number; duplicates: number; dryRun: boolean };
+      expect(summary).toMatchObject({ dryRun: false, imported: LINES, duplicates: 0 });
+      const after = await ledgerDigest(storage);
+      expect(after.entries).toBe(before.entries + LINES);
+      const refs = Array.from({ length: LINES }, (_, n) => `PGK${tag}-${n}`);
+      expect((await storage.existingBankRefs("acc_operating", refs)).size).toBe(LINES);
+
+      // The same call again (same key) replays instead of booking a second time.
+      const again = await onB.tasks.run("finance_import_statement", importArgs(key, statement), { maxPollIntervalMs: 50 });
+      expect(again.structuredContent).toMatchObject({ idempotentReplayed: true });
+      expect(await ledgerDigest(storage)).toEqual(after);
+
+      // A restarted on the same database answers for the task B finished.
+      a = await startHttpBin(BIN, { args: pgArgs, env: binEnv });
+      const restarted = await connect(a.url, era === "modern" ? "legacy" : "modern");
+      expect(await restarted.tasks.get(started.task.taskId)).toMatchObject({ status: "completed" });
+    }, 180_000);
+  }
 });
