@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { defaultAuditKeyFile, loadAuditKey, runServerBin, sharedSecret } from "@mcp-verticals/core";
+import { CliUsageError, defaultAuditKeyFile, loadAuditKey, runServerBin, sharedSecret } from "@mcp-verticals/core";
 import { loadContent } from "./backend/seed.js";
 import { EDUCATION_EXTENSION_ID } from "./extension.js";
 import { AllowedWrite, ActingRole } from "./schemas/settings.js";
@@ -28,6 +28,7 @@ void runServerBin({
     role: { type: "string", valueName: "<role>", description: "That user's role: student, teacher, ta or admin (default teacher)." },
     "assessment-mode": { type: "string", valueName: "<off|practice|proctored>", description: "Integrity mode for students (default practice)." },
     audience: { type: "string", valueName: "<under13|k12|higher-ed>", description: "Audience; under13 turns on the COPPA rules (default k12)." },
+    "idempotency-lease": { type: "string", valueName: "<seconds>", description: "Lease of an in-flight keyed write (default 120): a retry after a crashed replica resumes the write once it lapses." },
   },
   environment: {
     ONEROSTER_CLIENT_ID: "OAuth 2 client id for --oneroster-url.",
@@ -41,6 +42,8 @@ void runServerBin({
     const string = (name: string) => (typeof flags[name] === "string" ? (flags[name] as string) : undefined);
     const writes = string("allow-writes")?.split(",").map((w) => AllowedWrite.parse(w.trim()));
     const role = ActingRole.parse(string("role") ?? "teacher");
+    const lease = string("idempotency-lease") === undefined ? undefined : Number(string("idempotency-lease"));
+    if (lease !== undefined && (!Number.isInteger(lease) || lease < 1 || lease > 3_600)) throw new CliUsageError("--idempotency-lease expects whole seconds from 1 to 3600.");
     const url = string("oneroster-url");
     const roster = url
       ? new OneRosterRestClient({
@@ -70,6 +73,7 @@ void runServerBin({
       state,
       ...(string("import-dir") ? { importDir: string("import-dir")! } : {}),
       principal: { id: string("principal") ?? "t-001", scopes: [], roles: [role] },
+      ...(lease === undefined ? {} : { idempotencyLeaseMs: lease * 1000 }),
       ...(string("case-providers") ? { caseProviders: string("case-providers")!.split(",").map((origin) => origin.trim()).filter(Boolean) } : {}),
       settings: {
         ...(writes ? { writes: { mode: "confirm" as const, allow: writes } } : {}),

@@ -1,4 +1,4 @@
-import type { BindingContext, CursorCodec } from "@mcp-verticals/core";
+import type { BindingContext, CursorCodec, Idempotency } from "@mcp-verticals/core";
 import type { PrivacyGateway } from "./backend/gateway.js";
 import type { XapiLrs } from "./standards/xapi.js";
 import type { EducationClientSettings, EducationEffectiveSettings, EducationServerSettings } from "./schemas/settings.js";
@@ -11,6 +11,8 @@ export interface EducationServices {
   lrs: XapiLrs;
   /** Signed paging cursors. */
   cursors: CursorCodec;
+  /** Idempotency keys of approved writes: in the shared state when there is one, so any replica replays a key. */
+  idempotency: Idempotency;
   /** Origins of CASE 1.1 providers `edu_import_framework` may fetch from (none: URL import is refused). */
   caseProviders?: readonly string[];
   /** The operator's import directory: `edu_import_roster` reads bulk folders inside it only (none: folder import is refused). */

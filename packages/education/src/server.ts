@@ -2,6 +2,7 @@ import {
   attachExtension,
   createAuditTrail,
   createCursorCodec,
+  createIdempotency,
   defaultCheckpointFile,
   fileAuditSink,
   fileCheckpointStore,
@@ -13,6 +14,7 @@ import {
   type AuditCheckpointStore,
   stateApprovalLedger,
   stateAuditSink,
+  stateIdempotencyBackend,
   stateCheckpointStore,
   type AuditSink,
   type AuditTrail,
@@ -78,6 +80,8 @@ export interface EducationRuntimeOptions {
   caseProviders?: readonly string[];
   /** Directory whose folders `edu_import_roster` may read OneRoster bulk exports from (default none). */
   importDir?: string;
+  /** How long a replica's claim on an idempotency key lasts without renewal (default 2 minutes): a retry after it resumes a write whose replica died. */
+  idempotencyLeaseMs?: number;
   /** Runs the task-capable tools (roster import, gradebook export) as tasks; default: the runtime of `state`. */
   tasks?: TaskRuntime;
 }
@@ -157,6 +161,11 @@ export function createEducationRuntime(options: EducationRuntimeOptions = {}): E
     gateway,
     lrs,
     cursors: createCursorCodec(`${secret}:cursor`),
+    idempotency: createIdempotency(
+      options.state
+        ? { backend: stateIdempotencyBackend(options.state, { namespace: "idempotency:education", ...(options.idempotencyLeaseMs ? { leaseMs: options.idempotencyLeaseMs } : {}) }) }
+        : { now },
+    ),
     caseProviders: options.caseProviders ?? [],
     ...(options.importDir ? { importDir: options.importDir } : {}),
   };

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { EducationContext } from "../context.js";
 import type { LineItemExtras, OrLineItem } from "../schemas/oneroster.js";
 import { WorkItem } from "../schemas/views.js";
-import { approvedWrite, callerOf, requireWrite, WriteOutcome } from "./shared.js";
+import { approvedWrite, callerOf, IdempotencyKeyInput, requireWrite, WriteOutcome } from "./shared.js";
 
 /** `edu_create_assignment`: a new line item (draft unless published), once a human approved it. */
 export const createAssignmentTool = defineTool({
@@ -22,6 +22,7 @@ export const createAssignmentTool = defineTool({
     cfItemIds: z.array(z.string().max(256)).max(20).default([]),
     qtiItemIds: z.array(z.string().max(256)).max(50).default([]),
     publish: z.boolean().default(false),
+    idempotencyKey: IdempotencyKeyInput,
   }),
   output: z.object({ ...WriteOutcome, work: WorkItem.optional() }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
@@ -41,13 +42,20 @@ export const createAssignmentTool = defineTool({
     // OneRoster 1.2 requires a line item to name the school that offers the class.
     const school = (await gateway.roster.getClass(input.classSourcedId))?.school;
     if (!school) throw new ExtensionError("CLASS_NOT_FOUND", "no such class", { field: "classSourcedId" });
-    const args = input;
+    // The human approves the assignment, not the retry key (nor does the key change its id).
+    const { idempotencyKey, ...args } = input;
     const sourcedId = `li-${input.classSourcedId.replace(/^cls-/, "")}-${createHash("sha256").update(JSON.stringify(args)).digest("hex").slice(0, 10)}`;
     const kind = input.qtiItemIds.length > 0 ? "quiz" : "assignment";
     const outcome = await approvedWrite(context, {
       binding: "edu_create_assignment",
       actor,
       args,
+      idempotencyKey,
+      // The id derives from the arguments: a line item with it and this title is the earlier attempt's.
+      alreadyWritten: async () => {
+        const found = await gateway.roster.getLineItem(sourcedId);
+        return found?.title === input.title ? found : undefined;
+      },
       preview: {
         title: `Create this ${kind}?`,
         facts: [

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { EducationContext } from "../context.js";
 import { QtiInteractionType } from "../schemas/qti.js";
 import { buildQtiItemXml, parseQtiItem } from "../standards/qti.js";
-import { approvedWrite, callerOf, requireWrite, WriteOutcome } from "./shared.js";
+import { approvedWrite, callerOf, IdempotencyKeyInput, requireWrite, WriteOutcome } from "./shared.js";
 
 /** `edu_create_item`: a new draft QTI 3.0 item from XML or a simple description. */
 export const createItemTool = defineTool({
@@ -24,6 +24,7 @@ export const createItemTool = defineTool({
     points: z.number().positive().max(100).default(1),
     cfItemIds: z.array(z.string().max(256)).max(20).default([]),
     bank: z.string().min(1).max(64).default("drafts"),
+    idempotencyKey: IdempotencyKeyInput,
   }),
   output: z.object({ ...WriteOutcome, itemId: z.string(), interaction: QtiInteractionType }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
@@ -57,11 +58,16 @@ export const createItemTool = defineTool({
     const known = new Set(gateway.store.listCasePackages().flatMap((p) => p.CFItems.map((i) => i.identifier)));
     for (const id of input.cfItemIds) if (!known.has(id)) throw new ExtensionError("OUTCOME_NOT_FOUND", "a CFItem id is not in any loaded framework", { field: "cfItemIds" });
     const interaction = parsed.interactions[0]!.type;
-    const args = input;
+    const { idempotencyKey, ...args } = input;
     const outcome = await approvedWrite(context, {
       binding: "edu_create_item",
       actor,
       args,
+      idempotencyKey,
+      alreadyWritten: async () => {
+        const found = gateway.store.getItem(parsed.identifier);
+        return found?.xml === xml && found.author === actor.userId ? parsed.identifier : undefined;
+      },
       preview: {
         title: "Add this draft assessment item?",
         facts: [`Draft ${interaction} item ${parsed.identifier} with ${parsed.interactions.length} interaction(s), max score ${parsed.maxScore}, validated as QTI 3.0`],

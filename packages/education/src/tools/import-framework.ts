@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { EducationContext } from "../context.js";
 import type { CfPackage } from "../schemas/case.js";
 import { fetchCasePackage, importCasePackage, parseCasePackage } from "../standards/case-import.js";
-import { approvedWrite, callerOf, requireWrite, WriteOutcome } from "./shared.js";
+import { approvedWrite, callerOf, IdempotencyKeyInput, requireWrite, WriteOutcome } from "./shared.js";
 
 /** `edu_import_framework`: import a CASE 1.1 package from its JSON or from a CASE provider. */
 export const importFrameworkTool = defineTool({
@@ -15,6 +15,7 @@ export const importFrameworkTool = defineTool({
     .object({
       json: z.string().max(20 * 1024 * 1024).optional().describe("The CFPackage JSON, e.g. a file's content."),
       url: z.string().max(2048).optional().describe("A CASE 1.1 provider package URL."),
+      idempotencyKey: IdempotencyKeyInput,
     })
     .refine((input) => (input.json === undefined) !== (input.url === undefined), { message: "give exactly one of json or url", path: ["json"] }),
   output: z.object({ ...WriteOutcome, frameworkId: z.string(), title: z.string(), items: z.number().int(), associations: z.number().int(), definitions: z.number().int() }),
@@ -44,13 +45,14 @@ export const importFrameworkTool = defineTool({
     } else {
       pkg = await fetchCasePackage(input.url!, { allowedOrigins: caseProviders ?? [] });
     }
-    const args = input;
+    const { idempotencyKey, ...args } = input;
     const existing = gateway.store.listCasePackages().some((p) => p.CFDocument.identifier === pkg.CFDocument.identifier);
     const outcome = await approvedWrite(context, {
       binding: "edu_import_framework",
       actor,
       // The approval binds to the package content, not only to the URL, so a provider changing it between calls is caught.
       args: { ...args, content: JSON.stringify(pkg) },
+      idempotencyKey,
       preview: {
         title: `${existing ? "Replace" : "Import"} this CASE framework?`,
         facts: [`Framework ${pkg.CFDocument.identifier}: ${pkg.CFItems.length} items, ${pkg.CFAssociations.length} associations`, existing ? "It replaces the framework with the same identifier." : "It is new to this server."],

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { EducationContext } from "../context.js";
 import type { OrResult } from "../schemas/oneroster.js";
 import { Pseudonym, ResultView } from "../schemas/views.js";
-import { approvedWrite, auditAccess, callerOf, requireWrite, WriteOutcome } from "./shared.js";
+import { approvedWrite, auditAccess, callerOf, IdempotencyKeyInput, requireWrite, WriteOutcome } from "./shared.js";
 
 /** `edu_post_score`: write one learner's score (LTI AGS Score shape) once a human approved it. */
 export const postScoreTool = defineTool({
@@ -19,6 +19,7 @@ export const postScoreTool = defineTool({
     comment: z.string().max(2000).optional(),
     activityProgress: z.enum(["Initialized", "Started", "InProgress", "Submitted", "Completed"]).default("Completed"),
     gradingProgress: z.enum(["FullyGraded", "Pending", "PendingManual", "Failed", "NotReady"]).default("FullyGraded"),
+    idempotencyKey: IdempotencyKeyInput,
   }),
   output: z.object({ ...WriteOutcome, result: ResultView.optional() }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
@@ -43,7 +44,8 @@ export const postScoreTool = defineTool({
     // Scale to the line item's range so the gradebook stays consistent.
     const score = Math.round((input.scoreGiven / input.scoreMaximum) * lineItem.resultValueMax * 100) / 100;
     const scoreStatus: OrResult["scoreStatus"] = input.gradingProgress === "FullyGraded" ? "fully graded" : input.activityProgress === "Submitted" || input.activityProgress === "Completed" ? "submitted" : "not submitted";
-    const args = input;
+    // The human approves the score, not the retry key.
+    const { idempotencyKey, ...args } = input;
     const existing = (await gateway.roster.listResults({ lineItemSourcedId: lineItem.sourcedId, studentSourcedId: studentId })).find((r) => r.status === "active");
     // Learner, line item and scaled score come from the gradebook; only the comment is the model's text.
     const preview = {
@@ -60,6 +62,12 @@ export const postScoreTool = defineTool({
       actor,
       args,
       preview,
+      idempotencyKey,
+      // A retry after a replica died mid-write: the gradebook already holding exactly this score means it was written.
+      alreadyWritten: async () =>
+        (await gateway.roster.listResults({ lineItemSourcedId: lineItem.sourcedId, studentSourcedId: studentId })).find(
+          (r) => r.status === "active" && r.score === score && r.scoreStatus === scoreStatus && r.comment === (input.comment ?? existing?.comment),
+        ),
       write: async () => {
         const result: OrResult = {
           sourcedId: existing?.sourcedId ?? `res-${lineItem.sourcedId.slice(3)}-${gateway.pseudonym(studentId).slice(2, 14)}`,

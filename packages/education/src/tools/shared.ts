@@ -48,28 +48,75 @@ export function requireWrite(context: EducationContext, write: AllowedWrite, act
   }
 }
 
+/** The optional `idempotencyKey` input of every approved write. */
+export const IdempotencyKeyInput = z
+  .string()
+  .regex(/^[A-Za-z0-9._:-]{1,255}$/)
+  .optional()
+  .describe(
+    "Optional: a key unique to this change (1-255 of letters, digits, . _ : -). A retry with the same key and arguments, on any replica, answers with the first write's outcome instead of writing again; the same key with other arguments is refused (IDEMPOTENCY_CONFLICT). A key never approves anything.",
+  );
+
 /** Output fields of every approved write. */
 export const WriteOutcome = {
   status: z.enum(["preview", "written"]).describe("written: a human approved it, it was written and verified by re-reading; preview: an example call that changed nothing."),
   preview: z.string().describe("What the human approved, as the server rendered it; model-supplied text is fenced."),
   approvalId: z.string().optional().describe("The approval the write spent (server state; passing it back approves nothing)."),
   approvedThrough: z.enum(["elicitation", "input_required", "approval-page", "operator-command"]).optional().describe("The human channel the decision came through."),
+  idempotentReplayed: z.boolean().optional().describe("With an idempotencyKey: true when this answer replays the first write made with that key (nothing was written again)."),
 };
+
+/** What an approved write reports. */
+export interface ApprovedWriteOutcome<T> {
+  status: "written";
+  preview: string;
+  /** Absent only when a retry found the change already made by an attempt whose replica died. */
+  approvalId?: string;
+  approvedThrough?: "elicitation" | "input_required" | "approval-page" | "operator-command";
+  /** Set when the call carried an idempotency key. */
+  idempotentReplayed?: boolean;
+  written: T;
+}
 
 /**
  * Runs a write only after a human approved exactly these arguments through a channel the
  * model cannot drive (core's `requireHumanApproval`: the client's form, the approval page or
  * the operator command), then re-reads through `verify` before reporting success. Without a
  * decision yet it fails with `APPROVAL_PENDING`; a decline writes nothing.
+ *
+ * With an `idempotencyKey` the write runs at most once per caller, key and arguments, on any
+ * replica (core's leased idempotency): concurrent retries wait for the first and replay its
+ * outcome. A retry that takes over from a replica that died mid-write first asks `alreadyWritten`
+ * whether that attempt got as far as the write; if not, it needs a human's approval again (the
+ * dead attempt may have spent the first), so a crash never writes twice and never writes unapproved.
  */
 export async function approvedWrite<T>(
   context: EducationContext,
-  input: { binding: string; actor: Actor; args: unknown; preview: ApprovalPreview; write: () => Promise<T>; verify: (written: T) => Promise<boolean> },
-): Promise<{ status: "written"; preview: string; approvalId: string; approvedThrough: "elicitation" | "input_required" | "approval-page" | "operator-command"; written: T }> {
-  const decision = await requireHumanApproval(context as never, { binding: input.binding, args: input.args, preview: input.preview, now: () => context.services.gateway.now() });
-  if (decision.decision === "declined") throw new ExtensionError("APPROVAL_DECLINED", "the approver declined this change; nothing was written");
-  const written = await input.write();
-  if (!(await input.verify(written))) throw new ExtensionError("WRITE_NOT_VERIFIED", "the change could not be confirmed by re-reading it; it may not have been saved");
-  await context.audit({ binding: input.binding, outcome: "ok", principal: input.actor.userId, detail: { approvalId: decision.approvalId, approvedThrough: decision.channel, verified: true } });
-  return { status: "written", preview: renderApprovalPreview(input.preview), approvalId: decision.approvalId, approvedThrough: decision.channel, written };
+  input: {
+    binding: string;
+    actor: Actor;
+    args: unknown;
+    preview: ApprovalPreview;
+    write: () => Promise<T>;
+    verify: (written: T) => Promise<boolean>;
+    idempotencyKey?: string | undefined;
+    alreadyWritten?: () => Promise<T | undefined>;
+  },
+): Promise<ApprovedWriteOutcome<T>> {
+  const once = async ({ resumed }: { resumed: boolean }): Promise<ApprovedWriteOutcome<T>> => {
+    const earlier = resumed && input.alreadyWritten ? await input.alreadyWritten() : undefined;
+    if (earlier !== undefined) {
+      await context.audit({ binding: input.binding, outcome: "ok", principal: input.actor.userId, detail: { resumedAfterCrash: true, verified: true } });
+      return { status: "written", preview: renderApprovalPreview(input.preview), written: earlier };
+    }
+    const decision = await requireHumanApproval(context as never, { binding: input.binding, args: input.args, preview: input.preview, now: () => context.services.gateway.now() });
+    if (decision.decision === "declined") throw new ExtensionError("APPROVAL_DECLINED", "the approver declined this change; nothing was written");
+    const written = await input.write();
+    if (!(await input.verify(written))) throw new ExtensionError("WRITE_NOT_VERIFIED", "the change could not be confirmed by re-reading it; it may not have been saved");
+    await context.audit({ binding: input.binding, outcome: "ok", principal: input.actor.userId, detail: { approvalId: decision.approvalId, approvedThrough: decision.channel, verified: true } });
+    return { status: "written", preview: renderApprovalPreview(input.preview), approvalId: decision.approvalId, approvedThrough: decision.channel, written };
+  };
+  if (input.idempotencyKey === undefined) return once({ resumed: false });
+  const run = await context.services.idempotency.run({ scope: `${input.binding}:${input.actor.userId}`, key: input.idempotencyKey, args: input.args }, once);
+  return { ...run.result, idempotentReplayed: run.replayed };
 }
