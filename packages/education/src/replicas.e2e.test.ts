@@ -5,6 +5,7 @@ import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/cli
 import {
   callToolWithRetry,
   connectHttp,
+  lockTable,
   postgresAvailable,
   startPostgresCluster,
   startReplicas,
@@ -159,6 +160,37 @@ describe.runIf(postgresAvailable())("education: three replicas on one PostgreSQL
       await plain.close();
     }
   }, 60_000);
+
+  it("a keyed write whose replica died after writing is finished by a retry on another replica, not written again", async () => {
+    const [, , learner] = await learners(3);
+    const args = { lineItemSourcedId: "li-alg1-a-3", studentSourcedId: learner!, scoreGiven: 4, scoreMaximum: 10, comment: "died after writing", idempotencyKey: "edu-died-after-write-0001" };
+    await approveWrite(args);
+    const victim = set.replicas[2]!;
+    const direct = await connectHttp(victim.url, { era: "modern", tasks: false, extensions: { [EDUCATION_EXTENSION_ID]: {} } });
+    // SHARE on the audit log: the replica writes the score, then stops at its audit append, before the key records the outcome.
+    const lock = await lockTable(database, "mcp_state_logs", { mode: "SHARE" });
+    try {
+      const inFlight = direct.client.callTool({ name: "edu_post_score", arguments: args }).catch(() => undefined);
+      const deadline = Date.now() + 30_000;
+      while ((await activeWith("li-alg1-a-3", "died after writing")).length === 0) {
+        if (Date.now() > deadline) throw new Error("the score never reached the gradebook");
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await lock.waitForWaiter({ query: /mcp_state_logs/ });
+      await victim.kill("SIGKILL");
+      await inFlight;
+    } finally {
+      await lock.release();
+      await direct.close().catch(() => undefined);
+    }
+    // The retry waits for the dead replica's claim to lapse, resumes it, finds the score and reports it: no new approval, no second write.
+    const retried = await callToolWithRetry(client, "edu_post_score", args, { attempts: 200 });
+    expect(retried.isError, JSON.stringify(toolErrorOf(retried))).toBeFalsy();
+    expect(retried.structuredContent).toMatchObject({ status: "written", idempotentReplayed: false, result: { score: expect.any(Number) } });
+    expect(retried.structuredContent.approvalId).toBeUndefined();
+    expect(await activeWith("li-alg1-a-3", "died after writing")).toHaveLength(1);
+    expect((await callToolWithRetry(client, "edu_post_score", args)).structuredContent).toMatchObject({ idempotentReplayed: true });
+  }, 120_000);
 
   it("loses and doubles nothing when a replica is killed with SIGKILL in the middle of a write burst", async () => {
     const pupils = await learners(12);
