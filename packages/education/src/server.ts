@@ -12,7 +12,6 @@ import {
   verifyAuditTrail,
   type AuditChainVerdict,
   type AuditCheckpointStore,
-  stateApprovalLedger,
   stateAuditSink,
   stateIdempotencyBackend,
   stateCheckpointStore,
@@ -22,8 +21,10 @@ import {
   type PrincipalSource,
   type StateStore,
   type TaskRuntime,
+  serverInfoFrom,
 } from "@mcp-verticals/core";
 import { McpServer } from "@modelcontextprotocol/server";
+import serverJson from "../server.json" with { type: "json" };
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -105,8 +106,11 @@ export interface EducationRuntime {
 /** The shared-state log holding the education audit chain when a state store is given. */
 export const EDUCATION_AUDIT_LOG = "audit:education";
 
-/** The server's name and version, shared by the server and its card. */
-export const EDUCATION_SERVER_INFO = { name: "mcp-verticals-education", version: "0.1.0" } as const;
+/**
+ * The server's `serverInfo`: its name, and the title, version and description of `server.json`,
+ * the one source the server card and the AI Catalog read too.
+ */
+export const EDUCATION_SERVER_INFO = serverInfoFrom("mcp-verticals-education", serverJson);
 
 /** The default principal of the reference server: the first seeded teacher. */
 export const DEFAULT_PRINCIPAL: Principal = { id: SEED_FIRST_TEACHER, scopes: [], roles: ["teacher"] };

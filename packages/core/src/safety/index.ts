@@ -27,10 +27,6 @@ export { DEFAULT_AUDIT_LOG, defaultAuditKeyFile, runAuditCommand } from "./audit
 export type { AuditCommandInput } from "./audit-command.js";
 export { stateAuditSink, type StateAuditSink } from "./state-audit-sink.js";
 
-// Approvals bound to exact arguments.
-export { createApprovals, memoryApprovalLedger } from "./approvals.js";
-export type { ApprovalLedger, Approvals, ApprovalsOptions, MemoryApprovalLedgerOptions, PreparedApproval } from "./approvals.js";
-export { stateApprovalLedger, type StateApprovalLedgerOptions } from "./state-approval-ledger.js";
 
 // Idempotent side effects.
 export { createIdempotency, memoryIdempotencyBackend } from "./idempotency.js";

@@ -4,13 +4,11 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { sqliteStateStore } from "../state/sqlite-store.js";
 import type { StateStore } from "../state/state-store.js";
-import { createApprovals } from "./approvals.js";
 import { createAuditTrail } from "./audit-chain.js";
 import { stateCheckpointStore } from "./audit-checkpoints.js";
 import { runAuditCommand } from "./audit-command.js";
 import { verifyAuditChain } from "./audit-verify.js";
 import { createIdempotency } from "./idempotency.js";
-import { stateApprovalLedger } from "./state-approval-ledger.js";
 import { stateAuditSink } from "./state-audit-sink.js";
 import { stateIdempotencyBackend } from "./state-idempotency.js";
 
@@ -28,47 +26,6 @@ async function replicas(): Promise<[StateStore, StateStore, () => Promise<void>]
 
 const secret = "s".repeat(32);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-describe("stateApprovalLedger", () => {
-  it("lets an approval be confirmed once across replicas, and a declined one never", async () => {
-    const [a, b, close] = await replicas();
-    try {
-      const onA = createApprovals({ secret, ledger: stateApprovalLedger(a) });
-      const onB = createApprovals({ secret, ledger: stateApprovalLedger(b) });
-      const args = { amount: "10.00" };
-      const approval = onA.prepare({ binding: "pay", args, preview: "Pay 10.00" });
-      const outcomes = await Promise.allSettled([1, 2, 3, 4].map((index) => (index % 2 ? onA : onB).confirm({ token: approval.token, binding: "pay", args })));
-      expect(outcomes.filter((outcome) => outcome.status === "fulfilled")).toHaveLength(1);
-      for (const outcome of outcomes.filter((outcome) => outcome.status === "rejected")) {
-        expect((outcome as PromiseRejectedResult).reason).toMatchObject({ code: "APPROVAL_ALREADY_USED" });
-      }
-      const declined = onB.prepare({ binding: "pay", args, preview: "Pay 10.00" });
-      await onB.decline(declined.token);
-      await expect(onA.confirm({ token: declined.token, binding: "pay", args })).rejects.toMatchObject({ code: "APPROVAL_DECLINED" });
-      const ledger = stateApprovalLedger(a);
-      expect(await ledger.decline("used-first", Date.now() + 1_000)).toBe(true);
-      expect(await ledger.consume("used-first", Date.now() + 1_000)).toBe(false);
-      expect(await stateApprovalLedger(b).isDeclined("used-first")).toBe(true);
-      expect(await ledger.consume("spent", Date.now() + 1_000)).toBe(true);
-      expect(await ledger.decline("spent", Date.now() + 1_000)).toBe(false);
-    } finally {
-      await close();
-    }
-  });
-
-  it("keeps a spent id past the token's expiry by the clock-skew margin", async () => {
-    const [a, , close] = await replicas();
-    try {
-      const ledger = stateApprovalLedger(a, { clockSkewMs: 60_000 });
-      const expiresAt = Date.now() - 1_000;
-      expect(await ledger.consume("late", expiresAt)).toBe(true);
-      expect((await a.get("approval-ledger", "late"))?.expiresAt).toBe(expiresAt + 60_000);
-      expect(await ledger.consume("late", expiresAt)).toBe(false);
-    } finally {
-      await close();
-    }
-  });
-});
 
 describe("stateIdempotencyBackend", () => {
   it("runs an operation exactly once under concurrent retries on two replicas and replays the result", async () => {
