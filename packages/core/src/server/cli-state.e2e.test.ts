@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,7 +7,7 @@ import { createWeatherServer } from "../__fixtures__/weather-extension.js";
 import { openStateStore } from "../state/open-store.js";
 import type { StateStore } from "../state/state-store.js";
 import { postgresAvailable, startPostgresCluster, type PostgresTestCluster } from "../testing/postgres-cluster.js";
-import { runServerCli } from "./cli.js";
+import { CliUsageError, runServerCli } from "./cli.js";
 import { defaultStateFile, extractStateFlags } from "./cli-state.js";
 import { registerCliSubcommand } from "./cli-subcommands.js";
 
@@ -50,7 +50,7 @@ describe("the CLI's shared state", () => {
     const lines: string[] = [];
     await runServerCli({ command: "mcp-weather", summary: "s", identity, argv: ["--help"], log: (line) => lines.push(line), createFactory: () => () => createWeatherServer() });
     const help = lines.join("\n");
-    expect(help).toMatch(/--state <file>\s+SQLite file/);
+    expect(help).toMatch(/--state <file\|memory:>\s+SQLite file[^\n]*memory: keeps them in this process only/);
     expect(help).toMatch(/--postgres <url>\s+PostgreSQL URL/);
     expect(help).toMatch(/DATABASE_URL/);
     expect(help).toMatch(/Commands[\s\S]*count-up\s+Adds one/);
@@ -106,6 +106,31 @@ describe("the CLI's shared state", () => {
     process.exitCode = 0;
     expect(() => extractStateFlags(["--state"])).toThrow(/expects a value/);
     expect(extractStateFlags(["a", "--postgres", "postgres://h/db", "b"])).toEqual({ values: { postgres: "postgres://h/db" }, rest: ["a", "b"] });
+  });
+
+  it("takes exactly what --help documents for --state, and refuses what only looks like memory: without creating a file", async () => {
+    const before = new Set(readdirSync(process.cwd()));
+    for (const value of ["memory", ":memory:", "MEMORY:", "Memory", "memory:later", ":memory"]) {
+      for (const argv of [["--http", "0", "--state", value], [`--state=${value}`], ["count-up", "--state", value]]) {
+        const refused = await start(argv).then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+        expect(refused, `${argv.join(" ")}`).toBeInstanceOf(CliUsageError);
+        expect(refused).toMatchObject({ field: "--state", message: expect.stringContaining("--state memory:") });
+      }
+    }
+    const url = await start(["--state", "sqlite://state.db"]).catch((error: unknown) => error);
+    expect(url).toBeInstanceOf(CliUsageError);
+    expect(url).toMatchObject({ field: "--state", message: expect.stringContaining("--postgres") });
+    // Nothing named after the refused values appeared where the process runs.
+    expect(readdirSync(process.cwd()).filter((name) => !before.has(name))).toEqual([]);
+    // A file that happens to be called memory is named as a path.
+    const file = join(directory, "memory");
+    const named = await start(["--http", "0", "--state", file]);
+    expect(named.state.engine).toBe("sqlite");
+    await named.running.close();
+    expect(existsSync(file)).toBe(true);
   });
 
   it("refuses a --postgres value that is not a PostgreSQL URL, without starting", async () => {

@@ -2,6 +2,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { openStateStore } from "../state/open-store.js";
 import type { StateStore } from "../state/state-store.js";
+import { CliUsageError } from "./cli-usage-error.js";
 
 /** The shared-state flags every bin and every subcommand accepts. */
 export const STATE_FLAGS = {
@@ -12,7 +13,7 @@ export const STATE_FLAGS = {
 /** `--help` rows for {@link STATE_FLAGS}. */
 export function stateHelpRows(command: string): [string, string][] {
   return [
-    ["--state <file>", `SQLite file holding approvals, idempotency keys, audit appends and counters (default $XDG_STATE_HOME/mcp-verticals/${command}.sqlite; memory: keeps it in this process).`],
+    ["--state <file|memory:>", `SQLite file holding approvals, idempotency keys, audit appends and counters (default $XDG_STATE_HOME/mcp-verticals/${command}.sqlite); memory: keeps them in this process only.`],
     ["--postgres <url>", "PostgreSQL URL for the same state, shared by every replica (wins over --state; also DATABASE_URL)."],
   ];
 }
@@ -39,7 +40,7 @@ export async function openCliState(
   command: string,
 ): Promise<{ state: StateStore; where: string }> {
   const postgres = typeof values.postgres === "string" && values.postgres !== "" ? values.postgres : env.DATABASE_URL || undefined;
-  const file = typeof values.state === "string" && values.state !== "" ? values.state : defaultStateFile(command, env);
+  const file = typeof values.state === "string" && values.state !== "" ? stateTarget(values.state) : defaultStateFile(command, env);
   try {
     if (postgres !== undefined) {
       if (!/^postgres(ql)?:\/\//i.test(postgres)) throw new Error("--postgres and DATABASE_URL expect a postgres:// or postgresql:// URL");
@@ -51,6 +52,24 @@ export async function openCliState(
   } catch (error) {
     throw new Error(`could not open the shared state: ${(error as Error).message}`);
   }
+}
+
+/**
+ * What `--state` names, exactly as `--help` documents it: `memory:` (this process only) or a
+ * SQLite file path. Values that read like an in-memory request but are not `memory:` (`memory`,
+ * `:memory:`, `memory:x`, any case) or like a URL would otherwise open a file of that name, so
+ * they are refused; `./memory` names a file called `memory`.
+ */
+export function stateTarget(value: string): string {
+  if (value === "memory:") return value;
+  const field = "--state";
+  if (/^:?memory(:.*)?$/i.test(value)) {
+    throw new CliUsageError(`--state ${JSON.stringify(value)} is ambiguous: write --state memory: for state kept in this process only, or --state ./${value} for a file of that name.`, { field });
+  }
+  if (/^[a-z][a-z0-9+.-]*:/i.test(value) && !/^[a-z]:[\\/]/i.test(value)) {
+    throw new CliUsageError(`--state expects a SQLite file path or memory:, got a URL; a PostgreSQL URL goes in --postgres or DATABASE_URL.`, { field });
+  }
+  return value;
 }
 
 function safeHost(url: string): string {

@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import type { McpServerFactory } from "@modelcontextprotocol/server";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import type { StateStore } from "../state/state-store.js";
+import { CliUsageError } from "./cli-usage-error.js";
 import { extractStateFlags, openCliState, STATE_FLAGS, stateHelpRows } from "./cli-state.js";
 import { cliSubcommands } from "./cli-subcommands.js";
 import { registerCliApprovalChannels } from "../approval/cli-approvals.js";
@@ -85,10 +86,7 @@ const BUILT_IN_FLAGS = {
   ...STATE_FLAGS,
 } as const;
 
-/** Error raised for bad command-line usage; the bin prints it and exits with status 2. */
-export class CliUsageError extends Error {
-  override readonly name = "CliUsageError";
-}
+export { CliUsageError } from "./cli-usage-error.js";
 
 /**
  * The one CLI every reference server shares: stdio by default, `--http <port>` for
@@ -247,7 +245,7 @@ export function helpText(options: Pick<ServerCliOptions, "command" | "summary" |
     ["--allowed-host <name>", "Accept this Host header (repeatable; loopback names by default)."],
     ["--allowed-origin <name>", "Accept this Origin host name (repeatable; loopback names by default)."],
     ["--max-body-bytes <n>", "Largest HTTP request body accepted (default 1048576)."],
-    ["--public-url <url>", "With --http, the absolute http(s) URL people reach this server at behind a proxy; approval links are built from it (or MCP_PUBLIC_URL)."],
+    ["--public-url <url>", "With --http, the absolute http(s) URL people reach this server at behind a proxy; approval links, the server card and the AI Catalog name it (or MCP_PUBLIC_URL)."],
     ["--list-all-tools", "List every tool, resource and prompt whatever the client negotiated (debugging; calls stay gated)."],
     ...stateHelpRows(options.command),
     ...Object.entries(options.flags ?? {}).map(([name, flag]): [string, string] => [
@@ -261,7 +259,7 @@ export function helpText(options: Pick<ServerCliOptions, "command" | "summary" |
   const environment = {
     MCP_BEARER_TOKEN: "With --http, require this bearer token on every MCP request.",
     MCP_OPERATOR_TOKEN: "With --http, serve the human approval page at /approvals/<id>; deciding needs this credential (not the bearer token).",
-    MCP_PUBLIC_URL: "With --http, the public base URL for approval links when --public-url is not given.",
+    MCP_PUBLIC_URL: "With --http, the public base URL for approval links, the server card and the AI Catalog when --public-url is not given.",
     MCP_SESSION_SECRET: "With --http, the key (at least 32 bytes) signing 2025-era session ids; default: the shared state's own secret.",
     DATABASE_URL: "PostgreSQL URL for the shared state when --postgres is not given.",
     XDG_STATE_HOME: "Directory of the default --state file.",
