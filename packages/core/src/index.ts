@@ -63,6 +63,7 @@ export {
   type ServerCard,
 } from "./server/server-card.js";
 export { buildAiCatalog, aiCatalogIdentifier, AI_CATALOG_MEDIA_TYPE, AI_CATALOG_PATH, type AiCatalog } from "./server/ai-catalog.js";
+export { serverIdentityFrom, serverInfoFrom, type ServerJsonIdentity } from "./server/server-json-identity.js";
 export {
   runServerCli,
   runServerBin,

@@ -11,8 +11,10 @@ import {
   type AuditTrail,
   type StateStore,
   type TaskRuntime,
+  serverInfoFrom,
 } from "@mcp-verticals/core";
 import { McpServer } from "@modelcontextprotocol/server";
+import serverJson from "../server.json" with { type: "json" };
 import type { z } from "zod";
 import type { FinanceStorage } from "./backend/finance-storage.js";
 import { openFinanceStorage } from "./backend/open-storage.js";
@@ -21,8 +23,11 @@ import { FINANCE_AUDIT_LOG, type FinanceServices } from "./context.js";
 import { financeExtension } from "./extension.js";
 import { FinanceServerSettings } from "./schemas/settings.js";
 
-/** The server's name and version, shared by the server and its card. */
-export const FINANCE_SERVER_INFO = { name: "mcp-verticals-finance", version: "0.1.0" } as const;
+/**
+ * The server's `serverInfo`: its name, and the title, version and description of `server.json`,
+ * the one source the server card and the AI Catalog read too.
+ */
+export const FINANCE_SERVER_INFO = serverInfoFrom("mcp-verticals-finance", serverJson);
 
 /** Options for {@link createFinanceRuntime}. */
 export interface FinanceRuntimeOptions {

@@ -12,10 +12,11 @@ import {
   stateAuditSink,
   stateCheckpointStore,
   CliUsageError,
+  serverIdentityFrom,
   type Principal,
 } from "@mcp-verticals/core";
-import { createHealthcareServer, createHealthcareServices, HEALTHCARE_SERVER_INFO } from "./server.js";
-import { HEALTHCARE_EXTENSION_ID } from "./extension.js";
+import serverJson from "../server.json" with { type: "json" };
+import { createHealthcareServer, createHealthcareServices } from "./server.js";
 import { createEmbeddedFhirStore } from "./backend/embedded-store.js";
 import { serveFhirRest } from "./backend/fhir-rest-server.js";
 import { createRemoteFhirBackend, type RemoteFhirAuth } from "./backend/remote-fhir.js";
@@ -24,12 +25,7 @@ void runServerBin({
   command: "mcp-healthcare",
   summary:
     "Reference server of the healthcare vertical: FHIR R4 tools with negotiated PHI handling over an embedded synthetic FHIR store (60 patients) or a remote FHIR server.",
-  identity: {
-    name: HEALTHCARE_EXTENSION_ID,
-    title: "mcp-verticals healthcare",
-    version: HEALTHCARE_SERVER_INFO.version,
-    description: "FHIR R4 tools with negotiated PHI handling and Safe Harbor de-identification.",
-  },
+  identity: serverIdentityFrom(serverJson),
   flags: {
     "fhir-url": { type: "string", valueName: "<url>", description: "Use this FHIR R4 server instead of the embedded store." },
     "serve-fhir": { type: "string", valueName: "<port>", description: "Also serve the embedded store as FHIR REST on 127.0.0.1:<port> (0 = any)." },

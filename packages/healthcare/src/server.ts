@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from "node:crypto";
-import { attachExtension, createCursorCodec, createIdempotency, stateIdempotencyBackend, type AuditTrail, type PrincipalSource, type StateStore, type TaskRuntime } from "@mcp-verticals/core";
+import { attachExtension, createCursorCodec, createIdempotency, stateIdempotencyBackend, type AuditTrail, type PrincipalSource, type StateStore, type TaskRuntime, serverInfoFrom } from "@mcp-verticals/core";
 import { McpServer } from "@modelcontextprotocol/server";
+import serverJson from "../server.json" with { type: "json" };
 import type { z } from "zod";
 import type { HealthcareServices } from "./context.js";
 import { createEmbeddedFhirStore } from "./backend/embedded-store.js";
@@ -11,8 +12,11 @@ import { healthcareExtension } from "./extension.js";
 import { registerConnectorTools } from "./tools/connector-tools.js";
 import type { HealthcareServerSettings } from "./schemas/settings.js";
 
-/** The server's name and version, shared by the server and its card. */
-export const HEALTHCARE_SERVER_INFO = { name: "mcp-verticals-healthcare", version: "0.1.0" } as const;
+/**
+ * The server's `serverInfo`: its name, and the title, version and description of `server.json`,
+ * the one source the server card and the AI Catalog read too.
+ */
+export const HEALTHCARE_SERVER_INFO = serverInfoFrom("mcp-verticals-healthcare", serverJson);
 
 /** Options for {@link createHealthcareServices}. */
 export interface HealthcareServicesOptions {

@@ -1,17 +1,12 @@
 #!/usr/bin/env node
-import { runServerBin } from "@mcp-verticals/core";
-import { createTemplateServer, TEMPLATE_SERVER_INFO } from "./server.js";
-import { TEMPLATE_EXTENSION_ID } from "./extension.js";
+import { runServerBin, serverIdentityFrom } from "@mcp-verticals/core";
+import serverJson from "../server.json" with { type: "json" };
+import { createTemplateServer } from "./server.js";
 
 void runServerBin({
   command: "mcp-template",
   summary: "Reference server of the template vertical: a glossary of MCP terms with a negotiated language.",
-  identity: {
-    name: TEMPLATE_EXTENSION_ID,
-    title: "mcp-verticals template",
-    version: TEMPLATE_SERVER_INFO.version,
-    description: "The smallest complete mcp-verticals vertical: a glossary with negotiated language.",
-  },
+  identity: serverIdentityFrom(serverJson),
   flags: {
     language: { type: "string", valueName: "<en|nb|de>", description: "Offer only this language (default: en and nb)." },
   },

@@ -1,5 +1,6 @@
-import { attachExtension, type AuditTrail, type StateStore } from "@mcp-verticals/core";
+import { attachExtension, type AuditTrail, type StateStore, serverInfoFrom } from "@mcp-verticals/core";
 import { McpServer } from "@modelcontextprotocol/server";
+import serverJson from "../server.json" with { type: "json" };
 import type { z } from "zod";
 import { createEmbeddedGlossary } from "./backend/embedded-glossary.js";
 import type { GlossaryBackend } from "./backend/glossary-backend.js";
@@ -15,8 +16,11 @@ export interface TemplateServerOptions {
   state?: StateStore;
 }
 
-/** The server's name and version, shared by the server and its card. */
-export const TEMPLATE_SERVER_INFO = { name: "mcp-verticals-template", version: "0.1.0" } as const;
+/**
+ * The server's `serverInfo`: its name, and the title, version and description of `server.json`,
+ * the one source the server card and the AI Catalog read too.
+ */
+export const TEMPLATE_SERVER_INFO = serverInfoFrom("mcp-verticals-template", serverJson);
 
 /**
  * Builds an `McpServer` with the template extension attached: the factory the serving entries call.

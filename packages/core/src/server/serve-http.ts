@@ -59,8 +59,9 @@ export interface ServeHttpOptions {
   /**
    * The absolute http(s) URL people and clients reach this server at when it runs behind a proxy
    * (e.g. `https://mcp.example.org`, or `https://example.org/finance` for a path prefix the proxy
-   * strips). Approval links (URL-mode elicitation, "approval pending" results) are built from it
-   * instead of the bound address. An invalid one fails with `INVALID_PUBLIC_URL`.
+   * strips). Approval links (URL-mode elicitation, "approval pending" results) and the URLs in
+   * the server card and the AI Catalog are built from it instead of the bound address. An invalid
+   * one fails with `INVALID_PUBLIC_URL`.
    */
   publicUrl?: string;
   /**
@@ -240,12 +241,15 @@ export async function serveHttp(factory: McpServerFactory, options: ServeHttpOpt
   // The card says what discover answers: one source for versions and extensions.
   const discovered = await discoverServed(handler);
   const protocolVersions = [...discovered.supportedVersions, ...SUPPORTED_PROTOCOL_VERSIONS.filter((version) => !discovered.supportedVersions.includes(version))];
-  if (discovered.serverInfo?.version !== undefined && discovered.serverInfo.version !== options.identity.version) {
-    report(new Error(`The server card version ${options.identity.version} differs from the server's own version ${discovered.serverInfo.version}`));
+  for (const key of ["version", "description"] as const) {
+    const own = discovered.serverInfo?.[key];
+    if (own !== undefined && own !== options.identity[key]) report(new Error(`The server card ${key} ${JSON.stringify(options.identity[key])} differs from the server's own ${key} ${JSON.stringify(own)}`));
   }
-  const catalog = publicDocument(buildAiCatalog(options.identity, cardUrl), AI_CATALOG_MEDIA_TYPE);
+  // Behind a proxy, card and catalog name the address clients reach, not the bound one.
+  const publicEndpoint = `${publicBase ?? base}${path}`;
+  const catalog = publicDocument(buildAiCatalog(options.identity, `${publicEndpoint}/server-card`), AI_CATALOG_MEDIA_TYPE);
   publicDocuments = new Map([
-    [`${path}/server-card`, publicDocument(buildServerCard(options.identity, endpoint, discovered.extensions, protocolVersions), SERVER_CARD_MEDIA_TYPE)],
+    [`${path}/server-card`, publicDocument(buildServerCard(options.identity, publicEndpoint, discovered.extensions, protocolVersions), SERVER_CARD_MEDIA_TYPE)],
     [AI_CATALOG_PATH, catalog],
     [LEGACY_CATALOG_PATH, catalog],
   ]);

@@ -3,7 +3,9 @@ import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/cli
 import { serveHttp, type RunningHttpServer } from "./serve-http.js";
 import { AI_CATALOG_MEDIA_TYPE, aiCatalogIdentifier } from "./ai-catalog.js";
 import { CARD_EXTENSIONS_META_KEY, SERVER_CARD_MEDIA_TYPE } from "./server-card.js";
-import { createWeatherServer, WEATHER_ID } from "../__fixtures__/weather-extension.js";
+import { McpServer } from "@modelcontextprotocol/server";
+import { attachExtension } from "./attach.js";
+import { createWeatherServer, weatherExtension, WEATHER_ID } from "../__fixtures__/weather-extension.js";
 
 const identity = { name: "com.example/weather", title: "Weather", version: "1.0.0", description: "Forecasts for tests" };
 const jsonHeaders = { "content-type": "application/json", accept: "application/json, text/event-stream" };
@@ -77,6 +79,34 @@ describe("server identity: card, catalog and server/discover", () => {
       expect(changed.status).toBe(200);
     });
   }
+
+  it("names the public URL on the card and in the catalog behind a proxy, and reports a description the server does not say", async () => {
+    const errors: Error[] = [];
+    const behind = await serveHttp(() => createWeatherServer(), { port: 0, identity, publicUrl: "https://mcp.example.org/weather/", onError: (error) => errors.push(error) });
+    try {
+      const card = (await (await fetch(behind.cardUrl)).json()) as { remotes: { url: string }[] };
+      expect(card.remotes.map((remote) => remote.url)).toEqual(["https://mcp.example.org/weather/mcp"]);
+      const catalog = (await (await fetch(new URL("/.well-known/ai-catalog.json", behind.url))).json()) as { entries: { url: string }[] };
+      expect(catalog.entries.map((entry) => entry.url)).toEqual(["https://mcp.example.org/weather/mcp/server-card"]);
+      expect(JSON.stringify(card) + JSON.stringify(catalog)).not.toContain(new URL(behind.url).host);
+      // The weather server's own serverInfo carries no description, so nothing disagrees.
+      expect(errors).toEqual([]);
+    } finally {
+      await behind.close();
+    }
+    // A server whose own description is not the card's is reported at start, never served silently.
+    const described = await serveHttp(
+      () => {
+        const server = new McpServer({ name: "weather", version: "1.0.0", description: "Something else" });
+        attachExtension(server, weatherExtension, { settings: {}, services: { calls: [] } });
+        return server;
+      },
+      { port: 0, identity, onError: (error) => errors.push(error) },
+    );
+    await described.close();
+    expect(errors.map((error) => error.message)).toEqual([`The server card description "${identity.description}" differs from the server's own description "Something else"`]);
+    await expect(serveHttp(() => createWeatherServer(), { port: 0, identity, publicUrl: "ftp://mcp.example.org" })).rejects.toMatchObject({ code: "INVALID_PUBLIC_URL" });
+  });
 
   it("the MCP endpoint keeps its Origin check", async () => {
     const response = await fetch(running.url, {

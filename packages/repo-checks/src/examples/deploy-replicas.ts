@@ -13,6 +13,7 @@ export async function serveReplica(options: { port: number; publicHost: string; 
     host: "0.0.0.0", // reachable by the load balancer, not only loopback
     allowedHosts: [options.publicHost, "localhost", "127.0.0.1"], // DNS-rebinding protection: the names clients use
     auth: { verify: (token) => verifyToken(token, options.token) }, // 401 without a valid bearer token
-    identity: { name: TEMPLATE_EXTENSION_ID, title: "Template", version: TEMPLATE_SERVER_INFO.version, description: "Glossary" },
+    // The card says what the server says about itself (title, version, description from its server.json).
+    identity: { name: TEMPLATE_EXTENSION_ID, title: TEMPLATE_SERVER_INFO.title, version: TEMPLATE_SERVER_INFO.version, description: TEMPLATE_SERVER_INFO.description },
   });
 }
