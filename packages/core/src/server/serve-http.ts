@@ -84,7 +84,7 @@ export interface ServeHttpOptions {
 export interface RunningHttpServer {
   /** The MCP endpoint URL, e.g. `http://127.0.0.1:3000/mcp`. */
   readonly url: string;
-  /** The server card URL (`<endpoint>/server-card`). */
+  /** The server card URL on the bound address (`<endpoint>/server-card`); with `publicUrl`, the card and catalog name the public one. */
   readonly cardUrl: string;
   /** Publishes list-changed and resource-updated events to open `subscriptions/listen` streams. */
   readonly notify: ServerNotifier;
