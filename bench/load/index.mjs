@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 // Load benchmark: each vertical's real bin over HTTP on 127.0.0.1, driven by the official client.
 //
-//   node bench/load/index.mjs [template] [finance] [education] [healthcare]   (build first; default: all four)
+//   node bench/load/index.mjs [--postgres] [template] [finance] [education] [healthcare]   (build first; default: all four)
+//
+// With --postgres the bench starts a throwaway PostgreSQL cluster (core's test helper; needs the
+// PostgreSQL binaries) and serves each vertical from its own database there (`--postgres <url>`
+// instead of the state file), for the verticals whose mix says how (`postgresArgs`).
 //
 // For each vertical: start `node packages/<v>/dist/bin.js --http 0` with its state, data and keys
 // in a temporary directory (plus bench/load/gc-probe.cjs, which collects garbage and reports the
@@ -20,7 +24,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { MIXES } from "./mixes.mjs";
 
@@ -39,10 +43,23 @@ const MAX_HEAP_GROWTH_MB = knob("BENCH_LOAD_MAX_HEAP_GROWTH_MB", 8);
 const CLIENTS_PER_ERA = 4;
 const CLOCK_TICKS = 100; // Linux USER_HZ, the unit of utime/stime in /proc/<pid>/stat
 
-const verticals = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(MIXES);
+const options = process.argv.slice(2).filter((arg) => arg.startsWith("--"));
+const named = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
+for (const option of options) {
+  if (option !== "--postgres") {
+    console.error(`bench/load: unknown option ${option} (known: --postgres)`);
+    process.exit(2);
+  }
+}
+const onPostgres = options.includes("--postgres");
+const verticals = named.length > 0 ? named : Object.keys(MIXES).filter((name) => !onPostgres || MIXES[name].postgresArgs);
 for (const name of verticals) {
   if (!MIXES[name]) {
     console.error(`bench/load: unknown vertical ${name} (known: ${Object.keys(MIXES).join(", ")})`);
+    process.exit(2);
+  }
+  if (onPostgres && !MIXES[name].postgresArgs) {
+    console.error(`bench/load: ${name} has no PostgreSQL mix (postgresArgs in bench/load/mixes.mjs)`);
     process.exit(2);
   }
   if (!existsSync(join(root, "packages", name, "dist", "bin.js"))) {
@@ -59,21 +76,26 @@ const cpuSeconds = (pid) => {
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const fmtMs = (value) => (value < 10 ? value.toFixed(1) : Math.round(value).toString());
 
-// Servers still running if the benchmark itself is stopped go with it, and so do their directories.
+// Servers still running if the benchmark itself is stopped go with it, and so do their directories (and the cluster).
 const live = new Set();
 const directories = new Set();
+let cluster;
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.once(signal, () => {
     for (const child of live) child.kill("SIGKILL");
     for (const dir of directories) rmSync(dir, { recursive: true, force: true });
-    process.exit(130);
+    void Promise.resolve(cluster?.stop()).finally(() => process.exit(130));
   });
 }
 
-/** Starts the vertical's bin on a free port with everything it keeps in `dir`. */
+// One throwaway cluster for the whole run, with a database per vertical.
+cluster = onPostgres ? await (await import(pathToFileURL(join(root, "packages", "core", "dist", "testing.js")).href)).startPostgresCluster() : undefined;
+
+/** Starts the vertical's bin on a free port with everything it keeps in `dir` (or, with --postgres, in its database). */
 async function startServer(name, dir) {
   const bin = join(root, "packages", name, "dist", "bin.js");
-  const args = ["--expose-gc", "--require", join(root, "bench", "load", "gc-probe.cjs"), bin, "--http", "0", "--state", join(dir, "state.sqlite"), ...MIXES[name].args(dir)];
+  const where = cluster ? ["--postgres", await cluster.createDatabase(`load_${name}`), ...MIXES[name].postgresArgs(dir)] : ["--state", join(dir, "state.sqlite"), ...MIXES[name].args(dir)];
+  const args = ["--expose-gc", "--require", join(root, "bench", "load", "gc-probe.cjs"), bin, "--http", "0", ...where];
   const env = { ...process.env, HOME: dir, XDG_STATE_HOME: join(dir, "state"), XDG_CONFIG_HOME: join(dir, "config"), DATABASE_URL: "" };
   const child = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"], env });
   live.add(child);
@@ -237,7 +259,7 @@ async function benchVertical(name) {
   return { name, rows, failed };
 }
 
-console.log(`bench/load: ${CALLS} calls × ${RUNS} runs per vertical, ${CONCURRENCY} in flight, ${Math.round(LEGACY_SHARE * 100)}% from 2025-era clients; load average at start ${loadavg().map((value) => value.toFixed(2)).join(" ")}`);
+console.log(`bench/load: ${CALLS} calls × ${RUNS} runs per vertical, ${CONCURRENCY} in flight, ${Math.round(LEGACY_SHARE * 100)}% from 2025-era clients${cluster ? ", on PostgreSQL" : ""}; load average at start ${loadavg().map((value) => value.toFixed(2)).join(" ")}`);
 const results = [];
 for (const name of verticals) {
   try {
@@ -248,6 +270,7 @@ for (const name of verticals) {
   }
 }
 console.log(`\nload average at end ${loadavg().map((value) => value.toFixed(2)).join(" ")}`);
+await cluster?.stop();
 const failures = results.filter((result) => result.failed).map((result) => result.name);
 if (failures.length > 0) {
   console.log(`bench/load: FAILED for ${failures.join(", ")}`);

@@ -59,6 +59,8 @@ export const MIXES = {
   },
   education: {
     args: (dir) => ["--data", `${dir}/education`],
+    // On PostgreSQL the records (roster, gradebook, items, statements, keys) live in the database with the state.
+    postgresArgs: () => [],
     writes:
       "none that reach the store: every education write (post_score, create_assignment, create_item, record_activity, import_framework) needs a human's approval, so the write share is edu_score_response, which scores a practice response and records nothing for a teacher",
     calls: [
