@@ -1,8 +1,9 @@
 // Benchmarks for @mcp-verticals/education (run after building the package):
 //   node bench/education/index.mjs
 // 1. OneRoster 1.2 CSV bulk import (~50,000 rows: 10,000 students with enrollments) into the durable SQLite store:
-//    importOneRosterCsvFiles (one-pass reader, column table, record JSON written from the cells into columns, multi-row
-//    prepared statements per kind in one transaction, partial reference indexes) against the
+//    importOneRosterCsvFiles (rows indexed by offset and read one at a time, column table, each record's JSON joined
+//    once from its cells, checked and stored slice by slice inside one transaction with multi-row prepared statements
+//    per kind, partial reference indexes) against the
 //    previous path measured in the same run (csv-parse to objects, per-row mapping, zod validation, then one
 //    transaction), and against naive row-by-row durable inserts.
 // 2. QTI 3.0 scoring throughput with parsed items, against a named baseline: re-parsing the item XML per response.
@@ -60,17 +61,28 @@ try {
   const runs = 3;
   let bestFast = Infinity;
   let bestPrevious = Infinity;
+  // CPU time (user + system) beside wall time: on a shared machine the wall clock also counts other processes' turns.
+  let bestFastCpu = Infinity;
+  let bestPreviousCpu = Infinity;
+  const cpuMs = (since) => {
+    const used = process.cpuUsage(since);
+    return (used.user + used.system) / 1000;
+  };
   for (let run = 0; run < runs; run++) {
     const fast = new EducationStore(join(root, `fast-${run}`, "education.sqlite"));
     let started = performance.now();
+    let cpu = process.cpuUsage();
     const report = importOneRosterCsvFiles(files, fast);
     bestFast = Math.min(bestFast, performance.now() - started);
+    bestFastCpu = Math.min(bestFastCpu, cpuMs(cpu));
     fast.close();
     if (report.problems.length > 0 || report.imported.users !== school.users.length) throw new Error("import did not load every user");
     const previous = new EducationStore(join(root, `previous-${run}`, "education.sqlite"));
     started = performance.now();
+    cpu = process.cpuUsage();
     const count = previousImport(files, previous);
     bestPrevious = Math.min(bestPrevious, performance.now() - started);
+    bestPreviousCpu = Math.min(bestPreviousCpu, cpuMs(cpu));
     previous.close();
     if (count !== rows) throw new Error(`the previous path stored ${count} of ${rows} rows`);
   }
@@ -93,8 +105,8 @@ try {
   const previousRate = rate(rows, bestPrevious);
   const naiveRate = rate(naiveCount, naiveMs);
   console.log(`CSV import (OneRoster 1.2 bulk, parse + validate + store): ${fmt(school.users.length)} users, ${fmt(school.enrollments.length)} enrollments, ${fmt(rows)} rows; best of ${runs}`);
-  console.log(`  importOneRosterCsvFiles: ${bestFast.toFixed(0)} ms, ${fmt(fastRate)} rows/s`);
-  console.log(`  previous path (csv-parse objects, mapping, zod, one transaction): ${bestPrevious.toFixed(0)} ms, ${fmt(previousRate)} rows/s`);
+  console.log(`  importOneRosterCsvFiles: ${bestFast.toFixed(0)} ms, ${fmt(fastRate)} rows/s (CPU ${bestFastCpu.toFixed(0)} ms, ${fmt(rate(rows, bestFastCpu))} rows/s of CPU time)`);
+  console.log(`  previous path (csv-parse objects, mapping, zod, one transaction): ${bestPrevious.toFixed(0)} ms, ${fmt(previousRate)} rows/s (CPU ${bestPreviousCpu.toFixed(0)} ms, ${fmt(rate(rows, bestPreviousCpu))} rows/s of CPU time)`);
   console.log(`  naive row-by-row durable inserts (${fmt(naiveCount)}-row sample): ${fmt(naiveRate)} rows/s`);
   console.log(`  ratio: ${(fastRate / previousRate).toFixed(1)}x the previous path, ${(fastRate / naiveRate).toFixed(1)}x naive`);
 

@@ -94,9 +94,9 @@ export class PostgresEducationStore implements EducationRecords {
     );
   }
 
-  /** Inserts or replaces many serialized records in one transaction: one `unnest` statement per few thousand rows. */
-  putRecordColumns(batches: readonly { kind: OneRosterKind; columns: OneRosterRecordColumns }[]): void {
-    if (batches.every((batch) => batch.columns.sourcedId.length === 0)) return;
+  /** Inserts or replaces many serialized records in one transaction: one `unnest` statement per few thousand rows; `batches` may be lazy. */
+  putRecordColumns(batches: Iterable<{ kind: OneRosterKind; columns: OneRosterRecordColumns }>): void {
+    if (Array.isArray(batches) && batches.every((batch) => batch.columns.sourcedId.length === 0)) return;
     this.transaction(() => {
       for (const { kind, columns } of batches) {
         // One statement may not update a row twice: the last row of a sourcedId wins, as in SQLite.

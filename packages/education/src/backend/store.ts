@@ -191,10 +191,11 @@ export class EducationStore implements RosterBackend {
    * Inserts or replaces many records already serialized, in one transaction (the bulk import
    * path). Multi-row prepared statements per kind bind only the columns the kind fills (the kind
    * itself is a literal), so a user row binds two values and an enrollment four. Either every
-   * batch is stored or none is.
+   * batch is stored or none is. `batches` may be lazy (e.g. a check's `drain()`), so records are
+   * checked and stored slice by slice inside the one transaction.
    */
-  putRecordColumns(batches: readonly { kind: OneRosterKind; columns: OneRosterRecordColumns }[]): void {
-    if (batches.every((batch) => batch.columns.sourcedId.length === 0)) return;
+  putRecordColumns(batches: Iterable<{ kind: OneRosterKind; columns: OneRosterRecordColumns }>): void {
+    if (Array.isArray(batches) && batches.every((batch) => batch.columns.sourcedId.length === 0)) return;
     const cacheSize = this.db.pragma("cache_size", { simple: true }) as number;
     // A bigger page cache keeps the load from spilling pages to the WAL before the commit.
     this.db.pragma("cache_size = -65536");

@@ -1,7 +1,7 @@
 import { ExtensionError } from "@mcp-verticals/core";
 import type { OneRosterKind, OneRosterRecordColumns } from "../backend/store.js";
 import { CSV_COLUMNS, CSV_FILES, type CsvColumn, type OneRosterCsvVersion } from "./oneroster-csv-columns.js";
-import { readCsvTable, type CsvTable } from "./oneroster-csv-reader.js";
+import { CsvRows, readCsvTable } from "./oneroster-csv-reader.js";
 
 /** One problem found while importing, located by file, line and column: never the value. */
 export interface CsvProblem {
@@ -61,6 +61,8 @@ interface ColumnPlan {
   /** `,"field":` */
   key: string;
   refType: string;
+  /** `,"type":"<refType>"}` closing a GUID reference. */
+  refTail: string;
   index: CsvColumn["index"];
 }
 
@@ -79,6 +81,7 @@ function planColumns(header: string[], file: string, columns: Record<string, Csv
       values: spec?.values,
       key,
       refType: spec?.refType ?? "",
+      refTail: `,"type":"${spec?.refType ?? ""}"}`,
       index: spec?.index,
     });
     if (name.startsWith("metadata.") && name.length > 9) return plan(Op.Metadata, undefined, `${JSON.stringify(name.slice(9))}:`);
@@ -103,7 +106,7 @@ type Roles = Map<string, string[]>;
 interface PendingFile {
   kind: OneRosterKind | "roles";
   file: string;
-  table: CsvTable;
+  table: CsvRows;
   plans: ColumnPlan[];
   count: CsvFileCount;
   next: number;
@@ -142,7 +145,7 @@ export class OneRosterCsvCheck {
   private constructor(version: OneRosterCsvVersion, pending: PendingFile[]) {
     this.version = version;
     this.pending = pending;
-    this.totalRows = pending.reduce((sum, entry) => sum + entry.table.rows.length, 0);
+    this.totalRows = pending.reduce((sum, entry) => sum + entry.table.count, 0);
   }
 
   /**
@@ -176,14 +179,14 @@ export class OneRosterCsvCheck {
     const pending: PendingFile[] = [];
     for (const [kind, file] of listed) {
       if (!wanted(kind)) continue;
-      const table = readCsvTable(need(file), file);
+      const table = CsvRows.open(need(file), file);
       const plans = planColumns(table.header, file, tables[kind], version);
       pending.push({
         kind,
         file,
         table,
         plans,
-        count: { file, kind, rows: table.rows.length, valid: 0, invalid: 0 },
+        count: { file, kind, rows: table.count, valid: 0, invalid: 0 },
         next: 0,
         columns: { sourcedId: [], classId: [], userId: [], lineItemId: [], json: [] },
       });
@@ -216,18 +219,37 @@ export class OneRosterCsvCheck {
     return this.pending.filter((entry): entry is PendingFile & { kind: OneRosterKind } => entry.kind !== "roles").map((entry) => ({ kind: entry.kind, columns: entry.columns }));
   }
 
+  /**
+   * Checks every remaining row and hands over the valid records slice by slice, for a store's
+   * bulk load to consume as they come: no slice is kept once handed over, so an export's records
+   * are never all held at once (and {@link OneRosterCsvCheck.batches} holds none of them).
+   */
+  *drain(sliceRows = 4096): Generator<{ kind: OneRosterKind; columns: OneRosterRecordColumns }> {
+    while (!this.finished) {
+      const from = this.current;
+      this.step(sliceRows);
+      for (let index = from; index <= Math.min(this.current, this.pending.length - 1); index++) {
+        const entry = this.pending[index]!;
+        if (entry.kind === "roles" || entry.columns.sourcedId.length === 0) continue;
+        const columns = entry.columns;
+        entry.columns = { sourcedId: [], classId: [], userId: [], lineItemId: [], json: [] };
+        yield { kind: entry.kind, columns };
+      }
+    }
+  }
+
   /** Checks up to `budget` more rows; returns the rows checked so far. */
   step(budget: number): number {
     let left = budget;
     while (left > 0 && this.current < this.pending.length) {
       const entry = this.pending[this.current]!;
-      const end = Math.min(entry.table.rows.length, entry.next + left);
+      const end = Math.min(entry.table.count, entry.next + left);
       if (entry.kind === "roles") this.checkRoles(entry, end);
       else this.checkRecords(entry, end);
       left -= end - entry.next;
       this.doneRows += end - entry.next;
       entry.next = end;
-      if (end >= entry.table.rows.length) this.current++;
+      if (end >= entry.table.count) this.current++;
     }
     return this.doneRows;
   }
@@ -244,9 +266,10 @@ export class OneRosterCsvCheck {
     const { table, plans } = entry;
     const at = (name: string) => plans.findIndex((plan) => plan.name === name);
     const [user, roleType, role, org, status] = [at("userSourcedId"), at("roleType"), at("role"), at("orgSourcedId"), at("status")];
+    const row: string[] = [];
     rows: for (let r = entry.next; r < end; r++) {
-      const row = table.rows[r]!;
-      const line = table.lines[r]!;
+      table.read(r, row);
+      const line = table.line(r);
       if (row.length !== plans.length) {
         this.problem(entry, line, "*", `the row has ${row.length} cells for ${plans.length} columns`);
         continue;
@@ -274,7 +297,10 @@ export class OneRosterCsvCheck {
     }
   }
 
-  /** A data file: each valid row's record JSON written straight from its cells, no record object per row. */
+  /**
+   * A data file: each valid row's record JSON written straight from its cells into one flat
+   * string (parts joined once), no record object and no row array kept per row.
+   */
   private checkRecords(entry: PendingFile, end: number): void {
     const { table, plans, columns, kind } = entry;
     const width = plans.length;
@@ -284,27 +310,30 @@ export class OneRosterCsvCheck {
     const roleAt = plans.findIndex((plan) => plan.name === "role");
     const orgsAt = plans.findIndex((plan) => plan.name === "orgSourcedIds");
     const roles = this.roles;
-    const { rows, lines } = table;
+    const row: string[] = [];
+    // parts[0] is the record's head (sourcedId, status, dateLastModified), filled once the row is read.
+    const parts: string[] = [];
+    const metadata: string[] = [];
     rows: for (let r = entry.next; r < end; r++) {
-      const row = rows[r]!;
+      table.read(r, row);
       if (row.length !== width) {
-        this.problem(entry, lines[r]!, "*", `the row has ${row.length} cells for ${width} columns`);
+        this.problem(entry, table.line(r), "*", `the row has ${row.length} cells for ${width} columns`);
         continue;
       }
       let sourcedId = "";
       let status = "active";
       let modified = EPOCH;
-      let body = "";
       let classId: string | null = null;
       let userId: string | null = null;
       let lineItemId: string | null = null;
-      let metadata = "";
+      parts.length = 1;
+      metadata.length = 0;
       for (let c = 0; c < width; c++) {
         const plan = plans[c]!;
         const value = row[c]!;
         if (value === "") {
           if (plan.required) {
-            this.problem(entry, lines[r]!, plan.name, "a required value is missing");
+            this.problem(entry, table.line(r), plan.name, "a required value is missing");
             continue rows;
           }
           continue;
@@ -317,7 +346,7 @@ export class OneRosterCsvCheck {
             break;
           case Op.Status:
             if (!plan.values!.has(value)) {
-              this.problem(entry, lines[r]!, plan.name, "the value is not allowed here");
+              this.problem(entry, table.line(r), plan.name, "the value is not allowed here");
               continue rows;
             }
             status = value;
@@ -327,44 +356,44 @@ export class OneRosterCsvCheck {
             break;
           case Op.Check:
             if (!plan.values!.has(value)) {
-              this.problem(entry, lines[r]!, plan.name, "the value is not allowed here");
+              this.problem(entry, table.line(r), plan.name, "the value is not allowed here");
               continue rows;
             }
             break;
           case Op.String:
-            body += plan.key + json(value);
+            parts.push(plan.key, json(value));
             break;
           case Op.Enum:
             if (!plan.values!.has(value)) {
-              this.problem(entry, lines[r]!, plan.name, "the value is not allowed here");
+              this.problem(entry, table.line(r), plan.name, "the value is not allowed here");
               continue rows;
             }
-            body += plan.key + json(value);
+            parts.push(plan.key, json(value));
             break;
           case Op.Number: {
             const number = Number(value);
             if (!Number.isFinite(number)) {
-              this.problem(entry, lines[r]!, plan.name, "the value is not a number");
+              this.problem(entry, table.line(r), plan.name, "the value is not a number");
               continue rows;
             }
-            body += plan.key + JSON.stringify(number);
+            parts.push(plan.key, JSON.stringify(number));
             break;
           }
           case Op.Boolean:
           case Op.Truth: {
             const lower = value.length === 4 || value.length === 5 ? value.toLowerCase() : "";
             if (lower !== "true" && lower !== "false") {
-              this.problem(entry, lines[r]!, plan.name, "the value is not true or false");
+              this.problem(entry, table.line(r), plan.name, "the value is not true or false");
               continue rows;
             }
-            body += plan.op === Op.Boolean ? plan.key + lower : `${plan.key}"${lower}"`;
+            parts.push(plan.key, plan.op === Op.Boolean ? lower : `"${lower}"`);
             break;
           }
           case Op.List:
-            body += plan.key + listJson(value);
+            parts.push(plan.key, listJson(value));
             break;
           case Op.Ref:
-            body += `${plan.key}{"sourcedId":${json(value)},"type":"${plan.refType}"}`;
+            parts.push(plan.key, '{"sourcedId":', json(value), plan.refTail);
             if (plan.index === "class") classId = value;
             else if (plan.index === "user") userId = value;
             else if (plan.index === "lineItem") lineItemId = value;
@@ -372,19 +401,21 @@ export class OneRosterCsvCheck {
           case Op.RefList: {
             const ids = splitList(value);
             if (ids.length === 0 && plan.required) {
-              this.problem(entry, lines[r]!, plan.name, "a required value is missing");
+              this.problem(entry, table.line(r), plan.name, "a required value is missing");
               continue rows;
             }
-            body += `${plan.key}[${ids.map((id) => `{"sourcedId":${json(id)},"type":"${plan.refType}"}`).join(",")}]`;
+            parts.push(plan.key, "[");
+            for (let k = 0; k < ids.length; k++) parts.push(k === 0 ? '{"sourcedId":' : ',{"sourcedId":', json(ids[k]!), plan.refTail);
+            parts.push("]");
             break;
           }
           case Op.Metadata:
-            metadata += (metadata === "" ? "" : ",") + plan.key + json(value);
+            metadata.push(metadata.length === 0 ? "" : ",", plan.key, json(value));
             break;
         }
       }
       if (sourcedId.length > 256) {
-        this.problem(entry, lines[r]!, "sourcedId", "the value is too long");
+        this.problem(entry, table.line(r), "sourcedId", "the value is too long");
         continue;
       }
       if (isClasses) classId = sourcedId;
@@ -397,17 +428,19 @@ export class OneRosterCsvCheck {
           userRoles = role === "" ? [] : splitList(orgsAt >= 0 ? row[orgsAt]! : "").map((org, index) => `{"roleType":"${index === 0 ? "primary" : "secondary"}","role":${json(role)},"org":{"sourcedId":${json(org)},"type":"org"}}`);
         }
         if (userRoles.length === 0) {
-          this.problem(entry, lines[r]!, v12 ? "roles" : orgsAt >= 0 && row[orgsAt] === "" ? "orgSourcedIds" : "role", "the user has no role in any org");
+          this.problem(entry, table.line(r), v12 ? "roles" : orgsAt >= 0 && row[orgsAt] === "" ? "orgSourcedIds" : "role", "the user has no role in any org");
           continue;
         }
-        body += `,"roles":[${userRoles.join(",")}]`;
+        parts.push(',"roles":[', userRoles.join(","), "]");
       }
-      if (metadata !== "") body += `,"metadata":{${metadata}}`;
+      if (metadata.length > 0) parts.push(',"metadata":{', metadata.join(""), "}");
+      parts.push("}");
+      parts[0] = `{"sourcedId":${json(sourcedId)},"status":"${status}","dateLastModified":${modified}`;
       columns.sourcedId.push(sourcedId);
       columns.classId.push(classId);
       columns.userId.push(userId);
       columns.lineItemId.push(lineItemId);
-      columns.json.push(`{"sourcedId":${json(sourcedId)},"status":"${status}","dateLastModified":${modified}${body}}`);
+      columns.json.push(parts.join(""));
       entry.count.valid++;
     }
   }
