@@ -4,7 +4,7 @@ import { z } from "zod";
 export const EducationProfile = z.enum(["roster", "coursework", "gradebook", "assessment", "outcomes", "activity"]);
 
 /** Roles a principal can hold; always taken from authentication, never from tool arguments. */
-export const ActingRole = z.enum(["student", "teacher", "ta", "admin", "guardian"]);
+export const ActingRole = z.enum(["student", "teacher", "ta", "admin", "guardian"]).describe("Acting role, from authentication.");
 
 /** Writes a deployment can allow. */
 export const AllowedWrite = z.enum(["post_score", "create_assignment", "create_item", "record_activity", "import_framework", "import_roster"]);

@@ -1,94 +1,106 @@
 import { z } from "zod";
+import { integer } from "./lean.js";
 import { ActingRole } from "./settings.js";
 
 /** A pseudonymous learner or staff id: `p-` and 24 hex characters, stable per deployment key. */
-export const Pseudonym = z.string().regex(/^p-[0-9a-f]{24}$/, "must be a pseudonym such as p-0123456789abcdef01234567");
+export const Pseudonym = z.string().regex(/^p-[0-9a-f]{24}$/, "must be a pseudonym such as p-0123456789abcdef01234567").describe("Pseudonym (p-…).");
 
 /** A reference to a OneRoster record by sourcedId and title. */
-export const NamedRef = z.object({ sourcedId: z.string(), title: z.string() });
+export const NamedRef = z.object({ sourcedId: z.string().describe("sourcedId."), title: z.string().describe("Title.") });
 
 /** A class as tools return it. */
 export const ClassView = z.object({
-  classSourcedId: z.string(),
-  title: z.string(),
-  classCode: z.string().optional(),
-  course: NamedRef,
-  terms: z.array(NamedRef),
-  subjects: z.array(z.string()),
-  periods: z.array(z.string()),
-  /** The caller's role in this class. */
-  myRole: z.enum(["teacher", "student", "aide", "administrator"]),
-  cfItemIds: z.array(z.string()),
+  classSourcedId: z.string().describe("Class sourcedId."),
+  title: z.string().describe("Class title."),
+  classCode: z.string().optional().describe("Class code."),
+  course: NamedRef.describe("Course."),
+  terms: z.array(NamedRef).describe("Terms."),
+  subjects: z.array(z.string()).describe("Subjects."),
+  periods: z.array(z.string()).describe("Periods."),
+  myRole: z.enum(["teacher", "student", "aide", "administrator"]).describe("The caller's role in the class."),
+  cfItemIds: z.array(z.string()).describe("Aligned CASE CFItem ids."),
 });
 
 /** A roster entry: pseudonym and minimal fields only (no names, emails, phones, birth dates, SIS ids or demographics). */
 export const RosterEntry = z.object({
   learner: Pseudonym,
-  /** A display label derived from the pseudonym, never from the name. */
-  label: z.string(),
-  role: z.enum(["student", "teacher", "aide"]),
-  grades: z.array(z.string()),
+  label: z.string().describe("Display label derived from the pseudonym."),
+  role: z.enum(["student", "teacher", "aide"]).describe("Role in the class."),
+  grades: z.array(z.string()).describe("Grade levels."),
 });
 
 /** Status of a piece of work for a learner (or, for staff, the worst status across the class). */
-export const WorkStatus = z.enum(["upcoming", "missing", "late", "graded", "submitted"]);
+export const WorkStatus = z.enum(["upcoming", "missing", "late", "graded", "submitted"]).describe("Status (staff: the most urgent in the class).");
 
 /** A caller's own result on one piece of work. */
 export const OwnResult = z.object({
-  scoreStatus: z.string(),
-  score: z.number().optional(),
-  scoreMaximum: z.number(),
-  late: z.boolean(),
+  scoreStatus: z.string().describe("OneRoster scoreStatus."),
+  score: z.number().optional().describe("Score."),
+  scoreMaximum: z.number().describe("Maximum score."),
+  late: z.boolean().describe("Submitted late."),
 });
 
 /** An assessable piece of work: a OneRoster line item (assignment or quiz) with its status. */
 export const WorkItem = z.object({
-  lineItemSourcedId: z.string(),
-  classSourcedId: z.string(),
-  title: z.string(),
-  kind: z.enum(["assignment", "quiz"]),
-  assignDate: z.string(),
-  dueDate: z.string(),
-  pointsPossible: z.number(),
-  category: z.string(),
+  lineItemSourcedId: z.string().describe("Line item sourcedId."),
+  classSourcedId: z.string().describe("Class sourcedId."),
+  title: z.string().describe("Title."),
+  kind: z.enum(["assignment", "quiz"]).describe("Kind."),
+  assignDate: z.string().describe("Assigned (ISO 8601)."),
+  dueDate: z.string().describe("Due (ISO 8601)."),
+  pointsPossible: z.number().describe("Points possible."),
+  category: z.string().describe("Category."),
   status: WorkStatus,
-  published: z.boolean(),
-  cfItemIds: z.array(z.string()),
-  /** Staff only: counts of learners per status. */
-  counts: z.object({ graded: z.number().int(), submitted: z.number().int(), late: z.number().int(), missing: z.number().int(), upcoming: z.number().int() }).optional(),
-  /** Students only: their own result. */
-  own: OwnResult.optional(),
+  published: z.boolean().describe("Visible to students."),
+  cfItemIds: z.array(z.string()).describe("Aligned CASE CFItem ids."),
+  counts: z
+    .object({ graded: integer("Graded."), submitted: integer("Submitted."), late: integer("Late."), missing: integer("Missing."), upcoming: integer("Upcoming.") })
+    .optional()
+    .describe("Staff: learners per status."),
+  own: OwnResult.optional().describe("Students: their own result."),
 });
 
 /** A result as tools return it. */
 export const ResultView = z.object({
-  lineItemSourcedId: z.string(),
-  classSourcedId: z.string(),
+  lineItemSourcedId: z.string().describe("Line item sourcedId."),
+  classSourcedId: z.string().describe("Class sourcedId."),
   learner: Pseudonym,
-  scoreStatus: z.string(),
-  score: z.number().optional(),
-  scoreMaximum: z.number(),
-  scoreDate: z.string(),
-  late: z.boolean(),
-  missing: z.boolean(),
-  /** Teacher-authored comment, fenced as untrusted text. */
-  comment: z.string().optional(),
+  scoreStatus: z.string().describe("OneRoster scoreStatus."),
+  score: z.number().optional().describe("Score."),
+  scoreMaximum: z.number().describe("Maximum score."),
+  scoreDate: z.string().describe("Scored (ISO 8601)."),
+  late: z.boolean().describe("Late."),
+  missing: z.boolean().describe("Missing."),
+  comment: z.string().optional().describe("Teacher comment, fenced as untrusted text."),
 });
 
 /** Who the caller is, as the server sees it. */
 export const WhoAmI = z.object({
   actingRole: ActingRole,
   me: Pseudonym,
-  roleSource: z.literal("authentication"),
-  negotiated: z.boolean(),
-  profiles: z.array(z.string()),
-  privacy: z.object({ identity: z.string(), fields: z.string(), audience: z.string(), minCohort: z.number(), retentionDays: z.number(), trainingUse: z.boolean() }),
-  integrity: z.object({ assessmentMode: z.string(), answerKeys: z.string() }),
-  writes: z.object({ mode: z.string(), allow: z.array(z.string()) }),
+  roleSource: z.literal("authentication").describe("Where the role comes from."),
+  negotiated: z.boolean().describe("Whether the client declared the extension."),
+  profiles: z.array(z.string()).describe("Profiles offered."),
+  privacy: z
+    .object({
+      identity: z.string().describe("Identity rule."),
+      fields: z.string().describe("Field rule."),
+      audience: z.string().describe("Audience."),
+      minCohort: integer("Smallest cohort aggregates are shown for."),
+      retentionDays: integer("Days activity is kept."),
+      trainingUse: z.boolean().describe("Training use allowed."),
+    })
+    .describe("Privacy rules."),
+  integrity: z.object({ assessmentMode: z.string().describe("off, practice or proctored."), answerKeys: z.string().describe("Who sees answer keys.") }).describe("Integrity rules."),
+  writes: z.object({ mode: z.string().describe("off or confirm."), allow: z.array(z.string()).describe("Writes allowed.") }).describe("Writes in force."),
 });
 
 /** Paging fields every list output carries. */
-export const PageInfo = { truncated: z.boolean(), nextCursor: z.string().optional(), returned: z.number().int() };
+export const PageInfo = {
+  truncated: z.boolean().describe("More results exist."),
+  nextCursor: z.string().optional().describe("Pass as cursor for the next page."),
+  returned: integer("Items in this page."),
+};
 
 export type ClassView = z.output<typeof ClassView>;
 export type RosterEntry = z.output<typeof RosterEntry>;

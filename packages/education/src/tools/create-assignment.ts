@@ -1,6 +1,7 @@
 import { defineTool, ExtensionError } from "@mcp-verticals/core";
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { dateTime } from "../schemas/lean.js";
 import type { EducationContext } from "../context.js";
 import type { LineItemExtras, OrLineItem } from "../schemas/oneroster.js";
 import { WorkItem } from "../schemas/views.js";
@@ -11,22 +12,23 @@ export const createAssignmentTool = defineTool({
   name: "edu_create_assignment",
   title: "Create an assignment or quiz",
   description:
-    "Creates a OneRoster line item in a class the caller teaches: an assignment, or a quiz when qtiItemIds are given (items students already practised are refused with ITEM_PRACTISED). It stays a draft (invisible to students) unless publish is true. A human approves it first: in the client's form when it supports elicitation, otherwise the call answers APPROVAL_PENDING naming where the teacher decides; call again with the same arguments after they decided. Optionally aligned to CASE CFItems.",
+    "Creates an assignment (a quiz with qtiItemIds; practised items refused) in a class the caller teaches, a draft unless publish. A human approves first (else APPROVAL_PENDING; call again after).",
   input: z.object({
-    classSourcedId: z.string().min(1).max(256),
-    title: z.string().min(1).max(200),
-    description: z.string().max(5000).default(""),
-    dueDate: z.iso.datetime({ offset: true }),
-    pointsPossible: z.number().positive().max(1000),
-    categorySourcedId: z.string().max(256).default("cat-homework"),
-    cfItemIds: z.array(z.string().max(256)).max(20).default([]),
-    qtiItemIds: z.array(z.string().max(256)).max(50).default([]),
-    publish: z.boolean().default(false),
+    classSourcedId: z.string().min(1).max(256).describe("Class sourcedId."),
+    title: z.string().min(1).max(200).describe("Title."),
+    description: z.string().max(5000).default("").describe("Instructions for students."),
+    dueDate: dateTime("Due (ISO 8601)."),
+    pointsPossible: z.number().positive().max(1000).describe("Points possible."),
+    categorySourcedId: z.string().max(256).default("cat-homework").describe("Category sourcedId."),
+    cfItemIds: z.array(z.string().max(256)).max(20).default([]).describe("CASE CFItem ids to align."),
+    qtiItemIds: z.array(z.string().max(256)).max(50).default([]).describe("QTI items (makes a quiz)."),
+    publish: z.boolean().default(false).describe("Visible to students at once."),
     idempotencyKey: IdempotencyKeyInput,
   }),
-  output: z.object({ ...WriteOutcome, work: WorkItem.optional() }),
+  output: z.object({ ...WriteOutcome, work: WorkItem.optional().describe("The created work.") }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   examples: [{ classSourcedId: "cls-alg1-a", title: "Slope practice", dueDate: "2026-12-15T23:59:00Z", pointsPossible: 10 }],
+  render: (out) => (out.work ? `Created ${out.work.kind} ${out.work.title} (${out.work.lineItemSourcedId}), due ${out.work.dueDate}, ${out.work.published ? "published" : "draft"}.` : out.preview),
   handler: async (input, context: EducationContext) => {
     const actor = await callerOf(context, "coursework");
     requireWrite(context, "create_assignment", actor);

@@ -13,6 +13,7 @@ import {
   resultsCsvLine,
   type GradebookExport,
 } from "../standards/gradebook-export.js";
+import { integer } from "../schemas/lean.js";
 import { auditAccess, callerOf } from "./shared.js";
 
 const IdInput = z.string().min(1).max(256);
@@ -22,17 +23,17 @@ export const exportResultsTool = defineTool({
   name: "edu_export_results",
   title: "Export results (OneRoster results.csv)",
   description:
-    "Exports the gradebook results of one class (all its line items, or the listed ones) as a OneRoster 1.2 results.csv file, then read it as the resource edu-export://{exportId}/results.csv. The same privacy rules as edu_list_results: learners appear as pseudonyms, result ids are keyed ids, comments are fenced as untrusted text; staff get the class, a student only their own results. Readable only by the caller that exported it, for one hour. Long-running for big classes: runs as a task for clients that support tasks, reporting line items done/total; cancelling leaves no file. Every export is audited.",
+    "Exports a class's results as a OneRoster 1.2 results.csv resource (edu-export://…, yours for 1 hour), under edu_list_results' privacy rules. A task for clients with tasks. Audited.",
   input: z.object({
-    classSourcedId: IdInput.describe("The class, e.g. from edu_list_classes."),
-    lineItemSourcedIds: z.array(IdInput).min(1).max(500).optional().describe("Only these line items of the class (default: every line item)."),
+    classSourcedId: IdInput.describe("Class sourcedId."),
+    lineItemSourcedIds: z.array(IdInput).min(1).max(500).optional().describe("Only these line items (default: all)."),
   }),
   output: z.object({
-    uri: z.string().describe("MCP resource URI of the results.csv file (read it with resources/read)."),
-    classSourcedId: z.string().describe("The exported class."),
-    lineItems: z.number().int().describe("Line items exported."),
-    rows: z.number().int().describe("Result rows in the file."),
-    expiresAt: z.string().describe("When the file stops being readable (ISO 8601)."),
+    uri: z.string().describe("Resource URI of the file (resources/read)."),
+    classSourcedId: z.string().describe("The class."),
+    lineItems: integer("Line items exported."),
+    rows: integer("Result rows."),
+    expiresAt: z.string().describe("Readable until (ISO 8601)."),
   }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   task: "optional",

@@ -10,16 +10,26 @@ import { callerOf } from "./shared.js";
 export const getItemTool = defineTool({
   name: "edu_get_item",
   title: "Get an assessment item",
-  description:
-    "Returns one QTI 3.0 item as XML (format qti3) and/or parsed JSON (format json). The candidate view (default) strips correct responses, mappings, response processing and feedback. The author view, with the answer key, is only for the item's author (or any teacher if the server allows), never for students.",
+  description: "One QTI 3.0 item as JSON or XML. The candidate view (default) has no keys or feedback; the author view (with the key) is for its author (or teachers, if allowed), never students.",
   input: z.object({
-    itemId: z.string().min(1).max(256),
-    view: z.enum(["candidate", "author"]).default("candidate"),
-    format: z.enum(["qti3", "json"]).default("json"),
+    itemId: z.string().min(1).max(256).describe("Item id."),
+    view: z.enum(["candidate", "author"]).default("candidate").describe("candidate, or author (with the answer key)."),
+    format: z.enum(["qti3", "json"]).default("json").describe("json (parsed) or qti3 (XML)."),
   }),
-  output: z.object({ itemId: z.string(), view: z.enum(["candidate", "author"]), status: z.enum(["draft", "published"]), cfItemIds: z.array(z.string()), item: QtiItem.optional(), xml: z.string().optional() }),
+  output: z.object({
+    itemId: z.string().describe("Item id."),
+    view: z.enum(["candidate", "author"]).describe("View returned."),
+    status: z.enum(["draft", "published"]).describe("Status."),
+    cfItemIds: z.array(z.string()).describe("Aligned CFItem ids."),
+    item: QtiItem.optional().describe("Parsed item (format json)."),
+    xml: z.string().optional().describe("Item XML (format qti3)."),
+  }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   examples: [{ itemId: "item-alg-linear-1" }, { itemId: "item-geo-circle-1", format: "qti3" }],
+  render: (out) =>
+    out.item
+      ? `${out.itemId} (${out.view} view, ${out.status}): ${out.item.title}\n${out.item.stem}\n${out.item.interactions.map((i) => `${i.type} ${i.responseIdentifier}${i.prompt ? `: ${i.prompt}` : ""}${i.choices ? `\n${i.choices.map((c) => `  ${c.identifier}. ${c.text}`).join("\n")}` : ""}`).join("\n")}`
+      : `${out.itemId} (${out.view} view, ${out.status}) as QTI 3.0 XML:\n${out.xml ?? ""}`,
   handler: async ({ itemId, view, format }, context: EducationContext) => {
     const actor = await callerOf(context, "assessment");
     requireItemAccess(context, actor);

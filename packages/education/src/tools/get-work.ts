@@ -8,17 +8,18 @@ import { auditAccess, callerOf } from "./shared.js";
 export const getWorkTool = defineTool({
   name: "edu_get_work",
   title: "Get one piece of work",
-  description:
-    "Returns one assignment or quiz: status, due date, points, rubric, aligned CASE CFItem ids, QTI item ids (hidden from students in proctored mode) and the description, which is course-authored text in an untrusted-data fence.",
-  input: z.object({ lineItemSourcedId: z.string().min(1).max(256).describe("The line item sourcedId, e.g. li-alg1-a-2.") }),
+  description: "One assignment or quiz: status, due date, points, rubric, QTI item ids (hidden from students when proctored) and its description (fenced untrusted text).",
+  input: z.object({ lineItemSourcedId: z.string().min(1).max(256).describe("Line item sourcedId, e.g. li-alg1-a-2.") }),
   output: z.object({
-    work: WorkItem,
-    description: z.string(),
-    rubric: z.array(z.object({ criterion: z.string(), points: z.number() })),
-    qtiItemIds: z.array(z.string()),
+    work: WorkItem.describe("The work item."),
+    description: z.string().describe("Description, fenced."),
+    rubric: z.array(z.object({ criterion: z.string().describe("Criterion."), points: z.number().describe("Points.") })).describe("Rubric."),
+    qtiItemIds: z.array(z.string()).describe("QTI item ids."),
   }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   examples: [{ lineItemSourcedId: "li-alg1-a-2" }],
+  render: ({ work: w, rubric, qtiItemIds }) =>
+    `${w.title} (${w.lineItemSourcedId}, ${w.kind}) in ${w.classSourcedId}: due ${w.dueDate}, ${w.pointsPossible} points, ${w.status}${w.published ? "" : ", draft"}. Rubric: ${rubric.map((r) => `${r.criterion} ${r.points}`).join("; ") || "none"}. ${qtiItemIds.length} QTI item(s).`,
   handler: async ({ lineItemSourcedId }, context: EducationContext) => {
     const actor = await callerOf(context, "coursework");
     const { gateway } = context.services;

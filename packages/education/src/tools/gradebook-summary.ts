@@ -1,34 +1,33 @@
 import { defineTool, ExtensionError } from "@mcp-verticals/core";
 import { z } from "zod";
 import type { EducationContext } from "../context.js";
+import { integer } from "../schemas/lean.js";
 import { auditAccess, callerOf } from "./shared.js";
 
+// Withheld statistics are omitted (not null), so the schema stays portable.
 const Cell = z.object({
-  lineItemSourcedId: z.string(),
-  title: z.string(),
-  /** Learners with a score. */
-  n: z.number().int(),
-  /** True when n is below the minimum cohort: statistics are withheld. */
-  suppressed: z.boolean(),
-  mean: z.number().nullable(),
-  median: z.number().nullable(),
-  min: z.number().nullable(),
-  max: z.number().nullable(),
-  missing: z.number().int().nullable(),
-  late: z.number().int().nullable(),
+  lineItemSourcedId: z.string().describe("Line item sourcedId."),
+  title: z.string().describe("Title."),
+  n: integer("Learners with a score (0 when suppressed)."),
+  suppressed: z.boolean().describe("Below the minimum cohort: statistics omitted."),
+  mean: z.number().optional().describe("Mean score."),
+  median: z.number().optional().describe("Median score."),
+  min: z.number().optional().describe("Lowest score."),
+  max: z.number().optional().describe("Highest score."),
+  missing: integer("Learners missing it.").optional(),
+  late: integer("Learners late.").optional(),
 });
 
 /** `edu_gradebook_summary`: per-line-item aggregates with small-cell suppression. */
 export const gradebookSummaryTool = defineTool({
   name: "edu_gradebook_summary",
   title: "Gradebook summary",
-  description:
-    "Aggregates a class's gradebook per line item: count, mean, median, min, max, missing and late. Any cell computed from fewer learners than the minimum cohort is suppressed (statistics null) so nobody can be singled out. Staff only.",
-  input: z.object({ classSourcedId: z.string().min(1).max(256) }),
-  output: z.object({ classSourcedId: z.string(), minCohort: z.number().int(), enrolled: z.number().int(), cells: z.array(Cell) }),
+  description: "Per line item of a class: count, mean, median, min, max, missing, late; cells under the minimum cohort are suppressed. Staff only.",
+  input: z.object({ classSourcedId: z.string().min(1).max(256).describe("Class sourcedId.") }),
+  output: z.object({ classSourcedId: z.string().describe("Class sourcedId."), minCohort: integer("Minimum cohort."), enrolled: integer("Students enrolled."), cells: z.array(Cell).describe("One per line item.") }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   examples: [{ classSourcedId: "cls-alg1-a" }],
-  render: ({ cells, minCohort }) => cells.map((c) => (c.suppressed ? `${c.title}: suppressed (n < ${minCohort})` : `${c.title}: n=${c.n} mean=${c.mean?.toFixed(2)} median=${c.median} missing=${c.missing}`)).join("\n"),
+  render: ({ cells, minCohort }) => cells.map((c) => (c.suppressed ? `${c.title}: suppressed (n < ${minCohort})` : `${c.title}: n=${c.n} mean=${c.mean?.toFixed(2)} median=${c.median} missing=${c.missing ?? "-"}`)).join("\n") || "No line items.",
   handler: async ({ classSourcedId }, context: EducationContext) => {
     const actor = await callerOf(context, "gradebook");
     const { gateway } = context.services;
@@ -50,12 +49,10 @@ export const gradebookSummaryTool = defineTool({
         title: lineItem.title,
         n: suppressed ? 0 : scores.length,
         suppressed,
-        mean: suppressed ? null : scores.reduce((sum, v) => sum + v, 0) / scores.length,
-        median: suppressed ? null : scores.length % 2 ? scores[mid]! : (scores[mid - 1]! + scores[mid]!) / 2,
-        min: suppressed ? null : scores[0]!,
-        max: suppressed ? null : scores[scores.length - 1]!,
-        missing: students.length < minCohort ? null : statuses.filter((s) => s === "missing").length,
-        late: students.length < minCohort ? null : statuses.filter((s) => s === "late").length,
+        ...(suppressed
+          ? {}
+          : { mean: scores.reduce((sum, v) => sum + v, 0) / scores.length, median: scores.length % 2 ? scores[mid]! : (scores[mid - 1]! + scores[mid]!) / 2, min: scores[0]!, max: scores[scores.length - 1]! }),
+        ...(students.length < minCohort ? {} : { missing: statuses.filter((s) => s === "missing").length, late: statuses.filter((s) => s === "late").length }),
       };
     });
     await auditAccess(context, "edu_gradebook_summary", actor, students, "aggregate");

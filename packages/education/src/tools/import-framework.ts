@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { EducationContext } from "../context.js";
 import type { CfPackage } from "../schemas/case.js";
 import { fetchCasePackage, importCasePackage, parseCasePackage } from "../standards/case-import.js";
+import { integer } from "../schemas/lean.js";
 import { approvedWrite, callerOf, IdempotencyKeyInput, requireWrite, WriteOutcome } from "./shared.js";
 
 /** `edu_import_framework`: import a CASE 1.1 package from its JSON or from a CASE provider. */
@@ -10,15 +11,22 @@ export const importFrameworkTool = defineTool({
   name: "edu_import_framework",
   title: "Import a standards framework (CASE 1.1)",
   description:
-    "Imports a CASE 1.1 competency framework (CFPackage: CFDocument, CFItems, CFAssociations, CFDefinitions) so its statements can be searched with edu_search_outcomes and aligned to work and items. Give either json (the package file's content) or url (a CASE provider's /ims/case/v1p1/CFPackages/{identifier}; only providers the server operator allowed are contacted, otherwise CASE_PROVIDER_NOT_ALLOWED). The whole package is kept. Replaces a framework with the same CFDocument identifier. A human approves the import first: in the client's form when it supports elicitation, otherwise the call answers APPROVAL_PENDING naming where to decide; call again with the same arguments after they decided. Teachers and admins.",
+    "Imports a CASE 1.1 CFPackage from json or from url (a provider's /ims/case/v1p1/CFPackages/{id}; allowed providers only), replacing one with the same identifier. A human approves (else APPROVAL_PENDING; call again after). Teachers and admins.",
   input: z
     .object({
-      json: z.string().max(20 * 1024 * 1024).optional().describe("The CFPackage JSON, e.g. a file's content."),
-      url: z.string().max(2048).optional().describe("A CASE 1.1 provider package URL."),
+      json: z.string().max(20 * 1024 * 1024).optional().describe("CFPackage JSON text."),
+      url: z.string().max(2048).optional().describe("CASE 1.1 provider package URL."),
       idempotencyKey: IdempotencyKeyInput,
     })
     .refine((input) => (input.json === undefined) !== (input.url === undefined), { message: "give exactly one of json or url", path: ["json"] }),
-  output: z.object({ ...WriteOutcome, frameworkId: z.string(), title: z.string(), items: z.number().int(), associations: z.number().int(), definitions: z.number().int() }),
+  output: z.object({
+    ...WriteOutcome,
+    frameworkId: z.string().describe("CFDocument identifier."),
+    title: z.string().describe("Framework title."),
+    items: integer("CFItems."),
+    associations: integer("CFAssociations."),
+    definitions: integer("CFDefinitions entries."),
+  }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   examples: [
     {

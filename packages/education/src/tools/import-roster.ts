@@ -4,25 +4,26 @@ import { z } from "zod";
 import type { EducationContext } from "../context.js";
 import { checkOneRosterCsvFiles, csvReportOf } from "../standards/oneroster-csv-import.js";
 import { bulkFilesFrom, readBulkFolder, readBulkZip } from "../standards/oneroster-csv-sources.js";
-import { approvedWrite, callerOf, requireWrite } from "./shared.js";
+import { integer } from "../schemas/lean.js";
+import { approvedWrite, callerOf, requireWrite, WriteOutcome } from "./shared.js";
 
 /** Largest zip accepted as base64 text, in characters (about 48 MB of zip). */
 export const MAX_ROSTER_ZIP_BASE64 = 64 * 1024 * 1024;
 
 const FileCount = z.object({
-  file: z.string().describe("Bulk file name, e.g. users.csv."),
-  kind: z.string().describe("OneRoster collection the file fills (roles: folded into users)."),
-  rows: z.number().int().describe("Data rows in the file."),
-  valid: z.number().int().describe("Rows that pass every check."),
-  invalid: z.number().int().describe("Rows refused, each listed in problems."),
+  file: z.string().describe("File, e.g. users.csv."),
+  kind: z.string().describe("Collection it fills."),
+  rows: integer("Data rows."),
+  valid: integer("Valid rows."),
+  invalid: integer("Refused rows."),
 });
 
 const Problem = z.object({
-  at: z.string().describe("Where: file:line:column (column is the header name, or * for a wrong cell count)."),
-  file: z.string().describe("Bulk file name."),
-  line: z.number().int().describe("1-based line the row starts on."),
-  column: z.string().describe("Column header name, or * for the whole row."),
-  message: z.string().describe("What is wrong; never the cell's value."),
+  at: z.string().describe("file:line:column."),
+  file: z.string().describe("File."),
+  line: integer("Line the row starts on."),
+  column: z.string().describe("Header name, or * for the row."),
+  message: z.string().describe("What is wrong (never the value)."),
 });
 
 /** `edu_import_roster`: a OneRoster 1.1 / 1.2 CSV bulk export into the embedded store; dry run first, then apply once a human approved. */
@@ -30,35 +31,35 @@ export const importRosterTool = defineTool({
   name: "edu_import_roster",
   title: "Import a OneRoster CSV roster",
   description:
-    "Imports a OneRoster 1.1 or 1.2 CSV bulk export (manifest.csv and the files it lists: orgs, academicSessions, courses, classes, users, roles, enrollments, categories, lineItems, results) into this server's store. Give exactly one of zipBase64 (the export's zip, base64), files (name and text of each CSV) or folder (the name of a folder in the import directory the operator configured). dryRun (default true) checks everything and changes nothing: rows, valid and invalid rows per file, and each problem by file:line:column (never the value). dryRun false applies the export in one transaction, only when no row is invalid, after a human approved it (the client's form, the approval page or the operator command; otherwise APPROVAL_PENDING): records with the same sourcedId are replaced, nothing else is removed. Long-running for a district's export: runs as a task for clients that support tasks, reporting rows checked/total; cancelling writes nothing. Teachers and admins; off unless the server allows import_roster.",
+    "Imports a OneRoster 1.1/1.2 CSV bulk export (one of zipBase64, files or folder). dryRun (default) checks and reports problems by file:line:column; dryRun false applies it in one transaction when no row is invalid, after a human approves (else APPROVAL_PENDING). A task for clients with tasks. Teachers and admins.",
   input: z
     .object({
-      zipBase64: z.string().max(MAX_ROSTER_ZIP_BASE64).optional().describe("The bulk export's zip file, base64-encoded; its CSV files at the root or in one top folder."),
+      zipBase64: z.string().max(MAX_ROSTER_ZIP_BASE64).optional().describe("The export's zip, base64."),
       files: z
         .array(
           z.object({
-            name: z.string().max(64).describe("Bulk file name, e.g. manifest.csv or users.csv."),
-            content: z.string().max(MAX_ROSTER_ZIP_BASE64).describe("The file's CSV text (UTF-8)."),
+            name: z.string().max(64).describe("File name, e.g. users.csv."),
+            content: z.string().max(MAX_ROSTER_ZIP_BASE64).describe("CSV text."),
           }),
         )
         .min(1)
         .max(11)
         .optional()
-        .describe("The bulk files one by one; manifest.csv is required."),
-      folder: z.string().max(128).optional().describe("A folder name inside the server's import directory (--import-dir); never a path."),
-      dryRun: z.boolean().default(true).describe("true: check only, change nothing; false: apply after human approval."),
+        .describe("The CSV files, manifest.csv included."),
+      folder: z.string().max(128).optional().describe("Folder name in the server's import directory."),
+      dryRun: z.boolean().default(true).describe("true: check only; false: apply after approval."),
     })
     .refine((input) => [input.zipBase64, input.files, input.folder].filter((value) => value !== undefined).length === 1, { message: "give exactly one of zipBase64, files or folder", path: ["zipBase64"] }),
   output: z.object({
-    status: z.enum(["checked", "written"]).describe("checked: a dry run, nothing changed; written: a human approved it and every valid record was stored."),
-    version: z.string().describe("OneRoster version the manifest declares (1.1 or 1.2)."),
-    files: z.array(FileCount).describe("Per listed file: rows, valid and invalid."),
-    records: z.record(z.string(), z.number().int()).describe("Records per collection that were stored (written) or would be (checked)."),
-    problems: z.array(Problem).describe("The first problems found (up to 1000)."),
-    problemTotal: z.number().int().describe("All problems found; the import applies only when it is 0."),
-    preview: z.string().optional().describe("What the human approved, as the server rendered it."),
-    approvalId: z.string().optional().describe("The approval the import spent (server state; passing it back approves nothing)."),
-    approvedThrough: z.enum(["elicitation", "input_required", "approval-page", "operator-command"]).optional().describe("The human channel the decision came through."),
+    status: z.enum(["checked", "written"]).describe("checked (dry run) or written."),
+    version: z.string().describe("OneRoster version (1.1 or 1.2)."),
+    files: z.array(FileCount).describe("Per file counts."),
+    records: z.record(z.string(), integer("Records.")).describe("Records per collection stored (or that would be)."),
+    problems: z.array(Problem).describe("First problems (up to 1000)."),
+    problemTotal: integer("All problems; applies only at 0."),
+    preview: WriteOutcome.preview.optional(),
+    approvalId: WriteOutcome.approvalId,
+    approvedThrough: WriteOutcome.approvedThrough,
   }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   // A district's export takes a while: a task for clients that support tasks. The load is one transaction, so a restart applies it once.

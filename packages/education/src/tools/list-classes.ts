@@ -8,13 +8,12 @@ import { callerOf, pageOf, PagingInput } from "./shared.js";
 export const listClassesTool = defineTool({
   name: "edu_list_classes",
   title: "List my classes",
-  description:
-    "Lists the OneRoster classes the caller teaches or is enrolled in (admins: all), with course, term and the caller's role in each. Filter by termSourcedId (e.g. term-2026-fall). Paged: pass nextCursor back as cursor.",
-  input: z.object({ termSourcedId: z.string().max(256).optional().describe("Only classes in this academic session."), ...PagingInput }),
-  output: z.object({ classes: z.array(ClassView), ...PageInfo }),
+  description: "Classes the caller teaches or takes (admins: all), with course, terms and the caller's role. Paged.",
+  input: z.object({ termSourcedId: z.string().max(256).optional().describe("Only this term, e.g. term-2026-fall."), ...PagingInput }),
+  output: z.object({ classes: z.array(ClassView).describe("Classes."), ...PageInfo }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   examples: [{}, { termSourcedId: "term-2026-fall", limit: 5 }],
-  render: ({ classes, truncated }) => classes.map((c) => `${c.classSourcedId}: ${c.title} [${c.myRole}]`).join("\n") + (truncated ? "\n(more: pass nextCursor)" : ""),
+  render: ({ classes, truncated }) => (classes.map((c) => `${c.classSourcedId}: ${c.title} [${c.myRole}]`).join("\n") || "No classes.") + (truncated ? "\n(more: pass nextCursor)" : ""),
   handler: async (input, context: EducationContext) => {
     const actor = await callerOf(context, "roster");
     const classes = await context.services.gateway.listClasses(actor, input.termSourcedId === undefined ? {} : { termSourcedId: input.termSourcedId });

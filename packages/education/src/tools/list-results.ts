@@ -8,18 +8,19 @@ import { auditAccess, callerOf, pageOf, PagingInput } from "./shared.js";
 export const listResultsTool = defineTool({
   name: "edu_list_results",
   title: "List results",
-  description:
-    "Lists OneRoster gradebook results for one line item or a whole class. Learners appear as pseudonyms; comments are fenced as untrusted text. Staff see the class (optionally one learner); a student only ever sees their own results. Every call is audited. Paged.",
+  description: "Gradebook results of a line item or class, learners as pseudonyms; staff see the class, a student only their own. Audited. Paged.",
   input: z.object({
-    lineItemSourcedId: z.string().min(1).max(256).optional(),
-    classSourcedId: z.string().min(1).max(256).optional(),
-    studentSourcedId: Pseudonym.optional().describe("A learner pseudonym from edu_list_roster."),
-    scoreStatus: z.enum(["exempt", "fully graded", "not submitted", "partially graded", "submitted"]).optional(),
+    lineItemSourcedId: z.string().min(1).max(256).optional().describe("One line item."),
+    classSourcedId: z.string().min(1).max(256).optional().describe("One class."),
+    studentSourcedId: Pseudonym.optional().describe("One learner's pseudonym."),
+    scoreStatus: z.enum(["exempt", "fully graded", "not submitted", "partially graded", "submitted"]).optional().describe("Only this scoreStatus."),
     ...PagingInput,
   }),
-  output: z.object({ results: z.array(ResultView), ...PageInfo }),
+  output: z.object({ results: z.array(ResultView).describe("Results."), ...PageInfo }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   examples: [{ lineItemSourcedId: "li-alg1-a-1", limit: 10 }],
+  render: ({ results, truncated }) =>
+    (results.map((r) => `${r.lineItemSourcedId} ${r.learner}: ${r.score ?? "-"}/${r.scoreMaximum} ${r.scoreStatus}${r.late ? " late" : ""}${r.missing ? " missing" : ""}`).join("\n") || "No results.") + (truncated ? "\n(more: pass nextCursor)" : ""),
   handler: async (input, context: EducationContext) => {
     const actor = await callerOf(context, "gradebook");
     const { items, subjects } = await context.services.gateway.listResults(actor, {

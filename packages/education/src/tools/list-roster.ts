@@ -8,16 +8,16 @@ import { auditAccess, callerOf, pageOf, PagingInput } from "./shared.js";
 export const listRosterTool = defineTool({
   name: "edu_list_roster",
   title: "List a class roster",
-  description:
-    "Lists the people enrolled in a class the caller teaches, as stable pseudonyms (p-…) with role and grade level only: never names, emails, phones, birth dates, SIS ids or demographics. Use the pseudonym as studentSourcedId in other tools. Staff only; every call is recorded in the audit trail.",
+  description: "People in a class the caller teaches, as pseudonyms with role and grades only (never names or contact data); use a pseudonym as studentSourcedId. Staff only; audited. Paged.",
   input: z.object({
-    classSourcedId: z.string().min(1).max(256),
+    classSourcedId: z.string().min(1).max(256).describe("Class sourcedId."),
     role: z.enum(["student", "teacher", "aide"]).optional().describe("Only this role."),
     ...PagingInput,
   }),
-  output: z.object({ roster: z.array(RosterEntry), ...PageInfo }),
+  output: z.object({ roster: z.array(RosterEntry).describe("Roster entries."), ...PageInfo }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   examples: [{ classSourcedId: "cls-alg1-a", role: "student", limit: 10 }],
+  render: ({ roster, truncated }) => (roster.map((r) => `${r.learner} ${r.label} [${r.role}]`).join("\n") || "Nobody matches.") + (truncated ? "\n(more: pass nextCursor)" : ""),
   handler: async (input, context: EducationContext) => {
     const actor = await callerOf(context, "roster");
     const { entries, subjects } = await context.services.gateway.listRoster(actor, input.classSourcedId, input.role);

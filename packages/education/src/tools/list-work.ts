@@ -1,23 +1,23 @@
 import { defineTool } from "@mcp-verticals/core";
 import { z } from "zod";
+import { dateTime } from "../schemas/lean.js";
 import type { EducationContext } from "../context.js";
-import { PageInfo, WorkItem, WorkStatus } from "../schemas/views.js";
+import { PageInfo, WorkItem } from "../schemas/views.js";
 import { auditAccess, callerOf, pageOf, PagingInput } from "./shared.js";
 
 /** `edu_list_work`: assignments and quizzes in one list, with status. */
 export const listWorkTool = defineTool({
   name: "edu_list_work",
   title: "List work (assignments and quizzes)",
-  description:
-    "Lists assignments and quizzes together, sorted by due date, with a status: upcoming, submitted, late, missing or graded. For a student the status and score are their own; for staff, counts per status across the class and the most urgent status. Filter by class, due-date window, status and kind. Paged.",
+  description: "Assignments and quizzes by due date with status (upcoming, submitted, late, missing, graded): a student's own, or staff counts per class. Paged.",
   input: z.object({
-    classSourcedId: z.string().min(1).max(256).optional().describe("One class; default all of the caller's classes."),
-    window: z.object({ from: z.iso.datetime({ offset: true }).optional(), to: z.iso.datetime({ offset: true }).optional() }).optional().describe("Due-date window (ISO 8601)."),
-    status: z.union([WorkStatus, z.literal("all")]).default("all"),
-    kinds: z.array(z.enum(["assignment", "quiz"])).min(1).max(2).optional(),
+    classSourcedId: z.string().min(1).max(256).optional().describe("One class (default: all yours)."),
+    window: z.object({ from: dateTime("Due from.").optional(), to: dateTime("Due until.").optional() }).optional().describe("Due-date window (ISO 8601)."),
+    status: z.enum(["upcoming", "missing", "late", "graded", "submitted", "all"]).default("all").describe("Only this status."),
+    kinds: z.array(z.enum(["assignment", "quiz"])).min(1).max(2).optional().describe("Only these kinds."),
     ...PagingInput,
   }),
-  output: z.object({ work: z.array(WorkItem), ...PageInfo }),
+  output: z.object({ work: z.array(WorkItem).describe("Work items."), ...PageInfo }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   examples: [{ classSourcedId: "cls-alg1-a" }, { status: "missing", limit: 5 }],
   render: ({ work }) => work.map((w) => `${w.dueDate.slice(0, 10)} ${w.status.padEnd(9)} ${w.kind.padEnd(10)} ${w.title} (${w.lineItemSourcedId})`).join("\n") || "No work matches.",

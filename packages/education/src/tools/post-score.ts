@@ -10,20 +10,21 @@ export const postScoreTool = defineTool({
   name: "edu_post_score",
   title: "Post a score",
   description:
-    "Writes one learner's score on a line item, in the LTI AGS Score shape, once a human approved exactly this score: the server asks in the client's form when it supports elicitation, otherwise it answers APPROVAL_PENDING naming the approval page or operator command; tell the teacher and call again with the same arguments after they decided. No argument approves a write. Success is reported only after the result is re-read. Teachers only; off unless the server allows post_score.",
+    "Writes one learner's score (LTI AGS Score shape) after a human approves it: in the client's form, else APPROVAL_PENDING says where the teacher decides; then call again with the same arguments. Teachers only.",
   input: z.object({
-    lineItemSourcedId: z.string().min(1).max(256),
+    lineItemSourcedId: z.string().min(1).max(256).describe("Line item sourcedId."),
     studentSourcedId: Pseudonym.describe("Learner pseudonym from edu_list_roster."),
-    scoreGiven: z.number().min(0),
-    scoreMaximum: z.number().positive(),
-    comment: z.string().max(2000).optional(),
-    activityProgress: z.enum(["Initialized", "Started", "InProgress", "Submitted", "Completed"]).default("Completed"),
-    gradingProgress: z.enum(["FullyGraded", "Pending", "PendingManual", "Failed", "NotReady"]).default("FullyGraded"),
+    scoreGiven: z.number().min(0).describe("Score given."),
+    scoreMaximum: z.number().positive().describe("Maximum of scoreGiven."),
+    comment: z.string().max(2000).optional().describe("Comment for the learner."),
+    activityProgress: z.enum(["Initialized", "Started", "InProgress", "Submitted", "Completed"]).default("Completed").describe("LTI AGS activityProgress."),
+    gradingProgress: z.enum(["FullyGraded", "Pending", "PendingManual", "Failed", "NotReady"]).default("FullyGraded").describe("LTI AGS gradingProgress."),
     idempotencyKey: IdempotencyKeyInput,
   }),
-  output: z.object({ ...WriteOutcome, result: ResultView.optional() }),
+  output: z.object({ ...WriteOutcome, result: ResultView.optional().describe("The stored result.") }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   examples: [{ lineItemSourcedId: "li-alg1-a-4", studentSourcedId: "p-000000000000000000000000", scoreGiven: 8, scoreMaximum: 10 }],
+  render: (out) => (out.result ? `Score posted: ${out.result.learner} ${out.result.score ?? "-"}/${out.result.scoreMaximum} on ${out.result.lineItemSourcedId} (approved through ${out.approvedThrough}).` : out.preview),
   handler: async (input, context: EducationContext) => {
     const actor = await callerOf(context, "gradebook");
     requireWrite(context, "post_score", actor);

@@ -1,29 +1,59 @@
 import { defineTool, ExtensionError } from "@mcp-verticals/core";
 import { z } from "zod";
+import { dateTime } from "../schemas/lean.js";
 import type { EducationContext } from "../context.js";
 import { PageInfo, Pseudonym } from "../schemas/views.js";
 import { actorFor, VERB_ALIASES } from "./activity-shared.js";
 import { auditAccess, callerOf, pageOf, PagingInput } from "./shared.js";
 
+// The statement's result without extensions (arbitrary JSON a portable schema cannot describe).
+const XapiResultView = z
+  .object({
+    score: z
+      .object({ scaled: z.number().optional().describe("Scaled, -1 to 1."), raw: z.number().optional().describe("Raw."), min: z.number().optional().describe("Min."), max: z.number().optional().describe("Max.") })
+      .optional()
+      .describe("Score."),
+    success: z.boolean().optional().describe("Success."),
+    completion: z.boolean().optional().describe("Completion."),
+    response: z.string().optional().describe("Response."),
+    duration: z.string().optional().describe("ISO 8601 duration."),
+  })
+  .describe("xAPI result (extensions left out).");
+type XapiResultView = z.output<typeof XapiResultView>;
+
 /** `edu_query_activity`: read xAPI statements; students see only their own. */
 export const queryActivityTool = defineTool({
   name: "edu_query_activity",
   title: "Query learning activity",
-  description:
-    "Reads xAPI statements from the embedded learning record store, newest first. Students see only their own; staff may name a learner pseudonym from a class they teach. Filter by verb (alias or IRI), activity id and since (ISO 8601). Statements past the retention window are purged before every query. Paged.",
+  description: "xAPI statements, newest first: a student's own, or (staff) a learner of their class. Filter by verb, activity and since. Paged.",
   input: z.object({
-    studentSourcedId: Pseudonym.optional(),
-    verb: z.string().max(512).optional(),
-    activityId: z.string().max(2048).optional(),
-    since: z.iso.datetime({ offset: true }).optional(),
+    studentSourcedId: Pseudonym.optional().describe("Learner pseudonym (default: you)."),
+    verb: z.string().max(512).optional().describe("Verb alias or IRI."),
+    activityId: z.string().max(2048).optional().describe("Activity id."),
+    since: dateTime("Stored since (ISO 8601).").optional(),
     ...PagingInput,
   }),
   output: z.object({
-    statements: z.array(z.object({ id: z.string(), learner: z.string(), verb: z.string(), objectId: z.string(), timestamp: z.string().optional(), stored: z.string(), result: z.record(z.string(), z.unknown()).optional() })),
+    statements: z
+      .array(
+        z.object({
+          id: z.string().describe("Statement id."),
+          learner: z.string().describe("Learner pseudonym."),
+          verb: z.string().describe("Verb IRI."),
+          objectId: z.string().describe("Activity id."),
+          timestamp: z.string().optional().describe("When it happened."),
+          stored: z.string().describe("When it was stored."),
+          result: XapiResultView.optional(),
+        }),
+      )
+      .describe("Statements."),
     ...PageInfo,
   }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   examples: [{}, { verb: "experienced", limit: 5 }],
+  render: ({ statements, truncated }) =>
+    (statements.map((s) => `${s.timestamp ?? s.stored} ${s.learner} ${s.verb.slice(s.verb.lastIndexOf("/") + 1)} ${s.objectId}${s.result?.score?.scaled === undefined ? "" : ` (scaled ${s.result.score.scaled})`}`).join("\n") || "No statements.") +
+    (truncated ? "\n(more: pass nextCursor)" : ""),
   handler: async (input, context: EducationContext) => {
     const actor = await callerOf(context, "activity");
     const { gateway, lrs } = context.services;
@@ -48,9 +78,19 @@ export const queryActivityTool = defineTool({
       objectId: row.activityId,
       ...(row.statement.timestamp ? { timestamp: row.statement.timestamp } : {}),
       stored: row.stored,
-      ...(row.statement.result ? { result: row.statement.result as Record<string, unknown> } : {}),
+      ...(row.statement.result ? { result: resultView(row.statement.result as XapiResultView & { extensions?: unknown }) } : {}),
     }));
     const page = pageOf(context, "edu_query_activity", actor, statements, input, { l: learner, v: input.verb ?? null, a: input.activityId ?? null, s: input.since ?? null });
     return { statements: page.items, truncated: page.truncated, returned: page.returned, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
   },
 });
+
+function resultView({ score, success, completion, response, duration }: XapiResultView & { extensions?: unknown }): XapiResultView {
+  return {
+    ...(score ? { score: { ...(score.scaled === undefined ? {} : { scaled: score.scaled }), ...(score.raw === undefined ? {} : { raw: score.raw }), ...(score.min === undefined ? {} : { min: score.min }), ...(score.max === undefined ? {} : { max: score.max }) } } : {}),
+    ...(success === undefined ? {} : { success }),
+    ...(completion === undefined ? {} : { completion }),
+    ...(response === undefined ? {} : { response }),
+    ...(duration === undefined ? {} : { duration }),
+  };
+}

@@ -10,16 +10,33 @@ export const recordActivityTool = defineTool({
   name: "edu_record_activity",
   title: "Record learning activity",
   description:
-    "Stores an xAPI 1.0.3 statement in the embedded learning record store. The actor is always the caller (as a pseudonymous account): nobody records activity for someone else. verb is an alias (experienced, attempted, completed, passed, failed, answered, progressed) or an IRI. For an under-13 audience, learners need recorded guardian consent, only the listed verb aliases are accepted (VERB_NOT_ALLOWED), object.id must name a published item or a piece of the learner's work (ACTIVITY_NOT_KNOWN; it is stored as a server-built id), and no free text (names, responses, query strings) is stored. A human approves each statement first: in the client's form when it supports elicitation, otherwise the call answers APPROVAL_PENDING naming where to decide; call again with the same arguments afterwards.",
+    "Stores an xAPI 1.0.3 statement whose actor is always the caller. Under 13: guardian consent, listed verbs only, object.id a known item or work, no free text stored. A human approves (else APPROVAL_PENDING; call again after).",
   input: z.object({
-    verb: z.string().min(1).max(512),
-    object: z.object({ id: z.string().url().max(2048), name: z.string().max(200).optional() }),
-    result: z.object({ scaled: z.number().min(-1).max(1).optional(), success: z.boolean().optional(), completion: z.boolean().optional(), duration: z.string().max(64).optional(), response: z.string().max(2000).optional() }).optional(),
-    context: z.object({ classSourcedId: z.string().max(256).optional() }).optional(),
+    verb: z.string().min(1).max(512).describe("Alias (experienced, attempted, completed, passed, failed, answered, progressed) or IRI."),
+    object: z.object({ id: z.string().url().max(2048).describe("Activity IRI."), name: z.string().max(200).optional().describe("Activity name.") }).describe("The activity."),
+    result: z
+      .object({
+        scaled: z.number().min(-1).max(1).optional().describe("Scaled score, -1 to 1."),
+        success: z.boolean().optional().describe("Success."),
+        completion: z.boolean().optional().describe("Completion."),
+        duration: z.string().max(64).optional().describe("ISO 8601 duration."),
+        response: z.string().max(2000).optional().describe("Learner response."),
+      })
+      .optional()
+      .describe("xAPI result."),
+    context: z.object({ classSourcedId: z.string().max(256).optional().describe("Class sourcedId.") }).optional().describe("Context."),
   }),
-  output: z.object({ statementId: z.string(), stored: z.string(), verb: z.string(), objectId: z.string(), freeTextDropped: z.boolean(), approvalId: z.string().describe("The human approval the statement spent.") }),
+  output: z.object({
+    statementId: z.string().describe("Statement id."),
+    stored: z.string().describe("Stored (ISO 8601)."),
+    verb: z.string().describe("Verb IRI."),
+    objectId: z.string().describe("Activity id as stored."),
+    freeTextDropped: z.boolean().describe("Free text was left out (under 13)."),
+    approvalId: z.string().describe("Approval spent."),
+  }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   examples: [{ verb: "experienced", object: { id: "https://synthetic-school.example/activities/slope-video", name: "Slope video" } }],
+  render: (out) => `Recorded statement ${out.statementId}: ${out.verb} ${out.objectId}${out.freeTextDropped ? " (free text left out)" : ""}.`,
   handler: async (input, context: EducationContext) => {
     const actor = await callerOf(context, "activity");
     requireWrite(context, "record_activity", actor);

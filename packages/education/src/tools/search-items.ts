@@ -10,21 +10,23 @@ import { callerOf, pageOf, PagingInput } from "./shared.js";
 export const searchItemsTool = defineTool({
   name: "edu_search_items",
   title: "Search assessment items",
-  description:
-    "Searches the QTI 3.0 item bank by words in the title, by aligned CASE CFItem id, by interaction type or by bank. Returns summaries, never answer keys. Students may search only in practice mode; proctored mode hides items from them.",
+  description: "Searches the QTI 3.0 item bank by title words, CFItem id, interaction or bank; summaries only, never keys. Students: practice mode only. Paged.",
   input: z.object({
-    query: z.string().max(200).optional(),
-    cfItemId: z.string().max(256).optional(),
+    query: z.string().max(200).optional().describe("Words in the title."),
+    cfItemId: z.string().max(256).optional().describe("Aligned CASE CFItem id."),
     interaction: QtiInteractionType.optional(),
-    bankId: z.string().max(64).optional().describe("e.g. math, science, english, history"),
+    bankId: z.string().max(64).optional().describe("Bank, e.g. math, science."),
     ...PagingInput,
   }),
   output: z.object({
-    items: z.array(z.object({ itemId: z.string(), title: z.string(), interaction: QtiInteractionType, bank: z.string(), status: z.enum(["draft", "published"]), cfItemIds: z.array(z.string()) })),
+    items: z
+      .array(z.object({ itemId: z.string().describe("Item id."), title: z.string().describe("Title."), interaction: QtiInteractionType, bank: z.string().describe("Bank."), status: z.enum(["draft", "published"]).describe("Status."), cfItemIds: z.array(z.string()).describe("Aligned CFItem ids.") }))
+      .describe("Items."),
     ...PageInfo,
   }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   examples: [{ query: "slope" }, { interaction: "choice", bankId: "science" }],
+  render: ({ items, truncated }) => (items.map((i) => `${i.itemId}: ${i.title} [${i.interaction}, ${i.bank}, ${i.status}]`).join("\n") || "No items match.") + (truncated ? "\n(more: pass nextCursor)" : ""),
   handler: async (input, context: EducationContext) => {
     const actor = await callerOf(context, "assessment");
     requireItemAccess(context, actor);

@@ -8,17 +8,28 @@ import { callerOf, pageOf, PagingInput } from "./shared.js";
 export const searchOutcomesTool = defineTool({
   name: "edu_search_outcomes",
   title: "Search learning standards",
-  description:
-    "Searches CASE 1.1 competency frameworks (CFItems) by words in the statement or coding scheme, framework, subject or education level (e.g. 09). Returns identifiers to align work and items with (cfItemIds), the statement and its human coding scheme. Paged.",
+  description: "Searches CASE 1.1 standards (CFItems) by words, framework, subject or education level; returns cfItemIds to align work and items with. Paged.",
   input: z.object({
-    query: z.string().max(200).optional(),
+    query: z.string().max(200).optional().describe("Words in the statement or code."),
     frameworkId: z.string().max(256).optional().describe("CFDocument identifier."),
-    subject: z.string().max(100).optional(),
-    educationLevel: z.string().max(10).optional(),
+    subject: z.string().max(100).optional().describe("Subject."),
+    educationLevel: z.string().max(10).optional().describe("Education level, e.g. 09."),
     ...PagingInput,
   }),
   output: z.object({
-    outcomes: z.array(z.object({ cfItemId: z.string(), frameworkId: z.string(), humanCodingScheme: z.string().optional(), fullStatement: z.string(), CFItemType: z.string().optional(), educationLevel: z.array(z.string()), uri: z.string() })),
+    outcomes: z
+      .array(
+        z.object({
+          cfItemId: z.string().describe("CFItem identifier."),
+          frameworkId: z.string().describe("CFDocument identifier."),
+          humanCodingScheme: z.string().optional().describe("Code, e.g. HSA-CED.A.1."),
+          fullStatement: z.string().describe("Statement."),
+          CFItemType: z.string().optional().describe("Item type."),
+          educationLevel: z.array(z.string()).describe("Education levels."),
+          uri: z.string().describe("CASE URI."),
+        }),
+      )
+      .describe("Matching standards."),
     ...PageInfo,
   }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },

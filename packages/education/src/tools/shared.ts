@@ -6,8 +6,8 @@ import type { AllowedWrite, EducationProfile } from "../schemas/settings.js";
 
 /** Paging input every list tool accepts. */
 export const PagingInput = {
-  cursor: z.string().max(2000).optional().describe("Opaque cursor from a previous page's nextCursor."),
-  limit: z.number().int().min(1).max(500).optional().describe("Page size; clamped to the server's maximum."),
+  cursor: z.string().max(2000).optional().describe("nextCursor of the previous page."),
+  limit: z.int().min(1).max(500).optional().describe("Page size."),
 };
 
 /** Output bytes one page may use. */
@@ -53,17 +53,15 @@ export const IdempotencyKeyInput = z
   .string()
   .regex(/^[A-Za-z0-9._:-]{1,255}$/)
   .optional()
-  .describe(
-    "Optional: a key unique to this change (1-255 of letters, digits, . _ : -). A retry with the same key and arguments, on any replica, answers with the first write's outcome instead of writing again; the same key with other arguments is refused (IDEMPOTENCY_CONFLICT). A key never approves anything.",
-  );
+  .describe("Key unique to this change: a retry with it replays the first outcome; other arguments: IDEMPOTENCY_CONFLICT.");
 
 /** Output fields of every approved write. */
 export const WriteOutcome = {
-  status: z.enum(["preview", "written"]).describe("written: a human approved it, it was written and verified by re-reading; preview: an example call that changed nothing."),
-  preview: z.string().describe("What the human approved, as the server rendered it; model-supplied text is fenced."),
-  approvalId: z.string().optional().describe("The approval the write spent (server state; passing it back approves nothing)."),
-  approvedThrough: z.enum(["elicitation", "input_required", "approval-page", "operator-command"]).optional().describe("The human channel the decision came through."),
-  idempotentReplayed: z.boolean().optional().describe("With an idempotencyKey: true when this answer replays the first write made with that key (nothing was written again)."),
+  status: z.enum(["preview", "written"]).describe("written: approved, written, re-read; preview: example call, nothing changed."),
+  preview: z.string().describe("What the human approved."),
+  approvalId: z.string().optional().describe("Approval spent (passing it back approves nothing)."),
+  approvedThrough: z.enum(["elicitation", "input_required", "approval-page", "operator-command"]).optional().describe("Channel the human decided through."),
+  idempotentReplayed: z.boolean().optional().describe("true: replays the first write made with this idempotencyKey."),
 };
 
 /** What an approved write reports. */

@@ -8,12 +8,14 @@ import { callerOf } from "./shared.js";
 export const whoamiTool = defineTool({
   name: "edu_whoami",
   title: "Who am I",
-  description:
-    "Returns the caller's acting role (taken from authentication, never from arguments), their own pseudonym, and the privacy, integrity and write rules in force for this session. Call it first to learn what you may do.",
+  description: "The caller's role (from authentication), own pseudonym and the privacy, integrity and write rules in force. Call it first.",
   input: z.object({}),
-  output: z.object({ whoami: WhoAmI }),
+  output: z.object({ whoami: WhoAmI.describe("The caller and the rules in force.") }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   examples: [{}],
+  render: ({ whoami: w }) =>
+    `You are ${w.me}, acting as ${w.actingRole} (from authentication). Profiles: ${w.profiles.join(", ")}. Assessment mode ${w.integrity.assessmentMode}, answer keys ${w.integrity.answerKeys}. ` +
+    `Writes: ${w.writes.mode === "off" || w.writes.allow.length === 0 ? "off" : `${w.writes.allow.join(", ")} (each approved by a human)`}. Aggregates need at least ${w.privacy.minCohort} learners; people appear as pseudonyms only.`,
   handler: async (_input, context: EducationContext) => {
     const actor = await callerOf(context, "roster");
     const { settings } = context;
