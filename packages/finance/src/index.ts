@@ -19,7 +19,7 @@ export { Payment, PaymentStatus, PaymentChecks, ApprovalRequest } from "./schema
 
 // Money and identifiers
 export { CURRENCIES, currencyInfo, type CurrencyInfo } from "./money/currencies.js";
-export { toMinorUnits, fromMinorUnits, money, bankAmountToMinor, AMOUNT_PATTERN, MAX_AMOUNT_MINOR, type MoneyValue } from "./money/money.js";
+export { toMinorUnits, fromMinorUnits, money, totalMoney, bankAmountToMinor, AMOUNT_PATTERN, MAX_AMOUNT_MINOR, MAX_TOTAL_MINOR, type MoneyValue } from "./money/money.js";
 export { normalizeIban, maskIban, maskIbansInText, luhnValid, containsPan, redactPans, cleanFreeText, normalizeFreeText, describeAccountIdentifier } from "./money/identifiers.js";
 
 // Formats

@@ -22,6 +22,15 @@ const text = (value: unknown): string | undefined => (value === null || value ==
 const big = (value: unknown): bigint => (value === null || value === undefined ? 0n : BigInt(value as string | number | bigint));
 const int = (value: unknown): number => Number(value ?? 0);
 
+/**
+ * An exact SUM of minor units on every engine: SQLite's SUM of 64-bit integers fails with
+ * "integer overflow" past 2^63 − 1, so the sum is taken in two halves (the quotient and the
+ * remainder by 10^9, each far from overflow) and joined in BigInt by {@link summed}.
+ */
+const SPLIT = 1_000_000_000n;
+const exactSum = (expression: string, alias: string): string => `SUM((${expression}) / ${SPLIT}) AS ${alias}_hi, SUM((${expression}) % ${SPLIT}) AS ${alias}_lo`;
+const summed = (row: Record<string, unknown> | undefined, alias: string): bigint => (row ? big(row[`${alias}_hi`]) * SPLIT + big(row[`${alias}_lo`]) : 0n);
+
 /** A new entry id: time-ordered, random suffix. */
 export function newId(prefix: string): string {
   return `${prefix}_${Date.now().toString(36).padStart(9, "0")}${randomBytes(6).toString("hex")}`;
@@ -227,10 +236,10 @@ export function createSqlStorage(driver: SqlDriver): FinanceStorage {
     },
     async balances(accountId, asOf) {
       const rows = await driver.all(
-        `SELECT status, SUM(amount_minor) AS total FROM postings WHERE account_id = ?${asOf ? " AND date <= ?" : ""} GROUP BY status`,
+        `SELECT status, ${exactSum("amount_minor", "total")} FROM postings WHERE account_id = ?${asOf ? " AND date <= ?" : ""} GROUP BY status`,
         asOf ? [accountId, asOf] : [accountId],
       );
-      const total = (status: string) => big(rows.find((row) => row.status === status)?.total);
+      const total = (status: string) => summed(rows.find((row) => row.status === status), "total");
       return { booked: total("booked"), pending: total("pending") };
     },
     async listEntries(filter, offset, limit) {
@@ -326,11 +335,11 @@ export function createSqlStorage(driver: SqlDriver): FinanceStorage {
       if (currency) params.push(currency);
       const rows = await driver.all(
         `SELECT a.id, a.code, a.name, a.type, a.currency,
-                COALESCE(t.debit, 0) AS debit, COALESCE(t.credit, 0) AS credit
+                t.debit_hi, t.debit_lo, t.credit_hi, t.credit_lo
          FROM accounts a
          LEFT JOIN (SELECT p.account_id,
-                           SUM(CASE WHEN p.amount_minor > 0 THEN p.amount_minor ELSE 0 END) AS debit,
-                           SUM(CASE WHEN p.amount_minor < 0 THEN -p.amount_minor ELSE 0 END) AS credit
+                           ${exactSum("CASE WHEN p.amount_minor > 0 THEN p.amount_minor ELSE 0 END", "debit")},
+                           ${exactSum("CASE WHEN p.amount_minor < 0 THEN -p.amount_minor ELSE 0 END", "credit")}
                     FROM postings p WHERE ${conditions.join(" AND ")} GROUP BY p.account_id) t ON t.account_id = a.id
          ${accountFilter}
          ORDER BY a.code`,
@@ -343,8 +352,8 @@ export function createSqlStorage(driver: SqlDriver): FinanceStorage {
           name: String(row.name),
           type: String(row.type) as AccountType,
           currency: String(row.currency),
-          debitMinor: big(row.debit),
-          creditMinor: big(row.credit),
+          debitMinor: summed(row, "debit"),
+          creditMinor: summed(row, "credit"),
         }),
       );
     },
@@ -374,13 +383,14 @@ export function createSqlStorage(driver: SqlDriver): FinanceStorage {
             // SQLite transactions are already exclusive (BEGIN IMMEDIATE); PostgreSQL takes a per-currency lock.
             if (driver.engine === "postgres") await sql.all("SELECT pg_advisory_xact_lock(hashtext(?))", [`finance-limits:${currency}`]);
             const total = async (iban?: string) =>
-              big(
+              summed(
                 (
                   await sql.all(
-                    `SELECT SUM(amount_minor) AS total FROM payments WHERE currency = ? AND executed_on = ? AND status IN ('settled', 'submitted')${iban ? " AND creditor_iban = ?" : ""}`,
+                    `SELECT ${exactSum("amount_minor", "total")} FROM payments WHERE currency = ? AND executed_on = ? AND status IN ('settled', 'submitted')${iban ? " AND creditor_iban = ?" : ""}`,
                     iban ? [currency, entry.date, iban] : [currency, entry.date],
                   )
-                )[0]?.total,
+                )[0],
+                "total",
               );
             const amount = big(payment.amount_minor);
             if ((await total()) + amount > dailyCaps.perDayMinor) {
@@ -406,10 +416,10 @@ export function createSqlStorage(driver: SqlDriver): FinanceStorage {
     },
     async executedTotal(currency, date, creditorIban) {
       const [row] = await driver.all(
-        `SELECT SUM(amount_minor) AS total FROM payments WHERE currency = ? AND executed_on = ? AND status IN ('settled', 'submitted')${creditorIban ? " AND creditor_iban = ?" : ""}`,
+        `SELECT ${exactSum("amount_minor", "total")} FROM payments WHERE currency = ? AND executed_on = ? AND status IN ('settled', 'submitted')${creditorIban ? " AND creditor_iban = ?" : ""}`,
         creditorIban ? [currency, date, creditorIban] : [currency, date],
       );
-      return big(row?.total);
+      return summed(row, "total");
     },
     async exportPostings() {
       const rows = await driver.all(

@@ -15,6 +15,33 @@ export const AMOUNT_PATTERN = /^-?(0|[1-9]\d{0,17})(\.\d{1,6})?$/;
 export const MAX_AMOUNT_MINOR = 10n ** 15n - 1n;
 
 /**
+ * Largest magnitude of a reported total (a balance, a trial-balance column), in minor units:
+ * 10^18 − 1, so every total fits a signed 64-bit integer of minor units wherever it is read.
+ * Totals are summed exactly on every engine; one beyond this is refused with
+ * `AMOUNT_OUT_OF_RANGE` naming the output field, never reported rounded or as an internal error.
+ */
+export const MAX_TOTAL_MINOR = 10n ** 18n - 1n;
+
+/**
+ * A total as wire money, or `AMOUNT_OUT_OF_RANGE` naming `field` when it exceeds ±{@link MAX_TOTAL_MINOR}.
+ *
+ * @example
+ * ```ts
+ * totalMoney(123_45n, "EUR", "balances.booked"); // { amount: "123.45", currency: "EUR" }
+ * ```
+ * @category Money
+ */
+export function totalMoney(minor: bigint, currency: string, field: string): MoneyValue {
+  if (minor > MAX_TOTAL_MINOR || minor < -MAX_TOTAL_MINOR) {
+    throw new ExtensionError("AMOUNT_OUT_OF_RANGE", `the total exceeds ±${fromMinorUnits(MAX_TOTAL_MINOR, currency)} ${currency}, the largest total this server reports`, {
+      field,
+      data: { max: fromMinorUnits(MAX_TOTAL_MINOR, currency) },
+    });
+  }
+  return money(minor, currency);
+}
+
+/**
  * Parses a decimal-string amount into integer minor units of `currency`.
  * Never goes through a JavaScript number, so no float rounding can happen.
  *

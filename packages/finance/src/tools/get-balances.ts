@@ -1,7 +1,7 @@
 import { defineTool, ExtensionError } from "@mcp-verticals/core";
 import { z } from "zod";
 import type { FinanceContext } from "../context.js";
-import { money } from "../money/money.js";
+import { totalMoney } from "../money/money.js";
 import { Balance } from "../schemas/account.js";
 import { IsoDate } from "../schemas/money.js";
 import { today } from "./shared.js";
@@ -25,8 +25,8 @@ export const getBalancesTool = defineTool({
     return {
       accountId,
       balances: [
-        { type: "booked" as const, amount: money(booked, account.currency), asOf: date },
-        { type: "pending" as const, amount: money(pending, account.currency), asOf: date },
+        { type: "booked" as const, amount: totalMoney(booked, account.currency, "balances.booked"), asOf: date },
+        { type: "pending" as const, amount: totalMoney(pending, account.currency, "balances.pending"), asOf: date },
       ],
     };
   },

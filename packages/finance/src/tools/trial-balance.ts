@@ -1,7 +1,7 @@
 import { defineTool } from "@mcp-verticals/core";
 import { z } from "zod";
 import type { FinanceContext } from "../context.js";
-import { money } from "../money/money.js";
+import { totalMoney } from "../money/money.js";
 import { AccountType } from "../schemas/account.js";
 import { CurrencyCode, IsoDate, Money } from "../schemas/money.js";
 import { requireCurrency } from "./shared.js";
@@ -39,16 +39,16 @@ export const trialBalanceTool = defineTool({
           code: row.code,
           name: row.name,
           type: row.type,
-          debit: money(row.debitMinor, row.currency),
-          credit: money(row.creditMinor, row.currency),
-          balance: money(row.debitMinor - row.creditMinor, row.currency),
+          debit: totalMoney(row.debitMinor, row.currency, `rows.${row.accountId}.debit`),
+          credit: totalMoney(row.creditMinor, row.currency, `rows.${row.accountId}.credit`),
+          balance: totalMoney(row.debitMinor - row.creditMinor, row.currency, `rows.${row.accountId}.balance`),
         })),
       totals: [...totals.entries()]
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([currency, total]) => ({
           currency,
-          debit: money(total.debit, currency).amount,
-          credit: money(total.credit, currency).amount,
+          debit: totalMoney(total.debit, currency, `totals.${currency}.debit`).amount,
+          credit: totalMoney(total.credit, currency, `totals.${currency}.credit`).amount,
           balanced: total.debit === total.credit,
         })),
     };
