@@ -6,18 +6,18 @@ import type { ParsedStatement, StatementLine } from "./statement.js";
 
 /** How the columns of a bank CSV map to statement fields (0-based indexes or header names). */
 export const CsvMapping = z.object({
-  delimiter: z.enum([",", ";", "\t", "|"]).default(","),
+  delimiter: z.enum([",", ";", "\t", "|"]).default(",").describe("Field separator."),
   header: z.boolean().default(true).describe("The first row holds column names."),
   skipRows: z.number().int().min(0).max(50).default(0).describe("Rows to skip before the header (bank preambles)."),
   date: z.union([z.string(), z.number().int().min(0)]).describe("Booking date column."),
-  dateFormat: z.enum(["YYYY-MM-DD", "DD.MM.YYYY", "DD/MM/YYYY", "MM/DD/YYYY"]).default("YYYY-MM-DD"),
+  dateFormat: z.enum(["YYYY-MM-DD", "DD.MM.YYYY", "DD/MM/YYYY", "MM/DD/YYYY"]).default("YYYY-MM-DD").describe("How dates are written."),
   amount: z.union([z.string(), z.number().int().min(0)]).optional().describe("Signed amount column (credit positive)."),
   debit: z.union([z.string(), z.number().int().min(0)]).optional().describe("Column of outgoing amounts, when amounts are split."),
   credit: z.union([z.string(), z.number().int().min(0)]).optional().describe("Column of incoming amounts, when amounts are split."),
-  description: z.union([z.string(), z.number().int().min(0)]),
+  description: z.union([z.string(), z.number().int().min(0)]).describe("Booking text column."),
   reference: z.union([z.string(), z.number().int().min(0)]).optional().describe("Bank reference column, used to detect duplicates."),
-  counterparty: z.union([z.string(), z.number().int().min(0)]).optional(),
-  decimalSeparator: z.enum([".", ","]).default("."),
+  counterparty: z.union([z.string(), z.number().int().min(0)]).optional().describe("Counterparty name column."),
+  decimalSeparator: z.enum([".", ","]).default(".").describe("Decimal separator of amounts."),
   currency: z.string().regex(/^[A-Z]{3}$/).optional().describe("Currency of all amounts; defaults to the account's."),
 });
 export type CsvMapping = z.output<typeof CsvMapping>;

@@ -1,36 +1,36 @@
 import { z } from "zod";
-import { CurrencyCode, Money } from "./money.js";
+import { MoneyOut } from "./money.js";
 
 /** Ledger account types (the five elements of double-entry bookkeeping). */
 export const AccountType = z.enum(["asset", "liability", "equity", "income", "expense"]);
 
 /** A ledger account as tools return it; IBANs only masked. */
 export const Account = z.object({
-  id: z.string(),
-  code: z.string(),
-  name: z.string(),
-  type: AccountType,
-  currency: CurrencyCode,
-  ibanMasked: z.string().optional(),
-  bic: z.string().optional(),
-  institution: z.string().optional(),
+  id: z.string().describe("Id"),
+  code: z.string().describe("Code"),
+  name: z.string().describe("Name"),
+  type: AccountType.describe("Type"),
+  currency: z.string().describe("ISO 4217"),
+  ibanMasked: z.string().optional().describe("Masked IBAN"),
+  bic: z.string().optional().describe("BIC"),
+  institution: z.string().optional().describe("Bank"),
 });
 
 /** A balance of one account. */
 export const Balance = z.object({
-  type: z.enum(["booked", "pending"]),
-  amount: Money,
-  asOf: z.string(),
+  type: z.enum(["booked", "pending"]).describe("Entries counted"),
+  amount: MoneyOut.describe("Balance"),
+  asOf: z.string().describe("YYYY-MM-DD"),
 });
 
 /** A counterparty (payee or payer). */
 export const Counterparty = z.object({
-  id: z.string(),
-  name: z.string(),
-  ibanMasked: z.string().optional(),
-  bic: z.string().optional(),
-  country: z.string().optional(),
-  allowlisted: z.boolean().describe("Payments to this counterparty pass the payee allowlist."),
+  id: z.string().describe("Id"),
+  name: z.string().describe("Name"),
+  ibanMasked: z.string().optional().describe("Masked IBAN"),
+  bic: z.string().optional().describe("BIC"),
+  country: z.string().optional().describe("ISO 3166"),
+  allowlisted: z.boolean().describe("On the payee allowlist"),
 });
 
 export type Account = z.output<typeof Account>;

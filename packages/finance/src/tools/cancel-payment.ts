@@ -5,18 +5,19 @@ import { refusePan } from "../money/identifiers.js";
 import { IdempotencyKey } from "../schemas/money.js";
 import { Payment } from "../schemas/payment.js";
 import { requirePaymentsEnabled, withdrawPaymentApproval } from "../payments/approval.js";
-import { idempotent, paymentOut } from "./shared.js";
+import { idempotent, paymentLine, paymentOut } from "./shared.js";
 
 /** `finance_cancel_payment`: withdraws a payment that has not been executed. */
 export const cancelPaymentTool = defineTool({
   name: "finance_cancel_payment",
   title: "Cancel a payment",
   description:
-    "Cancels a prepared payment that has not been executed yet; its pending approval is withdrawn, so nobody can approve or use it. Fails with PAYMENT_NOT_CANCELLABLE once it settled. Needs an idempotencyKey.",
-  input: z.object({ idempotencyKey: IdempotencyKey, paymentId: z.string().min(1).max(64), reason: z.string().max(140).optional() }),
-  output: z.object({ payment: Payment, idempotentReplayed: z.boolean() }),
+    "Cancels a prepared, unexecuted payment and withdraws its pending approval; PAYMENT_NOT_CANCELLABLE once it settled.",
+  input: z.object({ idempotencyKey: IdempotencyKey, paymentId: z.string().min(1).max(64).describe("Payment id."), reason: z.string().max(140).optional().describe("Why, for the audit trail.") }),
+  output: z.object({ payment: Payment.describe("The cancelled payment"), idempotentReplayed: z.boolean().describe("A replay of an earlier call with this key") }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   examples: [{ idempotencyKey: "example-cancel-0001", paymentId: "pay_demo_cancel", reason: "Duplicate invoice" }],
+  render: ({ payment }) => paymentLine(payment),
   handler: async (input, context: FinanceContext) => {
     requirePaymentsEnabled(context);
     refusePan(input.reason, "reason");

@@ -7,7 +7,7 @@ import { paymentPreview, requirePaymentApproval, requirePaymentsEnabled, verifie
 import { evaluatePolicy } from "../payments/policy.js";
 import { IdempotencyKey } from "../schemas/money.js";
 import { Payment } from "../schemas/payment.js";
-import { idempotent, paymentOut, today } from "./shared.js";
+import { idempotent, paymentLine, paymentOut, today } from "./shared.js";
 
 /** The daily limits to re-check inside the settlement transaction. */
 function dailyCapsFor(context: FinanceContext, currency: string) {
@@ -24,14 +24,15 @@ export const executePaymentTool = defineTool({
   name: "finance_execute_payment",
   title: "Execute a payment",
   description:
-    "Executes a prepared payment. When it needs a human's approval the server asks the human itself: through the client's form when the client supports elicitation, otherwise it answers APPROVAL_PENDING naming the approval page or operator command where a human decides; tell the user, then call again with the same arguments. No argument approves a payment. Limits, allowlist and funds are checked again. Fails with APPROVAL_PENDING, APPROVAL_DECLINED, HUMAN_APPROVAL_UNAVAILABLE, APPROVAL_MISMATCH (the payment changed since it was prepared), LIMIT_EXCEEDED, PAYEE_NOT_ALLOWED or INSUFFICIENT_FUNDS. In sandbox mode the payment settles in the ledger at once. Needs an idempotencyKey: retries with the same key never pay twice.",
+    "Executes a prepared payment. A needed human approval is asked by the server itself (the client's form), or it answers APPROVAL_PENDING naming the approval page or operator command: tell the user, then call again with the same arguments. No argument approves a payment. Limits, allowlist and funds are checked again. Fails with APPROVAL_PENDING, APPROVAL_DECLINED, HUMAN_APPROVAL_UNAVAILABLE, APPROVAL_MISMATCH, LIMIT_EXCEEDED, PAYEE_NOT_ALLOWED, INSUFFICIENT_FUNDS. Sandbox payments settle in the ledger at once.",
   input: z.object({
     idempotencyKey: IdempotencyKey,
     paymentId: z.string().min(1).max(64).describe("The payment from finance_prepare_payment."),
   }),
-  output: z.object({ payment: Payment, idempotentReplayed: z.boolean() }),
+  output: z.object({ payment: Payment.describe("The payment after execution"), idempotentReplayed: z.boolean().describe("A replay of an earlier call with this key") }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   examples: [{ idempotencyKey: "example-execute-0001", paymentId: "pay_demo_small" }],
+  render: ({ payment }) => paymentLine(payment),
   handler: async (input, context: FinanceContext) => {
     requirePaymentsEnabled(context);
     return idempotent(context, "finance_execute_payment", input.idempotencyKey, input, async ({ resumed }) => {

@@ -11,9 +11,9 @@ export const getBalancesTool = defineTool({
   name: "finance_get_balances",
   title: "Get balances",
   description:
-    "Returns the booked and pending balance of one account as exact decimal strings, optionally as of a date (inclusive). Debit-normal: asset and expense balances are positive, liability, equity and income balances negative.",
-  input: z.object({ accountId: z.string().min(1).max(64), asOf: IsoDate.optional() }),
-  output: z.object({ accountId: z.string(), balances: z.array(Balance) }),
+    "Booked and pending balance of one account as exact decimals, optionally as of a date (inclusive). Debit-normal: assets and expenses positive; liabilities, equity and income negative.",
+  input: z.object({ accountId: z.string().min(1).max(64).describe("Account id."), asOf: IsoDate.optional().describe("Balance at the end of this date.") }),
+  output: z.object({ accountId: z.string().describe("Account id"), balances: z.array(Balance).describe("Booked, then pending") }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   examples: [{ accountId: "acc_operating" }, { accountId: "acc_usd", asOf: "2026-06-30" }],
   render: ({ accountId, balances }) => `${accountId}: ${balances.map((b) => `${b.type} ${b.amount.amount} ${b.amount.currency}`).join(", ")}`,

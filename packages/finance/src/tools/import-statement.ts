@@ -8,20 +8,20 @@ import { parseOfx } from "../formats/ofx.js";
 import type { ParsedStatement } from "../formats/statement.js";
 import { cleanFreeText, normalizeIban, redactPans } from "../money/identifiers.js";
 import { fromMinorUnits } from "../money/money.js";
-import { CurrencyCode, IdempotencyKey } from "../schemas/money.js";
+import { Count, IdempotencyKey } from "../schemas/money.js";
 import { idempotent, requireCurrency, requireWrites } from "./shared.js";
 
 const StatementSummary = z.object({
-  statementId: z.string(),
-  accountId: z.string(),
-  currency: CurrencyCode,
-  lines: z.number().int(),
-  duplicates: z.number().int(),
-  newLines: z.number().int(),
-  opening: z.string().optional(),
-  movements: z.string(),
-  closing: z.string().optional(),
-  balanceCheck: z.enum(["ok", "mismatch", "unavailable"]).describe("opening + movements = closing, when the file states both balances."),
+  statementId: z.string().describe("The statement's id in the file"),
+  accountId: z.string().describe("Ledger account booked into"),
+  currency: z.string().describe("ISO 4217 code"),
+  lines: Count.describe("Lines in the statement"),
+  duplicates: Count.describe("Lines already booked (same bank reference)"),
+  newLines: Count.describe("Lines to book"),
+  opening: z.string().optional().describe("Opening balance, as stated"),
+  movements: z.string().describe("Sum of booked lines"),
+  closing: z.string().optional().describe("Closing balance, as stated"),
+  balanceCheck: z.enum(["ok", "mismatch", "unavailable"]).describe("opening + movements = closing, when both are stated"),
 });
 
 /** Largest statement file accepted, in characters. */
@@ -32,22 +32,22 @@ export const importStatementTool = defineTool({
   name: "finance_import_statement",
   title: "Import a bank statement",
   description:
-    "Imports a bank statement (camt.053 XML, OFX/QFX 1.x SGML or 2.x XML, or CSV with a csvMapping) into the ledger. Each line is booked against the bank account and the unreconciled-items account of its currency. dryRun (default true) only reports what would happen: lines, duplicates already booked (by bank reference) and the balance check opening + movements = closing. Run it with dryRun false to book; a failed balance check refuses the import. The whole file is booked in one transaction or not at all. Needs an idempotencyKey. Long-running for big files: runs as a task for clients that support tasks, reporting lines done/total; cancelling books nothing.",
+    "Imports a bank statement (camt.053, OFX/QFX, or CSV with csvMapping): each line is booked against the bank account and the unreconciled-items account. dryRun (default true) only reports lines, duplicates (by bank reference) and the balance check; dryRun false books the whole file in one transaction, refused if the balance check fails. A task for clients with tasks (progress in lines; cancelling books nothing).",
   input: z.object({
     idempotencyKey: IdempotencyKey,
-    format: z.enum(["camt.053", "ofx", "csv"]),
+    format: z.enum(["camt.053", "ofx", "csv"]).describe("File format."),
     content: z.string().min(1).max(MAX_STATEMENT_CHARS).describe("The file's text."),
     accountId: z.string().max(64).optional().describe("Ledger account to book into; default: the account whose IBAN the statement names."),
-    csvMapping: CsvMapping.optional(),
-    dryRun: z.boolean().default(true),
+    csvMapping: CsvMapping.optional().describe("Columns of a CSV file (required for csv)."),
+    dryRun: z.boolean().default(true).describe("Only report; book nothing (default true)."),
   }),
   output: z.object({
-    dryRun: z.boolean(),
-    statements: z.array(StatementSummary),
-    imported: z.number().int(),
-    duplicates: z.number().int(),
-    transactionIds: z.array(z.string()).describe("Up to 50 ids of booked transactions."),
-    idempotentReplayed: z.boolean(),
+    dryRun: z.boolean().describe("Nothing was booked"),
+    statements: z.array(StatementSummary).describe("Per statement in the file"),
+    imported: Count.describe("Lines booked"),
+    duplicates: Count.describe("Lines skipped as already booked"),
+    transactionIds: z.array(z.string()).describe("Up to 50 booked transaction ids"),
+    idempotentReplayed: z.boolean().describe("A replay of an earlier call with this key"),
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   requiresClientExtension: true,
@@ -55,6 +55,11 @@ export const importStatementTool = defineTool({
   task: "optional",
   taskResume: "restart",
   maxOutputBytes: 256 * 1024,
+  render: (out) =>
+    [
+      `${out.dryRun ? "Dry run: would book" : out.idempotentReplayed ? "Already imported:" : "Imported"} ${out.dryRun ? out.statements.reduce((sum, s) => sum + s.newLines, 0) : out.imported} line(s), ${out.duplicates} duplicate(s) skipped.`,
+      ...out.statements.map((s) => `${s.statementId} on ${s.accountId}: ${s.lines} line(s), movements ${s.movements} ${s.currency}, balance check ${s.balanceCheck}`),
+    ].join("\n"),
   examples: [
     {
       idempotencyKey: "example-import-csv-0001",

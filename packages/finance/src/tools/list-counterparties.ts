@@ -2,7 +2,7 @@ import { defineTool } from "@mcp-verticals/core";
 import { z } from "zod";
 import type { FinanceContext } from "../context.js";
 import { Counterparty } from "../schemas/account.js";
-import { PageInput, PageOutput } from "../schemas/money.js";
+import { Count, PageInput, PageOutput } from "../schemas/money.js";
 import { counterpartyOut, page } from "./shared.js";
 
 /** `finance_list_counterparties`: payees and payers, with allowlist status. */
@@ -10,11 +10,13 @@ export const listCounterpartiesTool = defineTool({
   name: "finance_list_counterparties",
   title: "List counterparties",
   description:
-    "Lists payees and payers with masked IBAN and whether they are on the payment allowlist. Use a counterparty id as the creditor of finance_prepare_payment.",
+    "Lists payees and payers with masked IBAN and payment-allowlist status; a counterparty id can be the creditor of finance_prepare_payment.",
   input: z.object({ text: z.string().max(100).optional().describe("Case-insensitive name match."), ...PageInput }),
-  output: z.object({ counterparties: z.array(Counterparty), total: z.number().int(), ...PageOutput }),
+  output: z.object({ counterparties: z.array(Counterparty).describe("This page"), total: Count.describe("Matching counterparties"), ...PageOutput }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   examples: [{}, { text: "acme" }],
+  render: ({ counterparties, total, truncated }) =>
+    [`${total} counterpart(ies)${truncated ? `, ${counterparties.length} shown (more with nextCursor)` : ""}:`, ...counterparties.map((c) => `${c.name} (${c.id}${c.ibanMasked ? `, ${c.ibanMasked}` : ""}${c.allowlisted ? ", allowlisted" : ""})`)].join("\n"),
   handler: async (input, context: FinanceContext) => {
     const result = await page(
       context,

@@ -4,26 +4,31 @@ import type { FinanceContext } from "../context.js";
 import { refusePan } from "../money/identifiers.js";
 import { IdempotencyKey, IsoDate, Money } from "../schemas/money.js";
 import { Transaction } from "../schemas/transaction.js";
-import { idempotent, minorOf, requestRecordId, requireWrites, transactionOut } from "./shared.js";
+import { idempotent, minorOf, requestRecordId, requireWrites, transactionLine, transactionOut } from "./shared.js";
 
 /** `finance_post_entry`: books one balanced journal entry. */
 export const postEntryTool = defineTool({
   name: "finance_post_entry",
   title: "Post a journal entry",
   description:
-    "Books one double-entry journal entry: at least two postings (debit positive, credit negative) that sum to zero per currency, each in its account's currency. Fails with UNBALANCED_ENTRY, CURRENCY_MISMATCH, AMOUNT_PRECISION or NOT_FOUND. Corrections are new entries with reversalOf; booked entries never change. Needs an idempotencyKey.",
+    "Books one journal entry: two or more postings (debit positive, credit negative) summing to zero per currency, each in its account's currency. Booked entries never change: correct with a new entry and reversalOf. Fails with UNBALANCED_ENTRY, CURRENCY_MISMATCH, AMOUNT_PRECISION, NOT_FOUND.",
   input: z.object({
     idempotencyKey: IdempotencyKey,
-    date: IsoDate,
-    description: z.string().min(1).max(500),
-    postings: z.array(z.object({ accountId: z.string().min(1).max(64), amount: Money })).min(2).max(100),
-    reference: z.string().max(140).optional(),
-    counterpartyId: z.string().max(64).optional(),
+    date: IsoDate.describe("Booking date, YYYY-MM-DD"),
+    description: z.string().min(1).max(500).describe("What the entry records."),
+    postings: z
+      .array(z.object({ accountId: z.string().min(1).max(64).describe("Account id."), amount: Money.describe("Debit positive, credit negative, in the account's currency.") }))
+      .min(2)
+      .max(100)
+      .describe("The legs of the entry."),
+    reference: z.string().max(140).optional().describe("Document reference, e.g. an invoice number."),
+    counterpartyId: z.string().max(64).optional().describe("Counterparty id."),
     reversalOf: z.string().max(64).optional().describe("Id of the entry this one reverses."),
   }),
-  output: z.object({ transaction: Transaction, idempotentReplayed: z.boolean() }),
+  output: z.object({ transaction: Transaction.describe("The booked entry"), idempotentReplayed: z.boolean().describe("A replay of an earlier call with this key") }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   requiresClientExtension: true,
+  render: ({ transaction, idempotentReplayed }) => `${idempotentReplayed ? "Already booked" : "Booked"} ${transactionLine(transaction)}`,
   examples: [
     {
       idempotencyKey: "example-post-entry-0001",

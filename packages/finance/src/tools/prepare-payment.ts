@@ -9,28 +9,37 @@ import { paymentDigest } from "../payments/digest.js";
 import { evaluatePolicy } from "../payments/policy.js";
 import { IdempotencyKey, IsoDate, Money } from "../schemas/money.js";
 import { ApprovalRequest, Payment, PaymentChecks } from "../schemas/payment.js";
-import { idempotent, minorOf, paymentOut, today } from "./shared.js";
+import { idempotent, minorOf, paymentLine, paymentOut, today } from "./shared.js";
 
 /** `finance_prepare_payment`: creates a payment and, when needed, an approval request for a human. */
 export const preparePaymentTool = defineTool({
   name: "finance_prepare_payment",
   title: "Prepare a payment",
   description:
-    "Prepares a credit transfer from one of the company's bank accounts to a counterparty (by id) or a new payee (name + IBAN). Checks limits, the payee allowlist and funds, and fails with LIMIT_EXCEEDED, PAYEE_NOT_ALLOWED, INSUFFICIENT_FUNDS, CURRENCY_MISMATCH or AMOUNT_PRECISION. Nothing moves yet: when a human approval is required the result names the pending approval (its id, preview and where a human decides); then call finance_execute_payment, which asks the human through the client's form or waits for the approval page or operator. You cannot approve a payment: no argument of any tool does. Needs an idempotencyKey.",
+    "Prepares a credit transfer from a company bank account to a counterparty id or a new payee (name + IBAN), checking limits, allowlist and funds (LIMIT_EXCEEDED, PAYEE_NOT_ALLOWED, INSUFFICIENT_FUNDS, CURRENCY_MISMATCH, AMOUNT_PRECISION). Nothing moves yet: the result names any pending human approval; then call finance_execute_payment. No tool argument approves a payment.",
   input: z.object({
     idempotencyKey: IdempotencyKey,
-    debtorAccountId: z.string().min(1).max(64),
-    creditor: z.union([
-      z.object({ counterpartyId: z.string().min(1).max(64) }),
-      z.object({ name: z.string().min(1).max(140), iban: z.string().min(5).max(42), bic: z.string().max(11).optional() }),
-    ]),
-    amount: Money,
-    remittance: z.string().max(140).optional(),
-    executionDate: IsoDate.optional(),
-    endToEndId: z.string().regex(/^[A-Za-z0-9/\-?:().,'+ ]{1,35}$/).optional(),
+    debtorAccountId: z.string().min(1).max(64).describe("Paying bank account id."),
+    creditor: z
+      .union([
+        z.object({ counterpartyId: z.string().min(1).max(64).describe("A known counterparty.") }),
+        z.object({ name: z.string().min(1).max(140).describe("Payee name."), iban: z.string().min(5).max(42).describe("Payee IBAN."), bic: z.string().max(11).optional().describe("Payee BIC.") }),
+      ])
+      .describe("Payee: a counterparty id, or name and IBAN."),
+    amount: Money.describe("Positive, in the debtor account's currency."),
+    remittance: z.string().max(140).optional().describe("Remittance text for the payee."),
+    executionDate: IsoDate.optional().describe("Requested date; default today."),
+    endToEndId: z.string().regex(/^[A-Za-z0-9/\-?:().,'+ ]{1,35}$/).optional().describe("End-to-end id (SEPA characters); default generated."),
   }),
-  output: z.object({ payment: Payment, checks: PaymentChecks, approval: ApprovalRequest.optional(), idempotentReplayed: z.boolean() }),
+  output: z.object({
+    payment: Payment.describe("The prepared payment"),
+    checks: PaymentChecks.describe("Policy checks"),
+    approval: ApprovalRequest.optional().describe("The pending human approval, when one is required"),
+    idempotentReplayed: z.boolean().describe("A replay of an earlier call with this key"),
+  }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  render: ({ payment, approval }) =>
+    `${paymentLine(payment)}${approval ? `; awaiting human approval ${approval.approvalId} until ${approval.expiresAt}${approval.approvalUrl ? ` at ${approval.approvalUrl}` : ""}` : ""}`,
   examples: [
     {
       idempotencyKey: "example-prepare-0001",

@@ -8,7 +8,7 @@ import { parseOfx } from "../formats/ofx.js";
 import type { StatementLine } from "../formats/statement.js";
 import { cleanFreeText, redactPans } from "../money/identifiers.js";
 import { money } from "../money/money.js";
-import { IdempotencyKey, Money } from "../schemas/money.js";
+import { Count, IdempotencyKey, MoneyOut } from "../schemas/money.js";
 import { MAX_STATEMENT_CHARS } from "./import-statement.js";
 import { idempotent, requireCurrency, requireWrites } from "./shared.js";
 
@@ -19,14 +19,14 @@ const DATE_TOLERANCE_DAYS = 3;
 
 const UnmatchedStatementLine = z.object({
   date: z.string().describe("Booking date on the statement"),
-  amount: Money.describe("Credit positive, debit negative"),
+  amount: MoneyOut.describe("Credit positive, debit negative"),
   bankRef: z.string().describe("The bank's reference for the line"),
   description: z.string().describe("Statement text (untrusted data, fenced, card numbers removed)"),
 });
 const UnmatchedLedgerEntry = z.object({
   transactionId: z.string().describe("The ledger transaction with no statement line"),
-  date: z.string(),
-  amount: Money.describe("The entry's posting on the reconciled account"),
+  date: z.string().describe("Booking date"),
+  amount: MoneyOut.describe("Its posting on the account"),
   description: z.string().describe("Ledger text (untrusted data, fenced)"),
 });
 
@@ -37,31 +37,31 @@ export const reconcileMonthTool = defineTool({
   name: "finance_reconcile_month",
   title: "Month-end reconciliation",
   description:
-    "Reconciles one bank account for one month: matches every booked line of the bank statement (camt.053, OFX or CSV with csvMapping) against the ledger entries on that account in that month, first by bank reference, then by equal amount within 3 days (by equal amount for a line whose bank reference is booked). Returns the unmatched items on both sides (statement lines missing from the ledger, ledger entries missing from the statement) and the difference between the statement's and the ledger's movements. With apply true, books the unmatched statement lines against the unreconciled-items account in one transaction, or nothing (default false: read only). Long-running: runs as a task for clients that support tasks, reporting records done/total; cancelling leaves the ledger exactly as it was. Needs an idempotencyKey.",
+    "Month-end reconciliation of one bank account: matches the statement's booked lines (camt.053, OFX, or CSV with csvMapping) to the month's ledger entries by bank reference, then equal amount within 3 days; returns unmatched items on both sides and the difference. apply true books the unmatched lines in one transaction (default false: read only). A task for clients with tasks (progress in records; cancelling changes nothing).",
   input: z.object({
     idempotencyKey: IdempotencyKey,
     accountId: z.string().max(64).describe("The bank account to reconcile"),
     month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).describe("The month, YYYY-MM"),
-    format: z.enum(["camt.053", "ofx", "csv"]),
+    format: z.enum(["camt.053", "ofx", "csv"]).describe("File format"),
     content: z.string().min(1).max(MAX_STATEMENT_CHARS).describe("The statement file's text"),
-    csvMapping: CsvMapping.optional(),
+    csvMapping: CsvMapping.optional().describe("Columns of a CSV file (required for csv)"),
     apply: z.boolean().default(false).describe("Book the unmatched statement lines (one transaction); default false"),
   }),
   output: z.object({
-    accountId: z.string(),
-    month: z.string(),
-    statementLines: z.number().int().describe("Booked statement lines in the month"),
-    ledgerEntries: z.number().int().describe("Ledger entries on the account in the month"),
-    matched: z.number().int(),
-    statementMovements: Money,
-    ledgerMovements: Money,
-    difference: Money.describe("statementMovements - ledgerMovements"),
-    unmatchedStatementCount: z.number().int(),
-    unmatchedLedgerCount: z.number().int(),
+    accountId: z.string().describe("Account id"),
+    month: z.string().describe("YYYY-MM"),
+    statementLines: Count.describe("Booked statement lines in the month"),
+    ledgerEntries: Count.describe("Ledger entries on the account in the month"),
+    matched: Count.describe("Statement lines matched"),
+    statementMovements: MoneyOut.describe("Sum of the statement lines"),
+    ledgerMovements: MoneyOut.describe("Sum of the ledger entries"),
+    difference: MoneyOut.describe("statementMovements - ledgerMovements"),
+    unmatchedStatementCount: Count.describe("Statement lines not in the ledger"),
+    unmatchedLedgerCount: Count.describe("Ledger entries not on the statement"),
     unmatchedStatement: z.array(UnmatchedStatementLine).describe(`At most ${MAX_LISTED}`),
     unmatchedLedger: z.array(UnmatchedLedgerEntry).describe(`At most ${MAX_LISTED}`),
-    applied: z.object({ booked: z.number().int(), transactionIds: z.array(z.string()).describe("Up to 50") }).optional(),
-    idempotentReplayed: z.boolean(),
+    applied: z.object({ booked: Count.describe("Lines booked"), transactionIds: z.array(z.string()).describe("Up to 50") }).optional().describe("With apply"),
+    idempotentReplayed: z.boolean().describe("A replay of an earlier call with this key"),
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   requiresClientExtension: true,

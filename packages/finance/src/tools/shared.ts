@@ -133,6 +133,18 @@ export function transactionOut(entry: EntryRecord): Transaction {
   };
 }
 
+/** One line of text for a transaction: date, id, status, the amount moved, description (already fenced when from a bank). */
+export function transactionLine(transaction: Transaction): string {
+  const debits = transaction.postings.filter((posting) => !posting.amount.amount.startsWith("-"));
+  const moved = debits.map((posting) => `${posting.amount.amount} ${posting.amount.currency}`).join(" + ");
+  return `${transaction.date} ${transaction.id} ${transaction.status} ${moved}: ${transaction.description}`;
+}
+
+/** One line of text for a payment: id, status, amount, payee, date. */
+export function paymentLine(payment: Payment): string {
+  return `Payment ${payment.id} ${payment.status}: ${payment.amount.amount} ${payment.amount.currency} to ${payment.creditor.name} (${payment.creditor.ibanMasked}) on ${payment.executionDate}`;
+}
+
 /** A payment as tools show it (creditor IBAN masked). */
 export function paymentOut(payment: PaymentRecord): Payment {
   return {

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { FinanceContext } from "../context.js";
 import { totalMoney } from "../money/money.js";
 import { AccountType } from "../schemas/account.js";
-import { CurrencyCode, IsoDate, Money } from "../schemas/money.js";
+import { CurrencyCode, IsoDate, MoneyOut } from "../schemas/money.js";
 import { requireCurrency } from "./shared.js";
 
 /** `finance_trial_balance`: debit and credit totals per account and per currency. */
@@ -11,11 +11,36 @@ export const trialBalanceTool = defineTool({
   name: "finance_trial_balance",
   title: "Trial balance",
   description:
-    "Returns the trial balance of booked entries: per account its debit total, credit total and balance, plus per-currency totals (debits always equal credits in a sound ledger). Optionally as of a date and for one currency.",
-  input: z.object({ asOf: IsoDate.optional(), currency: CurrencyCode.optional(), includeEmpty: z.boolean().default(false) }),
+    "Trial balance of booked entries: debit, credit and balance per account, and per-currency totals (debits equal credits in a sound ledger); optionally as of a date and for one currency.",
+  input: z.object({
+    asOf: IsoDate.optional().describe("Up to this date, inclusive."),
+    currency: CurrencyCode.optional().describe("Only accounts in this currency."),
+    includeEmpty: z.boolean().default(false).describe("Also list accounts without postings."),
+  }),
   output: z.object({
-    rows: z.array(z.object({ accountId: z.string(), code: z.string(), name: z.string(), type: AccountType, debit: Money, credit: Money, balance: Money })),
-    totals: z.array(z.object({ currency: CurrencyCode, debit: z.string(), credit: z.string(), balanced: z.boolean() })),
+    rows: z
+      .array(
+        z.object({
+          accountId: z.string().describe("Account"),
+          code: z.string().describe("Code"),
+          name: z.string().describe("Name"),
+          type: AccountType.describe("Type"),
+          debit: MoneyOut.describe("Debit total"),
+          credit: MoneyOut.describe("Credit total"),
+          balance: MoneyOut.describe("Debit minus credit"),
+        }),
+      )
+      .describe("Per account, by code"),
+    totals: z
+      .array(
+        z.object({
+          currency: z.string().describe("ISO 4217"),
+          debit: z.string().describe("Debit total"),
+          credit: z.string().describe("Credit total"),
+          balanced: z.boolean().describe("Debits equal credits"),
+        }),
+      )
+      .describe("Per currency"),
   }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   examples: [{}, { asOf: "2026-06-30", currency: "EUR" }],

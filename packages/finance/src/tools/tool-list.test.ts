@@ -1,0 +1,67 @@
+import { connectInProcess, type InProcessConnection } from "@mcp-verticals/core/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FINANCE_EXTENSION_ID, financeExtension } from "../extension.js";
+import { createFinanceRuntime, type FinanceRuntime } from "../server.js";
+
+type Schema = { description?: string; properties?: Record<string, Schema>; items?: Schema; anyOf?: Schema[] };
+
+/** Paths of object properties without a description, through nested objects, array items and unions. */
+function undescribed(schema: Schema | undefined, path: string): string[] {
+  if (!schema) return [];
+  const own = Object.entries(schema.properties ?? {}).flatMap(([name, property]) => [
+    ...(property.description?.trim() ? [] : [`${path}.${name}`]),
+    ...undescribed(property, `${path}.${name}`),
+  ]);
+  return [...own, ...undescribed(schema.items, `${path}[]`), ...(schema.anyOf ?? []).flatMap((option) => undescribed(option, path))];
+}
+
+describe("finance tools/list: size, described fields, human text", () => {
+  let runtime: FinanceRuntime;
+  const connections: InProcessConnection[] = [];
+  const connect = async (era: "modern" | "legacy", declaring: boolean) => {
+    const connection = await connectInProcess(() => runtime.createServer(), { era, ...(declaring ? { extensions: { [FINANCE_EXTENSION_ID]: { approvalUi: ["form"] } } } : {}) });
+    connections.push(connection);
+    return connection;
+  };
+  beforeAll(async () => {
+    runtime = await createFinanceRuntime();
+  });
+  afterAll(async () => {
+    for (const connection of connections) await connection.close();
+    await runtime?.close();
+  });
+
+  it("measures the default tools/list for a plain and a declaring client in both eras, and every field is described", async () => {
+    const sizes: string[] = [];
+    for (const era of ["modern", "legacy"] as const) {
+      for (const declaring of [false, true]) {
+        const { tools } = await (await connect(era, declaring)).client.listTools();
+        const bytes = Buffer.byteLength(JSON.stringify({ tools }));
+        sizes.push(`${era} ${declaring ? "declaring" : "plain"}: ${tools.length} tools, ${(bytes / 1024).toFixed(1)} KB`);
+        for (const tool of tools) {
+          expect(undescribed(tool.inputSchema as Schema, `${tool.name} input`)).toEqual([]);
+          expect(undescribed(tool.outputSchema as Schema, `${tool.name} output`)).toEqual([]);
+        }
+      }
+    }
+    process.stdout.write(`[tools/list] finance ${sizes.join("; ")}\n`);
+  });
+
+  it("answers every example call with a human summary in text, never the structured JSON", async () => {
+    const connection = await connect("modern", true);
+    let summarized = 0;
+    for (const tool of financeExtension.tools) {
+      for (const example of tool.examples ?? []) {
+        const result = await connection.client.callTool({ name: tool.name, arguments: example as Record<string, unknown> });
+        if (result.isError) continue; // e.g. an approval the example cannot give; errors carry their own text
+        const text = (result.content as Array<{ type: string; text?: string }>)[0]?.text ?? "";
+        expect(text.length, tool.name).toBeGreaterThan(0);
+        expect(text, tool.name).not.toBe(JSON.stringify(result.structuredContent));
+        expect(text.trimStart().startsWith("{"), `${tool.name} text: ${text.slice(0, 80)}`).toBe(false);
+        summarized++;
+      }
+    }
+    // Most examples succeed on the demo ledger; each of those was checked above.
+    expect(summarized).toBeGreaterThanOrEqual(financeExtension.tools.length);
+  });
+});
