@@ -52,7 +52,7 @@ describe("mcp-healthcare over stdio (spawned bin)", () => {
       expect(bound.settings).toMatchObject({ phiMode: "identified", patientContextMode: "principal" });
       const page = await bound.callTool("fhir_search", { resourceType: "Condition", params: {}, format: "fhir" });
       expect(page.items.length).toBeGreaterThan(0);
-      expect(page.items.every((item) => (item as { subject: { reference: string } }).subject.reference === "Patient/patient-007")).toBe(true);
+      expect(page.items.every((item) => (item as unknown as { subject: { reference: string } }).subject.reference === "Patient/patient-007")).toBe(true);
       const denied = await client.callTool({ name: "fhir_read", arguments: { resourceType: "Patient", id: "patient-008" } });
       expect(denied.isError).toBe(true);
       expect(toolErrorOf(denied)?.code).toBe("PATIENT_OUT_OF_CONTEXT");

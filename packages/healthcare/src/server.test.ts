@@ -242,7 +242,7 @@ describe("tools, resources and prompts", () => {
   it("serves capabilities, terminology, validation, summaries and prompts", async () => {
     const client = await harness.connect("legacy", {}, "http");
     const capabilities = await call(client, "fhir_capabilities", { resourceType: "Observation" });
-    expect(capabilities.resourceTypes[0].searchParams.map((param: any) => param.name)).toContain("code");
+    expect(Object.keys(capabilities.resourceTypes[0].searchParams)).toContain("code");
     expect(capabilities.resourceTypes[0].includes).toContain("Observation:encounter");
     expect(Buffer.byteLength(JSON.stringify((await call(client, "fhir_capabilities", {})).raw.structuredContent))).toBeLessThan(4096);
     expect((await call(client, "terminology_lookup", { system: "loinc", code: "4548-4" })).display).toMatch(/A1c/);

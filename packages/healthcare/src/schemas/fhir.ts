@@ -3,31 +3,61 @@ import { z } from "zod";
 import { OutputFormat, ResourceTypeName } from "./settings.js";
 
 /** A FHIR resource as JSON (typed by `@medplum/fhirtypes` in code; loosely checked on the wire). */
-export const FhirResourceJson = z.looseObject({ resourceType: ResourceTypeName, id: z.string().optional() });
+export const FhirResourceJson = z
+  .looseObject({ resourceType: ResourceTypeName, id: z.string().optional().describe("Resource id") })
+  // Open on purpose: any FHIR element may follow. `true` rather than the empty schema `{}`, which strict schema checkers flag.
+  .meta({ additionalProperties: true })
+  .describe("A FHIR R4 resource as JSON");
 
 /** The compact, model-friendly view of one resource. */
-export const CompactResource = z.object({
-  /** `Type/id` to cite. */
-  ref: z.string(),
-  resourceType: z.string(),
-  date: z.string().optional(),
-  code: z.string().optional().describe("system|code of the primary code"),
-  display: z.string().optional(),
-  value: z.string().optional(),
-  status: z.string().optional(),
-  category: z.string().optional(),
-});
+export const CompactResource = z
+  .object({
+    ref: z.string().describe("Type/id to cite"),
+    resourceType: z.string().describe("Resource type"),
+    date: z.string().optional().describe("Clinical date"),
+    code: z.string().optional().describe("system|code of the primary code"),
+    display: z.string().optional().describe("Name or code text"),
+    value: z.string().optional().describe("Value and unit; for a Patient gender, birth date"),
+    status: z.string().optional().describe("Status"),
+    category: z.string().optional().describe("Category code"),
+  })
+  .describe("A resource as facts");
 export type CompactResource = z.output<typeof CompactResource>;
 
 /** One resource in a tool result: compact or full FHIR JSON. */
-export const ResourceItem = z.union([CompactResource, FhirResourceJson]);
+export const ResourceItem = z
+  .record(z.string(), z.unknown())
+  // An open object: `additionalProperties: true` rather than the empty schema `{}` strict checkers flag.
+  .meta({ propertyNames: undefined, additionalProperties: true })
+  .describe("Compact facts (with ref) or FHIR JSON");
+/** A resource in a tool result. */
+export type ResourceItem = z.output<typeof ResourceItem>;
+
+/** A non-negative whole number in an output. */
+// zod writes the safe-integer bounds into every int; they tell a model nothing and cost bytes in every tools/list.
+export const Count = z.number().int().min(0).meta({ minimum: undefined, maximum: undefined });
+
+/** A FHIR id as the tools accept it. */
+export const FhirId = z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/, "a FHIR id");
+
+/** Input `cursor`: the opaque handle of the next page. */
+export const CursorInput = z.string().max(4096).optional().describe("nextCursor of the last page");
+
+/** Output `nextCursor`. */
+export const NextCursor = z.string().optional().describe("Cursor of the next page, if any");
+
+/** Output `truncated`. */
+export const Truncated = z.boolean().describe("Hit the output limit");
+
+/** Input `elements` (FHIR `_elements`). */
+export const ElementsInput = z.array(z.string().regex(/^[a-zA-Z][A-Za-z0-9]*$/)).max(30).optional().describe("FHIR _elements (format fhir)");
 
 /** Input `format`. */
-export const FormatInput = OutputFormat.optional().describe("compact (default: one line of facts per resource) or fhir (full JSON)");
+export const FormatInput = OutputFormat.optional().describe("Default compact (facts); fhir: JSON");
 
 const SearchValue = z.union([z.string().max(500), z.array(z.string().max(500)).max(10)]);
 const SEARCH_NAME = /^[A-Za-z_][A-Za-z0-9_:.-]{0,99}$/;
-const { $schema: _unused, ...searchValueJson } = z.toJSONSchema(SearchValue) as Record<string, unknown>;
+const searchValueJson = { anyOf: [{ type: "string" }, { type: "array", items: { type: "string" } }] };
 
 /**
  * Search parameters as name → value or values. Checked entry by entry with issues reported at
@@ -43,9 +73,10 @@ export const SearchParamsInput = z
       if (!SearchValue.safeParse(item).success) return context.addIssue({ code: "custom", message: "a search parameter value is a string (at most 500 characters) or an array of up to 10 such strings" });
     }
   })
-  .meta({ propertyNames: { pattern: SEARCH_NAME.source }, additionalProperties: searchValueJson, maxProperties: 20 })
+  // The JSON Schema says the shape; names and sizes are checked above, with errors that name no parameter.
+  .meta({ propertyNames: undefined, additionalProperties: searchValueJson })
   .default({})
-  .describe("FHIR search parameters, e.g. { patient: 'Patient/123', code: 'http://loinc.org|4548-4', date: ['ge2023-01-01'] }");
+  .describe("Search parameters, e.g. { date: ['ge2023-01-01'], status: 'final' }");
 
 const primaryCode = (resource: any) => resource.code ?? resource.vaccineCode ?? resource.medicationCodeableConcept ?? resource.type?.[0] ?? resource.class;
 const primaryDate = (resource: any): string | undefined =>

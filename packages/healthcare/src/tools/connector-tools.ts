@@ -52,7 +52,7 @@ export function registerConnectorTools(server: McpServer, attached: Pick<Attache
         for (const search of searches) {
           if (results.length >= 20) break;
           const page = await fhirSearchTool.handler({ ...search, count: 20 - results.length, format: "compact", sort: "-date" } as never, context);
-          for (const item of page.items as { ref: string; display?: string; value?: string; date?: string }[]) {
+          for (const item of page.items as unknown as { ref: string; display?: string; value?: string; date?: string }[]) {
             results.push({ id: item.ref, title: [item.display, item.value, item.date].filter(Boolean).join(" · ") || item.ref, url: `fhir://${item.ref}` });
           }
         }

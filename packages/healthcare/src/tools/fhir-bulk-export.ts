@@ -5,29 +5,30 @@ import type { HealthcareContext } from "../context.js";
 import { EXPORT_FILE_TTL_MS, ExportWriter, exportIdFor, exportStore } from "../bulk/export-files.js";
 import { guarded, present, realId, withinAccess, type AccessDecision } from "../phi/gateway.js";
 import { grantingScopes } from "../phi/smart-scopes.js";
-import { ResourceTypeName } from "../schemas/settings.js";
+import { ResourceTypeItem } from "../schemas/settings.js";
+import { Count, FhirId } from "../schemas/fhir.js";
 import { requireServedType } from "./shared.js";
 
 /** Resources fetched from the backend per page. */
 const PAGE_SIZE = 100;
-const IdInput = z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/);
+
 
 const ExportOutput = z.object({
   transactionTime: z.string().describe("When the export started (ISO 8601); resources changed later may be missing"),
   request: z.string().describe("The export as a FHIR Bulk Data kick-off URL"),
   requiresAccessToken: z.boolean().describe("Always true: files are readable only by the caller that exported them"),
   phiMode: z.string().describe("The PHI mode every exported resource was filtered with"),
-  resourceCount: z.number().int().describe("Resources written across all files"),
+  resourceCount: Count.describe("Resources written across all files"),
   output: z
     .array(
       z.object({
         type: z.string().describe("Resource type of every line in the file"),
         url: z.string().describe("MCP resource URI of the NDJSON file (read it with resources/read)"),
-        count: z.number().int().describe("Resources in the file"),
+        count: Count.describe("Resources in the file"),
       }),
     )
     .describe("The NDJSON files, as in a Bulk Data completion manifest"),
-  error: z.array(z.object({ type: z.string(), url: z.string() })).describe("OperationOutcome files (none: failures fail the export)"),
+  error: z.array(z.object({ type: z.string().describe("OperationOutcome"), url: z.string().describe("File URI") })).describe("OperationOutcome files (none: failures fail the export)"),
 });
 
 /** `fhir_bulk_export`: FHIR Bulk Data `$export` (system, Group or Patient level) into NDJSON files. */
@@ -35,12 +36,12 @@ export const fhirBulkExportTool = defineTool({
   name: "fhir_bulk_export",
   title: "FHIR Bulk Data export ($export)",
   description:
-    "Exports FHIR resources in bulk (FHIR Bulk Data $export) into NDJSON files you then read as MCP resources (fhir-export://...). level: system (every resource of the served types), group (the members of Group/<groupId>) or patient (every patient's record, or only patientId's record: use this for a patient whose record is too large for patient_everything). Filter with types (_type) and since (_since, an ISO instant: only resources changed after it; resources without a last-updated time are included). Every resource is filtered with the negotiated PHI mode, exactly as fhir_read would show it. Long-running: runs as a task for clients that support tasks, reporting resources (or patients) done/total, and can be cancelled. Returns the completion manifest.",
+    "Bulk Data $export into NDJSON files you read as MCP resources (fhir-export://...): level system, group (members of groupId) or patient (all patients, or patientId: for a record too large for patient_everything). Filter by types and since. PHI-filtered like fhir_read. Runs as a task where supported. Returns the manifest.",
   input: z.object({
-    level: z.enum(["system", "group", "patient"]).describe("system: whole server; group: one Group's members; patient: all patients, or patientId only"),
-    groupId: IdInput.optional().describe("The Group to export (level group only)"),
-    patientId: z.string().regex(/^(Patient\/)?[A-Za-z0-9\-.]{1,64}$/).optional().describe("Export only this patient's record (level patient only); defaults to the patient in context"),
-    types: z.array(ResourceTypeName).min(1).max(12).optional().describe("_type: only these resource types (default: every served type your scopes allow)"),
+    level: z.enum(["system", "group", "patient"]).describe("system: every served resource; group: one Group's members; patient: all patients, or patientId only"),
+    groupId: FhirId.optional().describe("The Group to export (level group)"),
+    patientId: z.string().regex(/^(Patient\/)?[A-Za-z0-9\-.]{1,64}$/).optional().describe("Only this patient's record (level patient); default: the patient in context"),
+    types: z.array(ResourceTypeItem).min(1).max(12).optional().describe("_type: only these types (default: every served type your scopes allow)"),
     since: z.string().datetime({ offset: true }).optional().describe("_since: only resources changed after this instant, e.g. 2026-01-01T00:00:00Z"),
   }),
   output: ExportOutput,

@@ -15,15 +15,15 @@ import { requireServedType } from "./shared.js";
 export const AI_ASSERTED_LABEL = { system: "http://terminology.hl7.org/CodeSystem/v3-ObservationValue", code: "AIAST", display: "artificial intelligence asserted" } as const;
 
 const Input = z.object({
-  action: z.enum(["create", "update"]),
-  resource: FhirResourceJson.describe("The full resource; for update it must carry its id."),
-  reason: z.string().min(3).max(300).describe("Why the write is needed, shown (fenced, as the assistant's words) to the human who approves it."),
-  dryRun: z.boolean().default(true).describe("Default true: validate and preview only. dryRun false asks a human to approve the exact resource, then writes it."),
+  action: z.enum(["create", "update"]).describe("create or update"),
+  resource: FhirResourceJson.describe("The full resource; for update with its id"),
+  reason: z.string().min(3).max(300).describe("Why the write is needed, shown to the approving human as your words"),
+  dryRun: z.boolean().default(true).describe("true (default): validate and preview only; false: ask a human to approve, then write"),
   idempotencyKey: z
     .string()
     .regex(/^[A-Za-z0-9._:-]{1,255}$/)
     .optional()
-    .describe("Optional, for dryRun false: a key unique to this write (1-255 of letters, digits, . _ : -). A retry with the same key and arguments, on any replica, returns the first write's result instead of writing again."),
+    .describe("With dryRun false: a key unique to this write; a retry with it and the same arguments returns the first result"),
 });
 
 /** The tag system marking a write made under an idempotency key (its code is a digest of caller and key, no PHI). */
@@ -67,17 +67,17 @@ export const fhirWriteTool = defineTool({
   name: "fhir_write",
   title: "Write a FHIR resource",
   description:
-    "Creates or updates one FHIR resource. Dry run by default: returns validation issues, whether the write is allowed and a preview. With dryRun false the server asks a human to approve exactly this resource: in the client's form when it supports elicitation, otherwise it answers APPROVAL_PENDING naming the approval page or operator command; tell the user and call again with the same arguments once they decided. No argument approves a write. Needs a read-write server and a SMART write scope. Every write is labelled AI-asserted and gets a Provenance record.",
+    "Creates or updates one FHIR resource. Dry run by default: validation issues, whether it is allowed, a preview. With dryRun false a human approves exactly this resource (in your client's form, or answer APPROVAL_PENDING: tell the user, then call again unchanged). Needs a read-write server and a SMART write scope; writes are labelled AI-asserted with a Provenance.",
   input: Input,
   output: z.object({
-    status: z.enum(["dry-run", "invalid", "written"]),
-    allowed: z.boolean(),
-    denial: z.object({ code: z.string(), message: z.string() }).optional(),
-    issues: z.array(GroupedIssueSchema),
-    preview: z.string().optional(),
-    ref: z.string().optional(),
-    provenance: z.string().optional(),
-    idempotentReplayed: z.boolean().optional().describe("With an idempotencyKey: true when this answer replays an earlier write with that key."),
+    status: z.enum(["dry-run", "invalid", "written"]).describe("dry-run, invalid (see issues) or written"),
+    allowed: z.boolean().describe("Whether this write would be allowed"),
+    denial: z.object({ code: z.string().describe("Error code"), message: z.string().describe("Why not") }).optional().describe("Why the write is not allowed"),
+    issues: z.array(GroupedIssueSchema).describe("Validation issues"),
+    preview: z.string().optional().describe("What would be written, and why"),
+    ref: z.string().optional().describe("Type/id of the written resource"),
+    provenance: z.string().optional().describe("Provenance/id recording the write"),
+    idempotentReplayed: z.boolean().optional().describe("True when this replays an earlier write with the same idempotencyKey"),
   }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   examples: [
@@ -96,8 +96,8 @@ export const fhirWriteTool = defineTool({
   ],
   render: (output) =>
     output.status === "written"
-      ? `Written ${output.ref} (provenance ${output.provenance}).`
-      : `${output.status}: ${output.allowed ? "allowed" : `not allowed (${output.denial?.code})`}. ${output.preview ?? ""}${output.issues.length ? ` Issues: ${output.issues.map((issue) => issue.message).join("; ")}` : ""}`,
+      ? `Written ${output.ref} (provenance ${output.provenance})${output.idempotentReplayed ? ", replayed from the first call with this idempotencyKey" : ""}.`
+      : `${output.status}: ${output.allowed ? "allowed" : `not allowed (${output.denial ? `${output.denial.code}: ${output.denial.message}` : "see issues"})`}. ${output.preview ?? ""}${output.issues.length ? ` Issues: ${output.issues.map((issue) => issue.message).join("; ")}` : ""}`,
   handler: async (input, context: HealthcareContext) =>
     guarded(context, "fhir_write", input.action === "create" ? "C" : "U", input.resource.resourceType, async (access) => {
       const issues = withSafePaths(validateResource(input.resource), context.settings.phiMode, context.services.pseudonyms.fingerprint);

@@ -1,29 +1,37 @@
 import { defineTool, resolveLimit } from "@mcp-verticals/core";
 import { z } from "zod";
 import type { HealthcareContext } from "../context.js";
-import { CompactResource } from "../schemas/fhir.js";
+import { Count, CursorInput, NextCursor, Truncated } from "../schemas/fhir.js";
 import { guarded, refuseIdentifyingFilter, requireScope, withinAccess } from "../phi/gateway.js";
 import type { SearchParams } from "../backend/search-engine.js";
 import { renderItems } from "./shared.js";
+
+/** A found patient: only what tells candidates apart (the compact view's other fields are redundant for a Patient). */
+const PatientSummary = z
+  .object({ ref: z.string().describe("Patient/<id>"), display: z.string().optional().describe("Name (*** when masked)"), value: z.string().optional().describe("Gender, birth date") })
+  .describe("A patient");
 
 /** `patient_find`: candidate patients with minimal demographics. */
 export const patientFindTool = defineTool({
   name: "patient_find",
   title: "Find patients",
   description:
-    "Finds candidate patients by name, birth date, gender or identifier and returns minimal demographics (masked per the PHI mode: in safe-harbor mode names are *** and only the birth year is shown, so use gender/birthDate filters and the returned ref). Use the returned ref (Patient/<id>) with patient_everything or fhir_search. At most 10 per page.",
+    "Finds patients by name, birth date, gender or identifier; demographics are masked per the PHI mode (safe-harbor: no names, birth year only).",
   input: z.object({
-    name: z.string().min(1).max(100).optional().describe("Any part of a given or family name (prefix match)."),
-    birthDate: z.string().regex(/^(eq|ge|le|gt|lt)?\d{4}(-\d{2}(-\d{2})?)?$/).optional().describe("YYYY[-MM[-DD]], optionally with ge/le prefix."),
-    gender: z.enum(["male", "female", "other", "unknown"]).optional(),
-    identifier: z.string().min(1).max(100).optional().describe("system|value or value, e.g. an MRN."),
-    count: z.number().int().min(1).max(10).optional(),
-    cursor: z.string().max(4096).optional(),
+    name: z.string().min(1).max(100).optional().describe("Start of a given or family name"),
+    birthDate: z.string().regex(/^(eq|ge|le|gt|lt)?\d{4}(-\d{2}(-\d{2})?)?$/).optional().describe("YYYY[-MM[-DD]], optional ge/le prefix"),
+    gender: z.enum(["male", "female", "other", "unknown"]).optional().describe("Administrative gender"),
+    identifier: z.string().min(1).max(100).optional().describe("system|value or value, e.g. an MRN"),
+    count: z.number().int().min(1).max(10).optional().describe("Page size (default 10)"),
+    cursor: CursorInput,
   }),
-  output: z.object({ patients: z.array(CompactResource), total: z.number().int().optional(), truncated: z.boolean(), nextCursor: z.string().optional() }),
+  output: z.object({ patients: z.array(PatientSummary).describe("Matches"), total: Count.optional().describe("Matches in all pages, if counted"), truncated: Truncated, nextCursor: NextCursor }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   examples: [{ gender: "female", birthDate: "ge1960", count: 5 }],
-  render: (output) => output.patients.map((patient) => `${patient.ref}: ${patient.display ?? "?"} (${patient.value ?? ""})`).join("\n") || "No matching patients.",
+  render: (output) =>
+    output.patients.length === 0
+      ? "No matching patients."
+      : [`${output.patients.length} patient(s)${output.total !== undefined ? ` of ${output.total}` : ""}${output.nextCursor ? "; more with nextCursor" : ""}:`, ...output.patients.map((patient) => `${patient.ref}: ${patient.display ?? "?"} (${patient.value ?? ""})`)].join("\n"),
   handler: async (input, context: HealthcareContext) =>
     guarded(context, "patient_find", "E", "Patient", async (access) => {
       requireScope(access.scopes, "Patient", "s");

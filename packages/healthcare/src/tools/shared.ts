@@ -1,7 +1,7 @@
 import type { Resource } from "@medplum/fhirtypes";
 import { ExtensionError } from "@mcp-verticals/core";
 import type { HealthcareContext } from "../context.js";
-import { selectElements, toCompact } from "../schemas/fhir.js";
+import { selectElements, toCompact, type CompactResource, type ResourceItem } from "../schemas/fhir.js";
 import { present } from "../phi/gateway.js";
 
 /** Requires the type to be served by this deployment. */
@@ -28,15 +28,25 @@ export function renderItems(
   format: "compact" | "fhir",
   elements: readonly string[] | undefined,
   budget: { bytes: number },
-): { items: Record<string, unknown>[]; truncated: boolean } {
-  const items: Record<string, unknown>[] = [];
+): { items: ResourceItem[]; truncated: boolean } {
+  const items: ResourceItem[] = [];
   for (const resource of resources) {
     const shown = present(context, resource);
     const item = format === "compact" ? toCompact(shown) : (selectElements(shown, elements) as unknown as Record<string, unknown>);
     const size = Buffer.byteLength(JSON.stringify(item));
     if (size > budget.bytes) return { items, truncated: true };
     budget.bytes -= size;
-    items.push(item as Record<string, unknown>);
+    items.push(item as ResourceItem);
   }
   return { items, truncated: false };
+}
+
+/**
+ * One human line for a resource in a result, compact or FHIR JSON: `Type/id date display value status`.
+ * The lines are what a client that shows only `text` reads; the full items stay in structuredContent.
+ */
+export function summarizeItem(item: ResourceItem): string {
+  const compact = typeof item.ref === "string" ? (item as CompactResource) : toCompact(item as unknown as Resource);
+  const facts = [compact.date, compact.display, compact.value, compact.status && `(${compact.status})`].filter(Boolean);
+  return `${compact.ref}${facts.length ? ` ${facts.join(" ")}` : ""}`;
 }

@@ -2,19 +2,27 @@ import { defineTool, ExtensionError } from "@mcp-verticals/core";
 import { z } from "zod";
 import type { HealthcareContext } from "../context.js";
 
-const Designation = z.object({ value: z.string(), use: z.string() });
-const SystemInput = z.string().min(1).max(200).describe("Code system URI (http://loinc.org, http://snomed.info/sct, http://www.nlm.nih.gov/research/umls/rxnorm, http://hl7.org/fhir/sid/cvx) or alias loinc|snomed|rxnorm|cvx.");
+const SystemInput = z.string().min(1).max(200).describe("System URI or loinc, snomed, rxnorm, cvx");
+const CodeInput = z.string().min(1).max(64).describe("The code, e.g. 4548-4");
+const ValueSetInput = z.string().url().describe("ValueSet URL");
 
 /** `terminology_lookup`: `CodeSystem/$lookup` over the bundled subset. */
 export const terminologyLookupTool = defineTool({
   name: "terminology_lookup",
   title: "Look up a code",
-  description: "Returns the display name, synonyms and properties of one code (CodeSystem/$lookup), e.g. system http://loinc.org code 4548-4 → Hemoglobin A1c. Use it instead of guessing what a code means. Fails with CODE_NOT_FOUND for codes outside the bundled subset.",
-  input: z.object({ system: SystemInput, code: z.string().min(1).max(64) }),
-  output: z.object({ system: z.string(), code: z.string(), display: z.string(), designations: z.array(Designation), properties: z.array(z.object({ code: z.string(), value: z.string() })) }),
+  description: "What one code means (CodeSystem/$lookup): display, synonyms, properties, e.g. loinc 4548-4 → Hemoglobin A1c.",
+  input: z.object({ system: SystemInput, code: CodeInput }),
+  output: z.object({
+    system: z.string().describe("Code system URI"),
+    code: z.string().describe("The code"),
+    display: z.string().describe("Preferred display"),
+    synonyms: z.array(z.string()).describe("Other names"),
+    properties: z.record(z.string(), z.string()).meta({ propertyNames: undefined }).describe("Properties, code → value"),
+  }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   examples: [{ system: "http://loinc.org", code: "4548-4" }],
-  render: (output) => `${output.system}|${output.code}: ${output.display}`,
+  render: (output) =>
+    `${output.system}|${output.code}: ${output.display}${output.synonyms.length ? `; also ${output.synonyms.join(", ")}` : ""}${Object.keys(output.properties).length ? `; ${Object.entries(output.properties).map(([code, value]) => `${code} ${value}`).join(", ")}` : ""}`,
   handler: async ({ system, code }, context: HealthcareContext) => {
     const concept = context.services.terminology.lookup(system, code);
     if (!concept) throw new ExtensionError("CODE_NOT_FOUND", "the code is not in the bundled terminology", { field: "code" });
@@ -22,8 +30,8 @@ export const terminologyLookupTool = defineTool({
       system: concept.system,
       code: concept.code,
       display: concept.display,
-      designations: (concept.synonyms ?? []).map((value) => ({ value, use: "synonym" })),
-      properties: Object.entries(concept.properties ?? {}).map(([propertyCode, value]) => ({ code: propertyCode, value })),
+      synonyms: [...(concept.synonyms ?? [])],
+      properties: { ...concept.properties },
     };
   },
 });
@@ -32,14 +40,14 @@ export const terminologyLookupTool = defineTool({
 export const terminologyValidateTool = defineTool({
   name: "terminology_validate",
   title: "Validate a code",
-  description: "Checks whether a code exists in a code system or value set, and whether a display matches ($validate-code). Use it before writing coded data.",
+  description: "Checks a code (and display) against a code system or value set ($validate-code), e.g. before writing coded data.",
   input: z.object({
-    code: z.string().min(1).max(64),
+    code: CodeInput,
     system: SystemInput.optional(),
-    display: z.string().max(300).optional(),
-    valueSet: z.string().url().optional().describe("e.g. http://hl7.org/fhir/ValueSet/administrative-gender"),
+    display: z.string().max(300).optional().describe("Display to check"),
+    valueSet: ValueSetInput.optional(),
   }),
-  output: z.object({ result: z.boolean(), display: z.string().optional(), message: z.string().optional() }),
+  output: z.object({ result: z.boolean().describe("Valid or not"), display: z.string().optional().describe("Preferred display"), message: z.string().optional().describe("Why not") }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   examples: [{ system: "http://snomed.info/sct", code: "44054006", display: "Diabetes mellitus type 2 (disorder)" }],
   render: (output) => `${output.result ? "valid" : "invalid"}${output.display ? `: ${output.display}` : ""}${output.message ? ` (${output.message})` : ""}`,
@@ -50,9 +58,17 @@ export const terminologyValidateTool = defineTool({
 export const terminologySearchTool = defineTool({
   name: "terminology_search",
   title: "Search codes",
-  description: "Finds codes whose display or synonyms contain every word of text (ValueSet/$expand with filter), e.g. text 'a1c' → LOINC 4548-4. Use the result's system|code in fhir_search code parameters.",
-  input: z.object({ text: z.string().min(1).max(100), system: SystemInput.optional(), valueSet: z.string().url().optional(), count: z.number().int().min(1).max(20).optional() }),
-  output: z.object({ concepts: z.array(z.object({ system: z.string(), code: z.string(), display: z.string() })), truncated: z.boolean() }),
+  description: "Finds codes by words (ValueSet/$expand filter), e.g. 'a1c' → loinc 4548-4, for fhir_search code parameters.",
+  input: z.object({
+    text: z.string().min(1).max(100).describe("Words to find, e.g. a1c"),
+    system: SystemInput.optional(),
+    valueSet: ValueSetInput.optional(),
+    count: z.number().int().min(1).max(20).optional().describe("Most to return (default 10)"),
+  }),
+  output: z.object({
+    concepts: z.array(z.object({ system: z.string().describe("Code system URI"), code: z.string().describe("The code"), display: z.string().describe("Preferred display") })).describe("Matches"),
+    truncated: z.boolean().describe("More matches exist"),
+  }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   examples: [{ text: "cholesterol", system: "loinc" }],
   render: (output) => output.concepts.map((concept) => `${concept.system}|${concept.code} ${concept.display}`).join("\n") || "No codes found.",
