@@ -1,11 +1,12 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
-import { runAuditVerifyOnTamperings } from "@mcp-verticals/core/testing";
+import { openStateStore, stateAuditSink, stateCheckpointStore } from "@mcp-verticals/core";
+import { connectHttp, runAuditVerifyOnTamperings, startHttpBin } from "@mcp-verticals/core/testing";
 
 const bin = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "healthcare-audit-"));
@@ -61,5 +62,44 @@ describe("mcp-healthcare audit verify on the trail the spawned bin wrote", () =>
     expect(tampered.delete.stdout).toContain("sequence break");
     expect(tampered.reorder.stdout).toContain("sequence break");
     expect(tampered.truncate.stdout).toContain("truncated");
-  });
+  }, 60_000);
+});
+
+describe("mcp-healthcare audit trail by default: the shared state, not the process", () => {
+  it("keeps every record in the state store (none in memory), one chain across a restart that audit verify passes", async () => {
+    // No --audit-file and no --state: the default state file under XDG_STATE_HOME.
+    const home = { ...env, XDG_STATE_HOME: join(dir, "default-state") };
+    const stateFile = join(dir, "default-state", "mcp-verticals", "mcp-healthcare.sqlite");
+    const run = async (calls: number) => {
+      const server = await startHttpBin(bin, { env: home });
+      const connection = await connectHttp(server.url, { era: "modern", tasks: false });
+      for (let index = 0; index < calls; index++) {
+        const result = await connection.client.callTool({ name: "fhir_read", arguments: { resourceType: "Patient", id: `patient-00${1 + (index % 9)}` } });
+        expect(result.isError).not.toBe(true);
+      }
+      await connection.close();
+      expect(await server.kill("SIGTERM")).toMatchObject({ code: 0 });
+    };
+    const recordsInStore = async () => {
+      const state = await openStateStore({ file: stateFile });
+      try {
+        let checkpoints = 0;
+        for await (const _line of stateCheckpointStore(state, "audit:healthcare").readAll()) checkpoints++;
+        return { records: (await stateAuditSink(state, "audit:healthcare").readAll()).length, checkpoints };
+      } finally {
+        await state.close();
+      }
+    };
+    await run(40);
+    const first = await recordsInStore();
+    // Every call's records (the binding's and the AuditEvent-shaped one) are in the store: the process holds none.
+    const perCall = first.records / 40;
+    expect(Number.isInteger(perCall) && perCall >= 1, `${first.records} records for 40 calls`).toBe(true);
+    expect(first.checkpoints).toBeGreaterThan(0);
+    await run(25);
+    expect((await recordsInStore()).records).toBe(65 * perCall);
+    const verify = spawnSync(process.execPath, [bin, "audit", "verify", "--log", "audit:healthcare"], { encoding: "utf8", env: home });
+    expect(verify.status, verify.stdout + verify.stderr).toBe(0);
+    expect(verify.stdout).toContain(`${65 * perCall} records, all anchored`);
+  }, 120_000);
 });

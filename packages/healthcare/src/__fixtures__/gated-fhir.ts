@@ -23,6 +23,10 @@ export interface GatedFhir {
   releaseOne(): boolean;
   /** Requests held right now. */
   waiting(): number;
+  /** The held requests, oldest first, as `METHOD /path` (query string left off). */
+  held(): string[];
+  /** Answers every held request 503 without forwarding it: the request never reached the FHIR server. */
+  dropHeld(): void;
   close(): Promise<void>;
 }
 
@@ -30,7 +34,8 @@ export async function startGatedFhir(): Promise<GatedFhir> {
   const store = createEmbeddedFhirStore();
   const rest = await serveFhirRest(store, { port: 0 });
   const upstream = new URL(rest.url);
-  let held: Array<() => void> | undefined;
+  type Held = { go: () => void; drop: () => void; line: string };
+  let held: Held[] | undefined;
   let forwarded = 0;
   let proxyOrigin = "";
 
@@ -59,7 +64,11 @@ export async function startGatedFhir(): Promise<GatedFhir> {
     incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
     incoming.on("end", () => {
       const go = () => forward(incoming, outgoing, Buffer.concat(chunks));
-      if (held) held.push(go);
+      const drop = () => {
+        if (!outgoing.headersSent) outgoing.writeHead(503);
+        outgoing.end();
+      };
+      if (held) held.push({ go, drop, line: `${incoming.method} ${new URL(incoming.url ?? "/", "http://gate").pathname}` });
       else go();
     });
   });
@@ -75,14 +84,18 @@ export async function startGatedFhir(): Promise<GatedFhir> {
     release: () => {
       const waiting = held ?? [];
       held = undefined;
-      for (const go of waiting) go();
+      for (const request of waiting) request.go();
     },
     releaseOne: () => {
-      const go = held?.shift();
-      go?.();
-      return go !== undefined;
+      const request = held?.shift();
+      request?.go();
+      return request !== undefined;
     },
     waiting: () => held?.length ?? 0,
+    held: () => (held ?? []).map((request) => request.line),
+    dropHeld: () => {
+      for (const request of held?.splice(0) ?? []) request.drop();
+    },
     close: async () => {
       proxy.closeAllConnections();
       await new Promise<void>((resolve) => proxy.close(() => resolve()));
