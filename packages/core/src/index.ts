@@ -35,6 +35,7 @@ export {
   defineExtension,
   type ExtensionSpec,
   type ExtensionDefinition,
+  type ToolsetDeclaration,
   type AnyExtension,
   type NegotiationInput,
 } from "./extension/define.js";
@@ -45,6 +46,7 @@ export { attachExtension, EXTENSION_ERROR_CODE, type AttachOptions, type Attache
 export { requestClientCapabilities } from "./server/client-capabilities.js";
 export { UNSUPPORTED_EXTENSION_VERSION_CODE } from "./server/declaration-check.js";
 export { bindingAvailable, listAllBindings, listingEverything, type BindingRequirements } from "./server/list-filter.js";
+export { selectToolsets, selectingToolsets, activeToolsets, parseToolsetSelection, TOOLSET_NOT_ENABLED } from "./server/toolsets.js";
 export { createSessionHandler, type LegacySessionOptions } from "./server/legacy-sessions.js";
 export { confirmWithUser, InputRequiredSignal, type UserConfirmation } from "./server/confirm-with-user.js";
 export type { PrincipalSource } from "./server/resolve-context.js";

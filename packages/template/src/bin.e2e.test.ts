@@ -53,6 +53,30 @@ describe("mcp-template over stdio (spawned bin)", () => {
       await valid.close();
     });
 
+    it(`serves only the selected toolsets to plain and declaring clients (${era})`, async () => {
+      for (const declare of [false, true]) {
+        const { client } = newClient(era, declare);
+        await client.connect(new StdioClientTransport({ command: process.execPath, args: [bin], stderr: "pipe" }));
+        expect((await client.listTools()).tools.map((tool) => tool.name)).toEqual(["template_lookup_term"]);
+        expect(client.getServerCapabilities()?.extensions?.[TEMPLATE_EXTENSION_ID]).toMatchObject({ toolsets: ["lookup"] });
+        const refused = await client.callTool({ name: "template_search_terms", arguments: { prefix: "ext" } });
+        expect(toolErrorOf(refused)).toMatchObject({ code: "TOOLSET_NOT_ENABLED", data: { toolset: "search" } });
+        expect(toolErrorOf(refused)?.message).toContain("--toolsets lookup,search");
+        await client.close();
+      }
+      const { client } = newClient(era, false);
+      const env = { ...process.env, MCP_TOOLSETS: "search" } as Record<string, string>;
+      await client.connect(new StdioClientTransport({ command: process.execPath, args: [bin], env, stderr: "pipe" }));
+      expect((await client.listTools()).tools.map((tool) => tool.name)).toEqual(["template_search_terms"]);
+      const found = await client.callTool({ name: "template_search_terms", arguments: { prefix: "ext" } });
+      expect(found.structuredContent).toMatchObject({ terms: [{ term: "extension", language: "en" }], truncated: false });
+      expect(toolErrorOf(await client.callTool({ name: "template_lookup_term", arguments: { term: "extension" } }))).toMatchObject({
+        code: "TOOLSET_NOT_ENABLED",
+        data: { toolset: "lookup" },
+      });
+      await client.close();
+    });
+
     it(`gates the stats method for a plain client with -32021 (${era})`, async () => {
       const { client } = newClient(era, false);
       await client.connect(new StdioClientTransport({ command: process.execPath, args: [bin], stderr: "pipe" }));
@@ -68,20 +92,24 @@ describe("mcp-template over stdio (spawned bin)", () => {
   }
 });
 
+function listeningUrl(child: ChildProcess): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let seen = "";
+    child.stderr!.on("data", (chunk: Buffer) => {
+      seen += chunk.toString();
+      const match = /listening on (\S+)/.exec(seen);
+      if (match) resolve(match[1]!);
+    });
+    child.once("exit", (code) => reject(new Error(`exited ${code}: ${seen}`)));
+  });
+}
+
 describe("mcp-template over HTTP (spawned bin)", () => {
   let child: ChildProcess;
   let url: string;
   beforeAll(async () => {
     child = spawn(process.execPath, [bin, "--http", "0"], { stdio: ["ignore", "ignore", "pipe"] });
-    url = await new Promise<string>((resolve, reject) => {
-      let seen = "";
-      child.stderr!.on("data", (chunk: Buffer) => {
-        seen += chunk.toString();
-        const match = /listening on (\S+)/.exec(seen);
-        if (match) resolve(match[1]!);
-      });
-      child.once("exit", (code) => reject(new Error(`exited ${code}: ${seen}`)));
-    });
+    url = await listeningUrl(child);
   });
   afterAll(() => {
     child.kill("SIGTERM");
@@ -108,6 +136,33 @@ describe("mcp-template over HTTP (spawned bin)", () => {
     await client.close();
   });
 
+  it("serves --toolsets all in both eras, and the card and server/discover say which toolsets are active", async () => {
+    const all = spawn(process.execPath, [bin, "--http", "0", "--toolsets", "all"], { stdio: ["ignore", "ignore", "pipe"] });
+    try {
+      const allUrl = await listeningUrl(all);
+      for (const era of ["legacy", "modern"] as const) {
+        for (const declare of [false, true]) {
+          const { client } = newClient(era, declare);
+          await client.connect(new StreamableHTTPClientTransport(new URL(allUrl)));
+          expect((await client.listTools()).tools.map((tool) => tool.name).sort()).toEqual(["template_lookup_term", "template_search_terms"]);
+          expect((await client.callTool({ name: "template_search_terms", arguments: { prefix: "cap" } })).isError).toBeFalsy();
+          await client.close();
+        }
+      }
+      const card = (await (await fetch(`${allUrl}/server-card`)).json()) as { _meta: Record<string, Record<string, { toolsets?: string[] }>> };
+      expect(card._meta["io.github.mcp-verticals/extensions"]?.[TEMPLATE_EXTENSION_ID]?.toolsets).toEqual(["lookup", "search"]);
+    } finally {
+      all.kill("SIGTERM");
+    }
+    const card = (await (await fetch(`${url}/server-card`)).json()) as { _meta: Record<string, Record<string, { toolsets?: string[] }>> };
+    expect(card._meta["io.github.mcp-verticals/extensions"]?.[TEMPLATE_EXTENSION_ID]?.toolsets).toEqual(["lookup"]);
+    const { client } = newClient("modern", false);
+    await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+    expect((await client.listTools()).tools.map((tool) => tool.name)).toEqual(["template_lookup_term"]);
+    expect(toolErrorOf(await client.callTool({ name: "template_search_terms", arguments: { prefix: "cap" } }))).toMatchObject({ code: "TOOLSET_NOT_ENABLED" });
+    await client.close();
+  });
+
   it("keeps serving after bad input", async () => {
     const headers = { "content-type": "application/json", accept: "application/json, text/event-stream" };
     expect((await fetch(url, { method: "POST", headers, body: "][" })).status).toBe(400);
@@ -120,9 +175,9 @@ describe("mcp-template over HTTP (spawned bin)", () => {
 });
 
 describe("mcp-template CLI", () => {
-  const run = (args: string[]) =>
+  const run = (args: string[], env: Record<string, string> = {}) =>
     new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [bin, ...args], { stdio: ["ignore", "ignore", "pipe"] });
+      const child = spawn(process.execPath, [bin, ...args], { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, ...env } });
       let stderr = "";
       child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
       child.on("exit", (code) => resolve({ code, stderr }));
@@ -133,6 +188,17 @@ describe("mcp-template CLI", () => {
     expect(code).toBe(0);
     expect(stderr).toContain("--http <port>");
     expect(stderr).toContain("--language <en|nb|de>");
+    expect(stderr).toContain("--toolsets <a,b>");
+    expect(stderr).toMatch(/Toolsets \(--toolsets\):\n\s+lookup\s+Define one term\. \(default\)\n\s+search\s+Find terms by prefix\./);
+  });
+
+  it("refuses an unknown toolset at start with usage status 2, from the flag and from MCP_TOOLSETS", async () => {
+    const flag = await run(["--toolsets", "lookup,serch"]);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain("--toolsets: Unknown toolset serch (known toolsets: lookup, search");
+    const fromEnv = await run([], { MCP_TOOLSETS: "nope" });
+    expect(fromEnv.code).toBe(2);
+    expect(fromEnv.stderr).toContain("MCP_TOOLSETS: Unknown toolset nope");
   });
 
   it("rejects unknown flags with usage status 2", async () => {

@@ -1,6 +1,7 @@
 import { defineExtension, verticalExtensionId } from "@mcp-verticals/core";
 import { TemplateClientSettings, TemplateServerSettings, type TemplateEffectiveSettings } from "./schemas/settings.js";
 import { lookupTermTool } from "./tools/lookup-term.js";
+import { searchTermsTool } from "./tools/search-terms.js";
 import { termResource } from "./resources/term-resource.js";
 import { explainTermPrompt } from "./prompts/explain-term.js";
 import { statsMethod } from "./methods/stats.js";
@@ -25,7 +26,12 @@ export const templateExtension = defineExtension({
     maxResults: server.maxResults,
     statsAvailable: client !== undefined,
   }),
-  tools: [lookupTermTool],
+  // Operators pick toolsets (`--toolsets lookup,search`); a small default keeps tools/list cheap for a model.
+  toolsets: {
+    lookup: { description: "Define one term.", default: true },
+    search: { description: "Find terms by prefix." },
+  },
+  tools: [lookupTermTool, searchTermsTool],
   resources: [termResource],
   prompts: [explainTermPrompt],
   methods: [statsMethod],

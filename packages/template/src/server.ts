@@ -14,6 +14,8 @@ export interface TemplateServerOptions {
   audit?: AuditTrail;
   /** Shared state handed to bindings as `context.state` (task records, approvals). */
   state?: StateStore;
+  /** Toolsets to serve (`lookup`, `search`, or `all`); default: `lookup`. */
+  toolsets?: readonly string[];
 }
 
 /**
@@ -39,6 +41,7 @@ export function createTemplateServer(options: TemplateServerOptions = {}): McpSe
     services: { glossary: options.glossary ?? createEmbeddedGlossary() },
     ...(options.audit ? { audit: options.audit } : {}),
     ...(options.state ? { state: options.state } : {}),
+    ...(options.toolsets ? { toolsets: options.toolsets } : {}),
   });
   return server;
 }

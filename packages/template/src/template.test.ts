@@ -11,6 +11,14 @@ describe("template extension", () => {
   it("conforms in both eras and transports, with a fresh schema.json", async () => {
     const report = await runConformance(templateExtension, () => createTemplateServer(), { clientSettings: { language: "nb" }, schemaFile });
     expect(report.failures).toEqual([]);
+    // The default leaves the search toolset out: its tool is checked as hidden and refused.
+    expect(report.results.filter((result) => result.rule === "toolsets.unselected-hidden").length).toBeGreaterThan(0);
+  });
+
+  it("conforms with every toolset selected", async () => {
+    const report = await runConformance(templateExtension, () => createTemplateServer({ toolsets: ["all"] }), { clientSettings: { language: "nb" } });
+    expect(report.failures).toEqual([]);
+    expect(report.results.some((result) => result.rule === "tools.examples-valid" && result.message.includes("template_search_terms"))).toBe(true);
   });
 
   it("negotiates the language: client preference when offered, server default otherwise", async () => {

@@ -108,7 +108,8 @@ export function createExtensionClient<Ext extends AnyExtension>(
     bind(client) {
       const advertised = client.getServerCapabilities()?.extensions?.[extension.id] as Record<string, unknown> | undefined;
       if (!advertised) throw new ExtensionNotSupportedError(extension.id, "it is not in the server's capabilities");
-      const { versions: serverVersions, ...rest } = advertised;
+      // `versions` and `toolsets` are core's own keys beside the extension's settings.
+      const { versions: serverVersions, toolsets: _toolsets, ...rest } = advertised;
       const offered = Array.isArray(serverVersions) ? serverVersions.filter((v): v is string => typeof v === "string") : [extension.latestVersion];
       const version = negotiateVersion(offered, versions);
       if (!version) throw new ExtensionNotSupportedError(extension.id, `no common version (server offers ${offered.join(", ")})`);

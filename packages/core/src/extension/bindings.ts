@@ -117,6 +117,11 @@ export interface ToolDefinition<
   readonly requiresClientExtension?: boolean;
   /** Extra extension metadata published at `_meta[<extension id>]` in `tools/list`. */
   readonly meta?: Readonly<Record<string, unknown>>;
+  /**
+   * The toolset (declared in the extension's `toolsets`) this tool belongs to. Outside the
+   * toolsets the operator selected it is neither listed nor callable; untagged tools are always served.
+   */
+  readonly toolset?: string;
   /** Sample inputs: documentation, and the calls the conformance kit makes. */
   readonly examples?: readonly z.input<Input>[];
   /** Text rendering of the output for models that read `content`; JSON when omitted. */

@@ -49,10 +49,32 @@ export interface ExtensionSpec<
    * for a client that did not negotiate: return the documented (safest) fallback.
    */
   readonly negotiate: (input: NegotiationInput<z.output<ServerSchema>, z.output<ClientSchema>>) => Effective;
+  /**
+   * Named groups of tools an operator turns on or off (`--toolsets`, `MCP_TOOLSETS`, the
+   * `toolsets` attach option), so a deployment lists only what it needs. A tool joins one with
+   * its `toolset`; the ones marked `default` are served when the operator selects none.
+   */
+  readonly toolsets?: Readonly<Record<string, ToolsetDeclaration>>;
   readonly tools?: Tools;
   readonly methods?: Methods;
   readonly resources?: readonly ResourceDefinition<any>[];
   readonly prompts?: readonly PromptDefinition<any, any>[];
+}
+
+/**
+ * One toolset of an extension: what it groups, and whether it is served by default.
+ *
+ * @example
+ * ```ts
+ * const payments: ToolsetDeclaration = { description: "Initiate and approve payments.", default: false };
+ * ```
+ * @category Extension
+ */
+export interface ToolsetDeclaration {
+  /** One line for `--help`, docs and cards. */
+  readonly description: string;
+  /** Served when the operator selects no toolsets (default false). */
+  readonly default?: boolean;
 }
 
 /**
@@ -71,6 +93,7 @@ export interface ExtensionDefinition<
   readonly methods: Methods;
   readonly resources: readonly ResourceDefinition<any>[];
   readonly prompts: readonly PromptDefinition<any, any>[];
+  readonly toolsets: Readonly<Record<string, ToolsetDeclaration>>;
   /** The newest version in `versions`. */
   readonly latestVersion: string;
   /** Full JSON-RPC method name of a verb: `<id>/<verb>`. */
@@ -82,6 +105,9 @@ export type AnyExtension = ExtensionDefinition<string, ObjectSchema, ObjectSchem
 
 const TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
 const VERB = /^[a-z][a-zA-Z0-9_/-]*$/;
+const TOOLSET_NAME = /^[a-z][a-z0-9-]{0,39}$/;
+/** Words the selection syntax gives a meaning of its own (`--toolsets default,payments`). */
+const RESERVED_TOOLSETS = new Set(["all", "default", "none"]);
 
 /**
  * Defines an extension and validates it at once: the id grammar and reserved prefixes,
@@ -124,11 +150,21 @@ export function defineExtension<
   const methods = (spec.methods ?? []) as unknown as Methods;
   const resources = spec.resources ?? [];
   const prompts = spec.prompts ?? [];
+  const toolsets = spec.toolsets ?? {};
+  for (const [name, toolset] of Object.entries(toolsets)) {
+    if (!TOOLSET_NAME.test(name) || RESERVED_TOOLSETS.has(name)) {
+      throw new TypeError(`${where}: toolset name "${name}" must match ${TOOLSET_NAME} and not be all, default or none.`);
+    }
+    if (!toolset.description.trim()) throw new TypeError(`${where}: toolset ${name} needs a description.`);
+  }
 
   assertUnique(where, "tool name", tools.map((tool) => tool.name));
   for (const tool of tools) {
     if (!TOOL_NAME.test(tool.name)) throw new TypeError(`${where}: tool name "${tool.name}" must match ${TOOL_NAME}.`);
     if (!tool.description.trim()) throw new TypeError(`${where}: tool ${tool.name} needs a description.`);
+    if (tool.toolset !== undefined && !Object.hasOwn(toolsets, tool.toolset)) {
+      throw new TypeError(`${where}: tool ${tool.name} names toolset "${tool.toolset}", which the extension does not declare in toolsets.`);
+    }
     assertConvertible(`${where} tool ${tool.name} input`, tool.input, "input");
     assertConvertible(`${where} tool ${tool.name} output`, tool.output, "output");
   }
@@ -150,6 +186,7 @@ export function defineExtension<
     methods,
     resources,
     prompts,
+    toolsets,
     latestVersion,
     methodName: (verb: string) => `${spec.id}/${verb}`,
   });

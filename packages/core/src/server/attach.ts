@@ -28,6 +28,7 @@ import { createContextResolver, type PrincipalSource } from "./resolve-context.j
 import { InputRequiredSignal } from "./confirm-with-user.js";
 import { describeIssues } from "./describe-issues.js";
 import { bindingAvailable, filterListsFor, listAllBindings, type HiddenBindings } from "./list-filter.js";
+import { attachToolsets, TOOLSET_NOT_ENABLED } from "./toolsets.js";
 import { attachTasks, type TasksAttachment } from "../tasks/task-methods.js";
 import { taskRuntimeFor, type TaskRuntime } from "../tasks/task-runtime.js";
 import { clientDeclaresTasks, registerToolTask, startToolTask, taskSupportOf, type ToolTaskBinding } from "../tasks/task-tools.js";
@@ -66,6 +67,12 @@ export interface AttachOptions<Settings, Services> {
    * By default each list shows only what the client can call in its negotiated state.
    */
   listAll?: boolean;
+  /**
+   * The toolsets (of the extension's `toolsets`) to serve; `all`, `default` and `none` may be
+   * combined with names. Default: the toolsets marked `default`. Tools outside them are neither
+   * listed nor callable; the bins' `--toolsets` flag (or `MCP_TOOLSETS`) overrides this.
+   */
+  toolsets?: readonly string[];
 }
 
 /**
@@ -128,6 +135,7 @@ export function attachExtension<Ext extends AnyExtension, Services>(
   const serverSettings = parsedSettings.data;
   const advertised = { ...serverSettings, versions: [...extension.versions] };
   server.server.registerCapabilities({ extensions: { [extension.id]: advertised } });
+  const toolsetRefusal = attachToolsets(server, extension, advertised, options.toolsets);
 
   const contextFor = createContextResolver({
     server,
@@ -140,7 +148,7 @@ export function attachExtension<Ext extends AnyExtension, Services>(
   });
   const report = options.onError ?? (() => undefined);
   const audit: BindingRuntime["audit"] = options.audit ? (context, entry) => context.audit(entry) : async () => undefined;
-  const binding: BindingRuntime = { extension, contextFor, report, audit };
+  const binding: BindingRuntime = { extension, contextFor, report, audit, toolsetRefusal };
   if (extension.tools.some((tool) => taskSupportOf(tool) !== "forbidden")) {
     binding.tasks = attachTasks(server, options.tasks ?? taskRuntimeFor(options.state));
     binding.tasks.addExtension(extension.id, contextFor);
@@ -170,6 +178,9 @@ export function attachExtension<Ext extends AnyExtension, Services>(
   for (const resource of extension.resources) registerResource(server, resource, binding);
   for (const prompt of extension.prompts) registerPrompt(server, prompt, binding);
   filterListsFor(server, (request, hidden) => hideUnavailable(extension, contextFor(request), hidden));
+  filterListsFor(server, (_request, hidden) => {
+    for (const tool of extension.tools) if (toolsetRefusal(tool)) hidden.tools.add(tool.name);
+  }, { evenWhenListingAll: true });
   if (options.listAll) listAllBindings(server);
 
   return { extension, advertised: advertised as never, contextFor: contextFor as (request: ServerContext) => BindingContext };
@@ -197,6 +208,8 @@ interface BindingRuntime {
   /** Present when the extension has task-capable tools. */
   tasks?: TasksAttachment;
   report: (error: unknown, binding: string) => void;
+  /** The refusal of a tool outside the served toolsets (read per request: the operator's selection may come after attach). */
+  toolsetRefusal: (tool: ToolDefinition) => ExtensionError | undefined;
   /** Records through the context's trail; a no-op without one. */
   audit: (context: BindingContext, entry: Parameters<BindingContext["audit"]>[0]) => Promise<void>;
 }
@@ -300,6 +313,12 @@ function toolCaller(server: McpServer, tool: ToolDefinition, runtime: BindingRun
 
   return async (request, sdkContext) => {
     const context = runtime.contextFor(sdkContext);
+    const refusal = runtime.toolsetRefusal(tool);
+    if (refusal) {
+      // Checked first: no client declaration enables it, only the operator can.
+      await runtime.audit(context, { binding: bindingName, outcome: "denied", code: TOOLSET_NOT_ENABLED });
+      return errorResult(refusal);
+    }
     if (!bindingAvailable(tool, context)) {
       await runtime.audit(context, { binding: bindingName, outcome: "denied", code: "MISSING_CLIENT_EXTENSION" });
       throw missingCapability(runtime.extension.id);

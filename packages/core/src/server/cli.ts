@@ -9,6 +9,8 @@ import { registerCliApprovalChannels } from "../approval/cli-approvals.js";
 import { serveHttp } from "./serve-http.js";
 import { publicBaseUrl } from "./public-url.js";
 import { listingEverything } from "./list-filter.js";
+import { parseToolsetSelection, selectingToolsets } from "./toolsets.js";
+import type { ToolsetDeclaration } from "../extension/define.js";
 import { sharedSecret } from "../state/shared-secret.js";
 import type { ServerIdentity } from "./server-card.js";
 
@@ -36,6 +38,8 @@ export interface ServerCliOptions {
   identity: ServerIdentity;
   /** The vertical's own flags (e.g. `database`, `fhir-url`). */
   flags?: Record<string, CliFlag>;
+  /** The toolsets the server's extensions declare (e.g. `financeExtension.toolsets`), listed in `--help`. */
+  toolsets?: Readonly<Record<string, ToolsetDeclaration>>;
   /** Environment variables the server reads, name → description (secrets go here, never in flags). */
   environment?: Record<string, string>;
   /**
@@ -83,6 +87,7 @@ const BUILT_IN_FLAGS = {
   "max-body-bytes": { type: "string" },
   "public-url": { type: "string" },
   "list-all-tools": { type: "boolean" },
+  toolsets: { type: "string" },
   ...STATE_FLAGS,
 } as const;
 
@@ -166,7 +171,20 @@ export async function runServerCli(options: ServerCliOptions): Promise<RunningCl
     throw error;
   }
   const { factory: builtFactory, close: ownResources } = typeof built === "function" ? { factory: built, close: undefined } : built;
-  const factory = values["list-all-tools"] ? listingEverything(builtFactory) : builtFactory;
+  const listing = values["list-all-tools"] ? listingEverything(builtFactory) : builtFactory;
+  const selectionText = typeof values.toolsets === "string" ? values.toolsets : env.MCP_TOOLSETS;
+  const factory = selectionText === undefined ? listing : selectingToolsets(listing, parseToolsetSelection(selectionText));
+  if (selectionText !== undefined) {
+    // Build one server now, so a misspelt toolset stops the start instead of every request.
+    try {
+      await factory({ era: "modern" });
+    } catch (error) {
+      await Promise.resolve(ownResources?.()).catch(() => undefined);
+      await state.close().catch(() => undefined);
+      const source = typeof values.toolsets === "string" ? "--toolsets" : "MCP_TOOLSETS";
+      throw error instanceof TypeError ? new CliUsageError(`${source}: ${error.message}`) : error;
+    }
+  }
   const closeResources = async (): Promise<void> => {
     try {
       await ownResources?.();
@@ -238,7 +256,7 @@ export async function runServerCli(options: ServerCliOptions): Promise<RunningCl
  * The `--help` text of a reference server.
  * @category Server
  */
-export function helpText(options: Pick<ServerCliOptions, "command" | "summary" | "flags" | "environment">): string {
+export function helpText(options: Pick<ServerCliOptions, "command" | "summary" | "flags" | "environment" | "toolsets">): string {
   const rows: [string, string][] = [
     ["--http <port>", "Serve stateless Streamable HTTP on 127.0.0.1:<port> instead of stdio (0 picks a free port)."],
     ["--host <address>", "Interface to bind with --http (default 127.0.0.1). Exposing it needs --allowed-host."],
@@ -247,6 +265,7 @@ export function helpText(options: Pick<ServerCliOptions, "command" | "summary" |
     ["--max-body-bytes <n>", "Largest HTTP request body accepted (default 1048576)."],
     ["--public-url <url>", "With --http, the absolute http(s) URL people reach this server at behind a proxy; approval links, the server card and the AI Catalog name it (or MCP_PUBLIC_URL)."],
     ["--list-all-tools", "List every tool, resource and prompt whatever the client negotiated (debugging; calls stay gated)."],
+    ["--toolsets <a,b>", "Serve only these toolsets (also all, default, none; default: the ones marked default below, or MCP_TOOLSETS). Tools outside them are neither listed nor callable."],
     ...stateHelpRows(options.command),
     ...Object.entries(options.flags ?? {}).map(([name, flag]): [string, string] => [
       `--${name}${flag.type === "string" ? ` ${flag.valueName ?? "<value>"}` : ""}`,
@@ -257,6 +276,7 @@ export function helpText(options: Pick<ServerCliOptions, "command" | "summary" |
   ];
   const width = Math.max(...rows.map(([left]) => left.length)) + 2;
   const environment = {
+    MCP_TOOLSETS: "Toolsets to serve when --toolsets is not given (comma separated).",
     MCP_BEARER_TOKEN: "With --http, require this bearer token on every MCP request.",
     MCP_OPERATOR_TOKEN: "With --http, serve the human approval page at /approvals/<id>; deciding needs this credential (not the bearer token).",
     MCP_PUBLIC_URL: "With --http, the public base URL for approval links, the server card and the AI Catalog when --public-url is not given.",
@@ -266,6 +286,7 @@ export function helpText(options: Pick<ServerCliOptions, "command" | "summary" |
     ...options.environment,
   };
   const commands = [...cliSubcommands().values()];
+  const toolsets = Object.entries(options.toolsets ?? {});
   return [
     `Usage: ${options.command} [options]`,
     ...(commands.length > 0 ? [`       ${options.command} <command> [args] [--state <file> | --postgres <url>]`] : []),
@@ -277,6 +298,9 @@ export function helpText(options: Pick<ServerCliOptions, "command" | "summary" |
     "",
     "Environment:",
     ...Object.entries(environment).map(([name, description]) => `  ${name.padEnd(width)}${description}`),
+    ...(toolsets.length > 0
+      ? ["", "Toolsets (--toolsets):", ...toolsets.map(([name, toolset]) => `  ${name.padEnd(width)}${toolset.description}${toolset.default ? " (default)" : ""}`)]
+      : []),
     ...(commands.length > 0 ? ["", "Commands (run on the shared state instead of serving):", ...commands.map((command) => `  ${command.name.padEnd(width)}${command.summary}`)] : []),
   ].join("\n");
 }

@@ -43,7 +43,7 @@ type HiddenFor = (request: ServerContext, hidden: HiddenBindings) => void;
 type RawHandler = (request: unknown, context: ServerContext) => Promise<unknown>;
 
 interface FilterState {
-  sources: HiddenFor[];
+  sources: { hiddenFor: HiddenFor; evenWhenListingAll: boolean }[];
   listAll: boolean;
   installed: Set<string>;
 }
@@ -70,10 +70,12 @@ function stateOf(server: McpServer): FilterState {
  * Makes the server's `tools/list`, `resources/list`, `resources/templates/list` and
  * `prompts/list` leave out, per request, the bindings `hiddenFor` names. Call after the
  * bindings are registered (the SDK installs its list handlers on first registration).
+ * `evenWhenListingAll` keeps the rule under {@link listAllBindings}: for bindings no client can call
+ * (a toolset the operator did not select), not just this one.
  */
-export function filterListsFor(server: McpServer, hiddenFor: HiddenFor): void {
+export function filterListsFor(server: McpServer, hiddenFor: HiddenFor, options: { evenWhenListingAll?: boolean } = {}): void {
   const state = stateOf(server);
-  state.sources.push(hiddenFor);
+  state.sources.push({ hiddenFor, evenWhenListingAll: options.evenWhenListingAll === true });
   const protocol = server.server as unknown as { _getRequestHandler(method: string): RawHandler | undefined };
   for (const [method, list] of Object.entries(LISTS)) {
     if (state.installed.has(method)) continue;
@@ -83,9 +85,8 @@ export function filterListsFor(server: McpServer, hiddenFor: HiddenFor): void {
     server.server.removeRequestHandler(method);
     server.server.setRequestHandler(method as "tools/list", async (request, context) => {
       const result = (await previous({ jsonrpc: "2.0", id: context.mcpReq.id, ...request }, context)) as Record<string, unknown>;
-      if (state.listAll) return result as never;
       const hidden: HiddenBindings = { tools: new Set(), resources: new Set(), templates: new Set(), prompts: new Set() };
-      for (const source of state.sources) source(context, hidden);
+      for (const source of state.sources) if (!state.listAll || source.evenWhenListingAll) source.hiddenFor(context, hidden);
       const names = hidden[list.hide];
       const items = result[list.key];
       if (names.size === 0 || !Array.isArray(items)) return result as never;

@@ -9,6 +9,8 @@ import type { ProtocolEra } from "../extension/bindings.js";
 import { connectInProcess, MODERN_PROTOCOL_VERSION } from "./connect.js";
 import { UNSUPPORTED_EXTENSION_VERSION_CODE } from "../server/declaration-check.js";
 import { toolErrorOf } from "../tool-error.js";
+import { advertisedExtensions } from "../server/server-card.js";
+import { TOOLSET_NOT_ENABLED } from "../server/toolsets.js";
 
 /**
  * The rules {@link runConformance} checks, by id.
@@ -21,7 +23,8 @@ export const CONFORMANCE_RULES = {
   "settings.server-valid": "The advertised settings validate against the server settings schema.",
   "settings.client-invalid-rejected": "Unknown or invalid client settings are refused the first time the server sees them (initialize, server/discover) with -32602 and data.field naming the exact key.",
   "settings.version-mismatch": "A client that declares only versions the server does not serve is refused with the unsupported-extension-version error listing the server's versions.",
-  "tools.listed": "Every tool of the extension appears in tools/list for a client that declared the extension.",
+  "tools.listed": "Every tool of the active toolsets (all tools when the extension declares none) appears in tools/list for a client that declared the extension.",
+  "toolsets.unselected-hidden": "A tool outside the active toolsets (as advertised in capabilities.extensions[id].toolsets) is listed to no client, and calling it answers TOOLSET_NOT_ENABLED naming its toolset.",
   "lists.plain-callable": "A plain client's tools/list shows only tools it can call: each listed tool's example never answers -32021.",
   "tools.described": "Every tool has a description, input and output schema, the four annotation hints and _meta[<id>].",
   "tools.examples-valid": "Every tool example succeeds for a declaring client and its structuredContent validates (a write may instead wait for a human: APPROVAL_PENDING).",
@@ -87,7 +90,10 @@ const ERAS: readonly ProtocolEra[] = ["legacy", "modern"];
  * ```
  * @category Testing
  */
-export async function runConformance(extension: AnyExtension, factory: McpServerFactory, options: ConformanceOptions = {}): Promise<ConformanceReport> {
+export async function runConformance(defined: AnyExtension, factory: McpServerFactory, options: ConformanceOptions = {}): Promise<ConformanceReport> {
+  // The rules below check the tools the server serves; tools of unselected toolsets get their own rule.
+  const { served, unserved } = await toolsetSplit(defined, factory);
+  const extension: AnyExtension = { ...defined, tools: served };
   const results: ConformanceResult[] = [];
   const check = (rule: ConformanceRuleId, ok: boolean, message: string) => results.push({ rule, ok, message });
   const attempt = async (rule: ConformanceRuleId, label: string, run: () => Promise<string | undefined>) => {
@@ -119,6 +125,7 @@ export async function runConformance(extension: AnyExtension, factory: McpServer
           return undefined;
         });
         await checkPlainListsCallable(extension, plain.client, label, attempt);
+        await checkUnservedTools(unserved, plain.client, label, attempt);
         await checkGatingAndFallback(extension, plain.client, label, attempt);
       } finally {
         await plain.close();
@@ -148,6 +155,7 @@ export async function runConformance(extension: AnyExtension, factory: McpServer
           }
         }
         if (declarationsVisible) await checkExamples(extension, declared.client, label, attempt);
+        await checkUnservedTools(unserved, declared.client, `${label} declaring`, attempt);
       } finally {
         await declared.close();
       }
@@ -172,11 +180,35 @@ export async function runConformance(extension: AnyExtension, factory: McpServer
   if (options.schemaFile) {
     await attempt("schema.fresh", options.schemaFile, async () => {
       const text = await readFile(options.schemaFile!, "utf8");
-      return isJsonSchemaFresh(extension, text) ? undefined : `${options.schemaFile} is stale: regenerate it from the extension`;
+      return isJsonSchemaFresh(defined, text) ? undefined : `${options.schemaFile} is stale: regenerate it from the extension`;
     });
   }
   const failures = results.filter((result) => !result.ok);
   return { extensionId: extension.id, results, passed: results.length - failures.length, failures };
+}
+
+/** Splits the tools into those the factory's server serves and those its toolset selection leaves out. */
+async function toolsetSplit(extension: AnyExtension, factory: McpServerFactory): Promise<{ served: AnyExtension["tools"]; unserved: AnyExtension["tools"] }> {
+  if (Object.keys(extension.toolsets).length === 0) return { served: extension.tools, unserved: [] };
+  const advertised = (await advertisedExtensions(factory))[extension.id] as { toolsets?: unknown } | undefined;
+  const active = Array.isArray(advertised?.toolsets) ? new Set(advertised.toolsets as string[]) : undefined;
+  const isServed = (tool: AnyExtension["tools"][number]) => tool.toolset === undefined || active === undefined || active.has(tool.toolset);
+  return { served: extension.tools.filter(isServed), unserved: extension.tools.filter((tool) => !isServed(tool)) };
+}
+
+async function checkUnservedTools(unserved: AnyExtension["tools"], client: Client, label: string, attempt: Attempt): Promise<void> {
+  if (unserved.length === 0) return;
+  const listed = new Set((await client.listTools()).tools.map((tool) => tool.name));
+  for (const tool of unserved) {
+    await attempt("toolsets.unselected-hidden", `${label} ${tool.name}`, async () => {
+      if (listed.has(tool.name)) return `${label} ${tool.name}: listed although its toolset ${tool.toolset} is not active`;
+      const outcome = await captureCall(() => client.callTool({ name: tool.name, arguments: (tool.examples?.[0] ?? {}) as Record<string, unknown> }));
+      if (!outcome.ok) return `${label} ${tool.name}: expected a TOOLSET_NOT_ENABLED result, got error ${outcome.code} (${outcome.message})`;
+      const error = toolErrorOf(outcome.value as { _meta?: unknown });
+      if (error?.code !== TOOLSET_NOT_ENABLED || error.data?.toolset !== tool.toolset) return `${label} ${tool.name}: served or refused without naming its toolset`;
+      return undefined;
+    });
+  }
 }
 
 type DeclarationOutcome = { code: number | undefined; field: unknown; data: Record<string, unknown> | undefined };

@@ -12,6 +12,7 @@ export const lookupTermTool = defineTool({
   input: z.object({ term: z.string().min(1).max(64).describe("The term to define, e.g. 'extension'.") }),
   output: z.object({ entry: Term }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  toolset: "lookup",
   examples: [{ term: "extension" }],
   render: ({ entry }) => `${entry.term} (${entry.language}): ${entry.definition}`,
   handler: async ({ term }, context: TemplateContext) => {
