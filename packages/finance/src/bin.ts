@@ -2,6 +2,7 @@
 import { CliUsageError, defaultAuditKeyFile, loadAuditKey, runServerBin, serverIdentityFrom } from "@mcp-verticals/core";
 import serverJson from "../server.json" with { type: "json" };
 import { stateBesideLedger } from "./backend/state-location.js";
+import { financeExtension } from "./extension.js";
 import { createFinanceRuntime } from "./server.js";
 
 void runServerBin({
@@ -9,6 +10,7 @@ void runServerBin({
   summary:
     "Reference server of the finance vertical: a double-entry ledger on SQLite or PostgreSQL with a demo company, bank statement import (camt.053, OFX, CSV) and sandbox payments with idempotency, limits, payee allowlist and approvals.",
   identity: serverIdentityFrom(serverJson),
+  toolsets: financeExtension.toolsets,
   flags: {
     database: { type: "string", valueName: "<path|postgres-url>", description: "SQLite file (created and seeded if new) or postgres:// URL. Default: in-memory SQLite with the demo company. Approvals, idempotency keys and the audit chain live beside it (the same PostgreSQL database, or <name>.state.sqlite) unless --state, --postgres or DATABASE_URL names a state store." },
     payments: { type: "string", valueName: "<disabled|sandbox>", description: "Payment mode (default sandbox: payments settle in the ledger only)." },

@@ -58,6 +58,14 @@ export const financeExtension = defineExtension({
       maxLimit: server.pagination.maxLimit,
     };
   },
+  // Operators choose what a deployment lists (`--toolsets read` serves 5 tools in under 12 KB of tools/list).
+  // Every toolset is served by default, so existing deployments keep every tool.
+  toolsets: {
+    read: { description: "Read the books: accounts, balances, transactions, trial balance.", default: true },
+    import: { description: "Import bank statements and reconcile a month (tasks for clients with Tasks).", default: true },
+    bookkeeping: { description: "Post journal entries.", default: true },
+    payments: { description: "Counterparties, IBAN/BIC checks, and payments behind human approval.", default: true },
+  },
   tools: [
     listAccountsTool,
     getBalancesTool,

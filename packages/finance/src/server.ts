@@ -52,6 +52,8 @@ export interface FinanceRuntimeOptions {
   audit?: AuditTrail;
   /** The task runtime for statement import and reconciliation as tasks (default: the one of `state`). */
   tasks?: TaskRuntime;
+  /** The toolsets to serve (`read`, `import`, `bookkeeping`, `payments`, or `all`/`default`/`none`); default: every toolset. */
+  toolsets?: readonly string[];
 }
 
 /** Everything the per-request servers share: storage, approvals, idempotency, audit. */
@@ -122,7 +124,8 @@ export async function createFinanceRuntime(options: FinanceRuntimeOptions = {}):
     services,
     audit,
     settings,
-    createServer: () => createFinanceServer({ settings, services, audit, state, ...(options.tasks ? { tasks: options.tasks } : {}) }),
+    createServer: () =>
+      createFinanceServer({ settings, services, audit, state, ...(options.tasks ? { tasks: options.tasks } : {}), ...(options.toolsets ? { toolsets: options.toolsets } : {}) }),
     close: async () => {
       try {
         // The closing checkpoint anchors the head before the state closes.
@@ -156,6 +159,8 @@ export interface FinanceServerOptions {
   state?: StateStore;
   /** The task runtime for statement import and reconciliation as tasks (default: the one of `state`). */
   tasks?: TaskRuntime;
+  /** The toolsets to serve (see {@link FinanceRuntimeOptions.toolsets}); default: every toolset. */
+  toolsets?: readonly string[];
 }
 
 /**
@@ -178,6 +183,7 @@ export function createFinanceServer(options: FinanceServerOptions): McpServer {
     state: options.state ?? options.services.state,
     ...(options.audit ? { audit: options.audit } : {}),
     ...(options.tasks ? { tasks: options.tasks } : {}),
+    ...(options.toolsets ? { toolsets: options.toolsets } : {}),
   });
   return server;
 }

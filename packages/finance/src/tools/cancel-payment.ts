@@ -11,6 +11,7 @@ import { idempotent, paymentLine, paymentOut } from "./shared.js";
 export const cancelPaymentTool = defineTool({
   name: "finance_cancel_payment",
   title: "Cancel a payment",
+  toolset: "payments",
   description:
     "Cancels a prepared, unexecuted payment and withdraws its pending approval; PAYMENT_NOT_CANCELLABLE once it settled.",
   input: z.object({ idempotencyKey: IdempotencyKey, paymentId: z.string().min(1).max(64).describe("Payment id."), reason: z.string().max(140).optional().describe("Why, for the audit trail.") }),

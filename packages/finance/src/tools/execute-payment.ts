@@ -23,6 +23,7 @@ function dailyCapsFor(context: FinanceContext, currency: string) {
 export const executePaymentTool = defineTool({
   name: "finance_execute_payment",
   title: "Execute a payment",
+  toolset: "payments",
   description:
     "Executes a prepared payment. A needed human approval is asked by the server itself (the client's form), or it answers APPROVAL_PENDING naming the approval page or operator command: tell the user, then call again with the same arguments. No argument approves a payment. Limits, allowlist and funds are checked again. Fails with APPROVAL_PENDING, APPROVAL_DECLINED, HUMAN_APPROVAL_UNAVAILABLE, APPROVAL_MISMATCH, LIMIT_EXCEEDED, PAYEE_NOT_ALLOWED, INSUFFICIENT_FUNDS. Sandbox payments settle in the ledger at once.",
   input: z.object({

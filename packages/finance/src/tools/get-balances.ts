@@ -10,6 +10,7 @@ import { today } from "./shared.js";
 export const getBalancesTool = defineTool({
   name: "finance_get_balances",
   title: "Get balances",
+  toolset: "read",
   description:
     "Booked and pending balance of one account as exact decimals, optionally as of a date (inclusive). Debit-normal: assets and expenses positive; liabilities, equity and income negative.",
   input: z.object({ accountId: z.string().min(1).max(64).describe("Account id."), asOf: IsoDate.optional().describe("Balance at the end of this date.") }),

@@ -8,6 +8,7 @@ import { transactionLine, transactionOut } from "./shared.js";
 export const getTransactionTool = defineTool({
   name: "finance_get_transaction",
   title: "Get a transaction",
+  toolset: "read",
   description: "Returns one transaction (journal entry) by id with every posting; NOT_FOUND for an unknown id.",
   input: z.object({ transactionId: z.string().min(1).max(64).describe("Transaction id.") }),
   output: z.object({ transaction: Transaction.describe("The entry") }),

@@ -31,6 +31,7 @@ export const MAX_STATEMENT_CHARS = 32_000_000;
 export const importStatementTool = defineTool({
   name: "finance_import_statement",
   title: "Import a bank statement",
+  toolset: "import",
   description:
     "Imports a bank statement (camt.053, OFX/QFX, or CSV with csvMapping): each line is booked against the bank account and the unreconciled-items account. dryRun (default true) only reports lines, duplicates (by bank reference) and the balance check; dryRun false books the whole file in one transaction, refused if the balance check fails. A task for clients with tasks (progress in lines; cancelling books nothing).",
   input: z.object({

@@ -9,6 +9,7 @@ import { accountOut, page } from "./shared.js";
 export const listAccountsTool = defineTool({
   name: "finance_list_accounts",
   title: "List accounts",
+  toolset: "read",
   description:
     "Lists the chart of accounts (id, code, type, currency, masked IBAN); use the ids with the other finance tools. Filter by type; page with nextCursor.",
   input: z.object({ type: AccountType.optional().describe("Only accounts of this type."), ...PageInput }),

@@ -9,6 +9,7 @@ import { counterpartyOut, page } from "./shared.js";
 export const listCounterpartiesTool = defineTool({
   name: "finance_list_counterparties",
   title: "List counterparties",
+  toolset: "payments",
   description:
     "Lists payees and payers with masked IBAN and payment-allowlist status; a counterparty id can be the creditor of finance_prepare_payment.",
   input: z.object({ text: z.string().max(100).optional().describe("Case-insensitive name match."), ...PageInput }),

@@ -10,6 +10,7 @@ import { idempotent, minorOf, requestRecordId, requireWrites, transactionLine, t
 export const postEntryTool = defineTool({
   name: "finance_post_entry",
   title: "Post a journal entry",
+  toolset: "bookkeeping",
   description:
     "Books one journal entry: two or more postings (debit positive, credit negative) summing to zero per currency, each in its account's currency. Booked entries never change: correct with a new entry and reversalOf. Fails with UNBALANCED_ENTRY, CURRENCY_MISMATCH, AMOUNT_PRECISION, NOT_FOUND.",
   input: z.object({

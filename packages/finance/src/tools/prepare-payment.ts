@@ -15,6 +15,7 @@ import { idempotent, minorOf, paymentLine, paymentOut, today } from "./shared.js
 export const preparePaymentTool = defineTool({
   name: "finance_prepare_payment",
   title: "Prepare a payment",
+  toolset: "payments",
   description:
     "Prepares a credit transfer from a company bank account to a counterparty id or a new payee (name + IBAN), checking limits, allowlist and funds (LIMIT_EXCEEDED, PAYEE_NOT_ALLOWED, INSUFFICIENT_FUNDS, CURRENCY_MISMATCH, AMOUNT_PRECISION). Nothing moves yet: the result names any pending human approval; then call finance_execute_payment. No tool argument approves a payment.",
   input: z.object({

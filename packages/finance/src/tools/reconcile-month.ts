@@ -36,6 +36,7 @@ const dayOf = (date: string) => Math.floor(Date.parse(`${date}T00:00:00Z`) / 86_
 export const reconcileMonthTool = defineTool({
   name: "finance_reconcile_month",
   title: "Month-end reconciliation",
+  toolset: "import",
   description:
     "Month-end reconciliation of one bank account: matches the statement's booked lines (camt.053, OFX, or CSV with csvMapping) to the month's ledger entries by bank reference, then equal amount within 3 days; returns unmatched items on both sides and the difference. apply true books the unmatched lines in one transaction (default false: read only). A task for clients with tasks (progress in records; cancelling changes nothing).",
   input: z.object({

@@ -1,3 +1,4 @@
+import { toolErrorOf } from "@mcp-verticals/core";
 import { connectInProcess, type InProcessConnection } from "@mcp-verticals/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FINANCE_EXTENSION_ID, financeExtension } from "../extension.js";
@@ -45,6 +46,31 @@ describe("finance tools/list: size, described fields, human text", () => {
       }
     }
     process.stdout.write(`[tools/list] finance ${sizes.join("; ")}\n`);
+  });
+
+  it("serves the read toolset alone in at most 12 KB of tools/list, and refuses a tool outside it with a typed error", async () => {
+    const reading = await createFinanceRuntime({ toolsets: ["read"] });
+    try {
+      const sizes: string[] = [];
+      for (const era of ["modern", "legacy"] as const) {
+        for (const declaring of [false, true]) {
+          const connection = await connectInProcess(() => reading.createServer(), { era, ...(declaring ? { extensions: { [FINANCE_EXTENSION_ID]: { approvalUi: ["form"] } } } : {}) });
+          connections.push(connection);
+          const { tools } = await connection.client.listTools();
+          const bytes = Buffer.byteLength(JSON.stringify({ tools }));
+          sizes.push(`${era} ${declaring ? "declaring" : "plain"}: ${tools.length} tools, ${(bytes / 1024).toFixed(1)} KB`);
+          expect(tools.map((tool) => tool.name).sort()).toEqual(financeExtension.tools.filter((tool) => tool.toolset === "read").map((tool) => tool.name).sort());
+          expect(bytes).toBeLessThanOrEqual(12 * 1024);
+          if (era === "modern" && declaring) {
+            const refused = await connection.client.callTool({ name: "finance_prepare_payment", arguments: financeExtension.tools.find((tool) => tool.name === "finance_prepare_payment")!.examples![0] as Record<string, unknown> });
+            expect(toolErrorOf(refused)).toMatchObject({ code: "TOOLSET_NOT_ENABLED" });
+          }
+        }
+      }
+      process.stdout.write(`[tools/list] finance --toolsets read: ${sizes.join("; ")}\n`);
+    } finally {
+      await reading.close();
+    }
   });
 
   it("answers every example call with a human summary in text, never the structured JSON", async () => {

@@ -10,6 +10,7 @@ import { requireCurrency } from "./shared.js";
 export const trialBalanceTool = defineTool({
   name: "finance_trial_balance",
   title: "Trial balance",
+  toolset: "read",
   description:
     "Trial balance of booked entries: debit, credit and balance per account, and per-currency totals (debits equal credits in a sound ledger); optionally as of a date and for one currency.",
   input: z.object({

@@ -6,6 +6,7 @@ import { describeAccountIdentifier } from "../money/identifiers.js";
 export const validateAccountIdentifierTool = defineTool({
   name: "finance_validate_account_identifier",
   title: "Validate IBAN / BIC",
+  toolset: "payments",
   description:
     "Checks an IBAN (country format, check digits) and/or a BIC: validity, country, bank code; the IBAN comes back masked. Card numbers are refused.",
   input: z.object({ iban: z.string().min(1).max(64).optional().describe("IBAN, spaces allowed."), bic: z.string().min(1).max(16).optional().describe("BIC (8 or 11 characters).") }),
