@@ -29,7 +29,7 @@ function newClient(era: keyof typeof eras, declare = true) {
 }
 
 function startBin(args: string[]): { child: ChildProcess; wait(pattern: RegExp): Promise<string>; stop(): Promise<void> } {
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, [bin, "--toolsets", "all", ...args], { stdio: ["ignore", "ignore", "pipe"] });
   let seen = "";
   child.stderr!.on("data", (chunk: Buffer) => void (seen += chunk.toString()));
   const wait = (pattern: RegExp) =>
@@ -65,7 +65,7 @@ describe("mcp-education over stdio (spawned bin)", () => {
   for (const era of ["legacy", "modern"] as const) {
     it(`serves the seeded school to a ${era} client and keeps writes across restarts`, async () => {
       const { client, education } = newClient(era);
-      const args = [bin, "--data", data, "--allow-writes", "post_score,record_activity"];
+      const args = [bin, "--data", data, "--allow-writes", "post_score,record_activity", "--toolsets", "all"];
       await client.connect(new StdioClientTransport({ command: process.execPath, args, stderr: "pipe" }));
       let learner: string;
       let statementId: string;
@@ -101,7 +101,7 @@ describe("mcp-education over stdio (spawned bin)", () => {
     const folder = join(data, "csv");
     await writeOneRosterCsv(folder, generateSchool({ students: 40, seed: 9 }));
     const { client } = newClient("modern");
-    await client.connect(new StdioClientTransport({ command: process.execPath, args: [bin, "--import", folder], stderr: "pipe" }));
+    await client.connect(new StdioClientTransport({ command: process.execPath, args: [bin, "--import", folder, "--toolsets", "all"], stderr: "pipe" }));
     try {
       const classes = structured(await client.callTool({ name: "edu_list_classes", arguments: {} })).classes;
       expect(classes.length).toBeGreaterThan(0);
@@ -120,7 +120,7 @@ describe("mcp-education --oneroster-url (spawned bin against a OneRoster REST pr
     const provider = await serveOneRosterRest(remote, { clientId: "bin-client", clientSecret: "bin-client-secret-long-enough" });
     const { client } = newClient("modern");
     const env = { ...process.env, ONEROSTER_CLIENT_ID: "bin-client", ONEROSTER_CLIENT_SECRET: "bin-client-secret-long-enough" } as Record<string, string>;
-    await client.connect(new StdioClientTransport({ command: process.execPath, args: [bin, "--oneroster-url", provider.url], env, stderr: "pipe" }));
+    await client.connect(new StdioClientTransport({ command: process.execPath, args: [bin, "--oneroster-url", provider.url, "--toolsets", "all"], env, stderr: "pipe" }));
     try {
       const roster = structured(await client.callTool({ name: "edu_list_roster", arguments: { classSourcedId: "cls-alg1-a", role: "student", limit: 100 } })).roster;
       expect(roster.length).toBe((await remote.listEnrollments({ classSourcedId: "cls-alg1-a" })).filter((e) => e.role === "student").length);

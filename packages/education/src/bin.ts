@@ -3,6 +3,7 @@ import { CliUsageError, defaultAuditKeyFile, loadAuditKey, runServerBin, serverI
 import serverJson from "../server.json" with { type: "json" };
 import { loadContent } from "./backend/seed.js";
 import { AllowedWrite, ActingRole } from "./schemas/settings.js";
+import { educationExtension } from "./extension.js";
 import { createEducationRuntime } from "./server.js";
 import { importOneRosterCsv } from "./standards/oneroster-csv.js";
 import { OneRosterRestClient } from "./standards/oneroster-rest.js";
@@ -12,6 +13,7 @@ void runServerBin({
   summary:
     "Reference server of the education vertical: OneRoster 1.2 rosters and gradebook, QTI 3.0 items, CASE 1.1 standards and xAPI 1.0.3 activity, with students pseudonymized at the boundary. Without flags it serves a seeded synthetic school from an in-memory store.",
   identity: serverIdentityFrom(serverJson),
+  toolsets: educationExtension.toolsets,
   flags: {
     data: { type: "string", valueName: "<dir>", description: "Directory of the durable store (SQLite) and its keys; in memory when omitted. Approvals live in the shared state (--state, --postgres), and so does the audit trail when --data is not given." },
     import: { type: "string", valueName: "<dir>", description: "Import a OneRoster 1.2 CSV bulk folder (manifest.csv and the files it lists) instead of the synthetic school." },

@@ -13,7 +13,7 @@ describe("the durable embedded store (--data)", async () => {
 
   it("keeps scores, statements, keys and one audit chain across a restart, and seeds only once", async () => {
     const state = testState();
-    const first = createEducationRuntime({ dataDir: dir, settings: ALL_WRITES, state });
+    const first = createEducationRuntime({ dataDir: dir, settings: ALL_WRITES, state, toolsets: ["all"] });
     const learnerId = (await first.store.listEnrollments({ classSourcedId: "cls-alg1-a" })).find((e) => e.role === "student")!.user.sourcedId;
     const learner = first.services.gateway.pseudonym(learnerId);
     const { client, close } = await declaringClient(first);
@@ -23,7 +23,7 @@ describe("the durable embedded store (--data)", async () => {
     await close();
     await first.close();
 
-    const second = createEducationRuntime({ dataDir: dir, settings: ALL_WRITES });
+    const second = createEducationRuntime({ dataDir: dir, settings: ALL_WRITES, toolsets: ["all"] });
     try {
       expect(second.services.gateway.pseudonym(learnerId)).toBe(learner);
       expect((await second.store.listResults({ lineItemSourcedId: "li-alg1-a-5", studentSourcedId: learnerId }))[0]?.score).toBe(7.5);

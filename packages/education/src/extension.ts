@@ -43,6 +43,16 @@ export const educationExtension = defineExtension({
   serverSettings: EducationServerSettings,
   clientSettings: EducationClientSettings,
   negotiate: ({ server, client }): EducationEffectiveSettings => negotiateEducation(server, client),
+  // The default fits a model's budget (tools/list ≤ 12 KB): a teacher's overview. Operators add the rest, e.g. `--toolsets default,details,grading`.
+  toolsets: {
+    overview: { description: "Who am I, my classes, rosters, work due and class summaries (read-only).", default: true },
+    details: { description: "One class or piece of work in full, and gradebook results." },
+    grading: { description: "Post scores, create assignments, export results.csv (each write approved by a human)." },
+    assessment: { description: "QTI item bank: search, read, create, practice scoring." },
+    standards: { description: "CASE standards: search and import." },
+    activity: { description: "xAPI learning activity: record and query." },
+    import: { description: "OneRoster CSV roster import." },
+  },
   tools: [
     whoamiTool,
     listClassesTool,

@@ -20,7 +20,7 @@ async function connect(elicitation?: () => "accept" | "decline") {
   const state = join(dir, `state-${++files}.sqlite`);
   const client = new Client({ name: "sdk-v1-host", version: "1.0.0" }, { capabilities: elicitation ? { elicitation: {} } : {} });
   if (elicitation) client.setRequestHandler(ElicitRequestSchema, async () => (elicitation() === "accept" ? { action: "accept", content: { confirm: true } } : { action: "decline" }));
-  await client.connect(new StdioClientTransport({ command: process.execPath, args: [BIN, "--allow-writes", "post_score", "--state", state], stderr: "ignore" }));
+  await client.connect(new StdioClientTransport({ command: process.execPath, args: [BIN, "--allow-writes", "post_score", "--state", state, "--toolsets", "all"], stderr: "ignore" }));
   const call = async (name: string, args: Record<string, unknown>) => (await client.callTool({ name, arguments: args })) as Result;
   const learner = (await call("edu_list_roster", { classSourcedId: "cls-alg1-a", role: "student", limit: 1 })).structuredContent.roster[0].learner as string;
   const score = (scoreGiven: number, extra: Record<string, unknown> = {}) =>

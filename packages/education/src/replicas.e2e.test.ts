@@ -57,7 +57,7 @@ describe.runIf(postgresAvailable())("education: three replicas on one PostgreSQL
     provider = await serveOneRosterRest(records, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, port: 0 });
     set = await startReplicas(BIN, 3, {
       // A keyed write's claim lapses 2 s after its replica died, so a retry elsewhere takes it over.
-      args: ["--postgres", database, "--oneroster-url", provider.url, "--allow-writes", "post_score", "--idempotency-lease", "2"],
+      args: ["--postgres", database, "--oneroster-url", provider.url, "--allow-writes", "post_score", "--idempotency-lease", "2", "--toolsets", "all"],
       env: { MCP_AUDIT_KEY: AUDIT_KEY, MCP_OPERATOR_TOKEN: OPERATOR, ONEROSTER_CLIENT_ID: CLIENT_ID, ONEROSTER_CLIENT_SECRET: CLIENT_SECRET },
     });
     client = new Client({ name: "education-replicas", version: "0.0.0" }, { versionNegotiation: { mode: { pin: "2026-07-28" } }, capabilities: { extensions: { [EDUCATION_EXTENSION_ID]: {} } } as never });

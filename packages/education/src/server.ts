@@ -85,6 +85,12 @@ export interface EducationRuntimeOptions {
   idempotencyLeaseMs?: number;
   /** Runs the task-capable tools (roster import, gradebook export) as tasks; default: the runtime of `state`. */
   tasks?: TaskRuntime;
+  /**
+   * Toolsets to serve (`overview`, `details`, `grading`, `assessment`, `standards`, `activity`,
+   * `import`, or `all`, `default`, `none`); default: `overview`. The bin's `--toolsets` /
+   * `MCP_TOOLSETS` override it.
+   */
+  toolsets?: readonly string[];
 }
 
 /** Everything one education deployment shares across connections and requests. */
@@ -185,7 +191,7 @@ export function createEducationRuntime(options: EducationRuntimeOptions = {}): E
       return verifyAuditTrail({ lines: auditSink.readLines!(), checkpoints: auditCheckpoints.readAll() }, { chainKey: auditKey });
     },
     principal,
-    createServer: () => createEducationServer({ runtime: { services, settings: options.settings ?? {}, audit, principal, ...(options.state ? { state: options.state } : {}), ...(options.tasks ? { tasks: options.tasks } : {}) } }),
+    createServer: () => createEducationServer({ runtime: { services, settings: options.settings ?? {}, audit, principal, ...(options.state ? { state: options.state } : {}), ...(options.tasks ? { tasks: options.tasks } : {}), ...(options.toolsets ? { toolsets: options.toolsets } : {}) } }),
     close: async () => {
       await trail?.close();
       const closable = auditSink as AuditSink & { close?: () => Promise<void> };
@@ -197,7 +203,7 @@ export function createEducationRuntime(options: EducationRuntimeOptions = {}): E
 
 /** Options for {@link createEducationServer}. */
 export interface EducationServerOptions {
-  runtime: { services: EducationServices; settings: z.input<typeof EducationServerSettings>; audit?: AuditTrail; principal?: PrincipalSource; state?: StateStore; tasks?: TaskRuntime };
+  runtime: { services: EducationServices; settings: z.input<typeof EducationServerSettings>; audit?: AuditTrail; principal?: PrincipalSource; state?: StateStore; tasks?: TaskRuntime; toolsets?: readonly string[] };
   onError?: (error: unknown, binding: string) => void;
 }
 
@@ -222,6 +228,7 @@ export function createEducationServer(options: EducationServerOptions): McpServe
     principal: options.runtime.principal ?? DEFAULT_PRINCIPAL,
     ...(options.runtime.state ? { state: options.runtime.state } : {}),
     ...(options.runtime.tasks ? { tasks: options.runtime.tasks } : {}),
+    ...(options.runtime.toolsets ? { toolsets: options.runtime.toolsets } : {}),
     ...(options.onError ? { onError: options.onError } : {}),
   });
   return server;

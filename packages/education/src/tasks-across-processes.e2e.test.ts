@@ -66,7 +66,7 @@ describe.runIf(postgresAvailable())("education long jobs as tasks across server 
     connections.push(connection);
     return connection;
   };
-  const start = () => startHttpBin(BIN, { args: ["--postgres", database, "--allow-writes", "import_roster", "--principal", ADMIN, "--role", "admin", "--max-body-bytes", String(16 * 1024 * 1024)], env: binEnv });
+  const start = () => startHttpBin(BIN, { args: ["--postgres", database, "--toolsets", "all", "--allow-writes", "import_roster", "--principal", ADMIN, "--role", "admin", "--max-body-bytes", String(16 * 1024 * 1024)], env: binEnv });
   /** The operator approves at the server's command line, on the same database. */
   const approve = (approvalId: string) => {
     const run = spawnSync(process.execPath, [BIN, "approvals", "approve", approvalId, "--postgres", database], { encoding: "utf8", env: { ...process.env, ...binEnv } });

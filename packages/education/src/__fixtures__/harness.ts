@@ -32,7 +32,8 @@ export async function operatorDecides(state: StateStore, verb: "approve" | "decl
 export function testRuntime(options: EducationRuntimeOptions = {}): EducationRuntime & { as(principal: Principal): void; state: StateStore } {
   let current: Principal = { id: "t-001", scopes: [], roles: ["teacher"] };
   const state = options.state ?? testState();
-  const runtime = createEducationRuntime({ pseudonymKey: TEST_KEY, secret: TEST_SECRET, now: () => TEST_NOW, principal: () => current, ...options, state });
+  // Every toolset unless a test picks: the suites exercise every tool; tools-list.test.ts covers the default.
+  const runtime = createEducationRuntime({ pseudonymKey: TEST_KEY, secret: TEST_SECRET, now: () => TEST_NOW, principal: () => current, toolsets: ["all"], ...options, state });
   return Object.assign(runtime, { as: (principal: Principal) => void (current = principal), state });
 }
 

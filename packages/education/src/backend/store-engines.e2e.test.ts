@@ -67,7 +67,7 @@ describe("education records on PostgreSQL", () => {
     const url = await cluster.createDatabase("runtimes");
     const state = testState();
     // Replicas share the state and the audit chain key, as the bin's replicas do.
-    const options = { postgresUrl: url, state, auditKey: randomBytes(32), settings: ALL_WRITES, principal: () => DEFAULT_PRINCIPAL, now: () => Date.parse("2026-11-24T12:00:00Z"), seed: { students: 40 } };
+    const options = { postgresUrl: url, state, auditKey: randomBytes(32), settings: ALL_WRITES, toolsets: ["all"], principal: () => DEFAULT_PRINCIPAL, now: () => Date.parse("2026-11-24T12:00:00Z"), seed: { students: 40 } };
     const first = createEducationRuntime(options);
     const second = createEducationRuntime(options);
     const [a, b] = [await declaringClient(first), await declaringClient(second)];

@@ -17,20 +17,20 @@ export const ClassView = z.object({
   terms: z.array(NamedRef).describe("Terms."),
   subjects: z.array(z.string()).describe("Subjects."),
   periods: z.array(z.string()).describe("Periods."),
-  myRole: z.enum(["teacher", "student", "aide", "administrator"]).describe("The caller's role in the class."),
+  myRole: z.enum(["teacher", "student", "aide", "administrator"]).describe("Your role."),
   cfItemIds: z.array(z.string()).describe("Aligned CASE CFItem ids."),
 });
 
 /** A roster entry: pseudonym and minimal fields only (no names, emails, phones, birth dates, SIS ids or demographics). */
 export const RosterEntry = z.object({
   learner: Pseudonym,
-  label: z.string().describe("Display label derived from the pseudonym."),
+  label: z.string().describe("Label from the pseudonym."),
   role: z.enum(["student", "teacher", "aide"]).describe("Role in the class."),
   grades: z.array(z.string()).describe("Grade levels."),
 });
 
 /** Status of a piece of work for a learner (or, for staff, the worst status across the class). */
-export const WorkStatus = z.enum(["upcoming", "missing", "late", "graded", "submitted"]).describe("Status (staff: the most urgent in the class).");
+export const WorkStatus = z.enum(["upcoming", "missing", "late", "graded", "submitted"]).describe("Status (staff: most urgent).");
 
 /** A caller's own result on one piece of work. */
 export const OwnResult = z.object({
@@ -46,8 +46,8 @@ export const WorkItem = z.object({
   classSourcedId: z.string().describe("Class sourcedId."),
   title: z.string().describe("Title."),
   kind: z.enum(["assignment", "quiz"]).describe("Kind."),
-  assignDate: z.string().describe("Assigned (ISO 8601)."),
-  dueDate: z.string().describe("Due (ISO 8601)."),
+  assignDate: z.string().describe("Assigned."),
+  dueDate: z.string().describe("Due."),
   pointsPossible: z.number().describe("Points possible."),
   category: z.string().describe("Category."),
   status: WorkStatus,
@@ -78,15 +78,15 @@ export const ResultView = z.object({
 export const WhoAmI = z.object({
   actingRole: ActingRole,
   me: Pseudonym,
-  roleSource: z.literal("authentication").describe("Where the role comes from."),
-  negotiated: z.boolean().describe("Whether the client declared the extension."),
+  roleSource: z.literal("authentication").describe("Role source."),
+  negotiated: z.boolean().describe("Client declared the extension."),
   profiles: z.array(z.string()).describe("Profiles offered."),
   privacy: z
     .object({
       identity: z.string().describe("Identity rule."),
       fields: z.string().describe("Field rule."),
       audience: z.string().describe("Audience."),
-      minCohort: integer("Smallest cohort aggregates are shown for."),
+      minCohort: integer("Smallest cohort shown."),
       retentionDays: integer("Days activity is kept."),
       trainingUse: z.boolean().describe("Training use allowed."),
     })
@@ -97,9 +97,9 @@ export const WhoAmI = z.object({
 
 /** Paging fields every list output carries. */
 export const PageInfo = {
-  truncated: z.boolean().describe("More results exist."),
-  nextCursor: z.string().optional().describe("Pass as cursor for the next page."),
-  returned: integer("Items in this page."),
+  truncated: z.boolean().describe("More pages."),
+  nextCursor: z.string().optional().describe("Next page's cursor."),
+  returned: integer("Items returned."),
 };
 
 export type ClassView = z.output<typeof ClassView>;

@@ -10,6 +10,7 @@ import { approvedWrite, callerOf, IdempotencyKeyInput, requireWrite, WriteOutcom
 /** `edu_create_assignment`: a new line item (draft unless published), once a human approved it. */
 export const createAssignmentTool = defineTool({
   name: "edu_create_assignment",
+  toolset: "grading",
   title: "Create an assignment or quiz",
   description:
     "Creates an assignment (a quiz with qtiItemIds; practised items refused) in a class the caller teaches, a draft unless publish. A human approves first (else APPROVAL_PENDING; call again after).",

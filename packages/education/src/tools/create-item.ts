@@ -8,6 +8,7 @@ import { approvedWrite, callerOf, IdempotencyKeyInput, requireWrite, WriteOutcom
 /** `edu_create_item`: a new draft QTI 3.0 item from XML or a simple description. */
 export const createItemTool = defineTool({
   name: "edu_create_item",
+  toolset: "assessment",
   title: "Create an assessment item",
   description:
     "Adds a draft QTI 3.0 item from XML (format qti3) or a simple description (type, prompt, choices, correct; match: targets and 'choice => target' pairs), validated first. A human approves (else APPROVAL_PENDING; call again after). Teachers only.",

@@ -21,6 +21,7 @@ const IdInput = z.string().min(1).max(256);
 /** `edu_export_results`: a class's gradebook as a OneRoster 1.2 results.csv, readable as a resource. */
 export const exportResultsTool = defineTool({
   name: "edu_export_results",
+  toolset: "grading",
   title: "Export results (OneRoster results.csv)",
   description:
     "Exports a class's results as a OneRoster 1.2 results.csv resource (edu-export://…, yours for 1 hour), under edu_list_results' privacy rules. A task for clients with tasks. Audited.",

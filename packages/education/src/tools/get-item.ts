@@ -9,6 +9,7 @@ import { callerOf } from "./shared.js";
 /** `edu_get_item`: one QTI item, candidate view by default. */
 export const getItemTool = defineTool({
   name: "edu_get_item",
+  toolset: "assessment",
   title: "Get an assessment item",
   description: "One QTI 3.0 item as JSON or XML. The candidate view (default) has no keys or feedback; the author view (with the key) is for its author (or teachers, if allowed), never students.",
   input: z.object({

@@ -7,6 +7,7 @@ import { auditAccess, callerOf } from "./shared.js";
 /** `edu_get_work`: one assignment or quiz with its description and rubric. */
 export const getWorkTool = defineTool({
   name: "edu_get_work",
+  toolset: "details",
   title: "Get one piece of work",
   description: "One assignment or quiz: status, due date, points, rubric, QTI item ids (hidden from students when proctored) and its description (fenced untrusted text).",
   input: z.object({ lineItemSourcedId: z.string().min(1).max(256).describe("Line item sourcedId, e.g. li-alg1-a-2.") }),

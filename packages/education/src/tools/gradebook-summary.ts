@@ -21,6 +21,7 @@ const Cell = z.object({
 /** `edu_gradebook_summary`: per-line-item aggregates with small-cell suppression. */
 export const gradebookSummaryTool = defineTool({
   name: "edu_gradebook_summary",
+  toolset: "overview",
   title: "Gradebook summary",
   description: "Per line item of a class: count, mean, median, min, max, missing, late; cells under the minimum cohort are suppressed. Staff only.",
   input: z.object({ classSourcedId: z.string().min(1).max(256).describe("Class sourcedId.") }),

@@ -9,6 +9,7 @@ import { approvedWrite, callerOf, IdempotencyKeyInput, requireWrite, WriteOutcom
 /** `edu_import_framework`: import a CASE 1.1 package from its JSON or from a CASE provider. */
 export const importFrameworkTool = defineTool({
   name: "edu_import_framework",
+  toolset: "standards",
   title: "Import a standards framework (CASE 1.1)",
   description:
     "Imports a CASE 1.1 CFPackage from json or from url (a provider's /ims/case/v1p1/CFPackages/{id}; allowed providers only), replacing one with the same identifier. A human approves (else APPROVAL_PENDING; call again after). Teachers and admins.",

@@ -29,6 +29,7 @@ const Problem = z.object({
 /** `edu_import_roster`: a OneRoster 1.1 / 1.2 CSV bulk export into the embedded store; dry run first, then apply once a human approved. */
 export const importRosterTool = defineTool({
   name: "edu_import_roster",
+  toolset: "import",
   title: "Import a OneRoster CSV roster",
   description:
     "Imports a OneRoster 1.1/1.2 CSV bulk export (one of zipBase64, files or folder). dryRun (default) checks and reports problems by file:line:column; dryRun false applies it in one transaction when no row is invalid, after a human approves (else APPROVAL_PENDING). A task for clients with tasks. Teachers and admins.",

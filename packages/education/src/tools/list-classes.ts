@@ -7,6 +7,7 @@ import { callerOf, pageOf, PagingInput } from "./shared.js";
 /** `edu_list_classes`: the classes the caller teaches or takes. */
 export const listClassesTool = defineTool({
   name: "edu_list_classes",
+  toolset: "overview",
   title: "List my classes",
   description: "Classes the caller teaches or takes (admins: all), with course, terms and the caller's role. Paged.",
   input: z.object({ termSourcedId: z.string().max(256).optional().describe("Only this term, e.g. term-2026-fall."), ...PagingInput }),

@@ -7,6 +7,7 @@ import { auditAccess, callerOf, pageOf, PagingInput } from "./shared.js";
 /** `edu_list_results`: OneRoster results, pseudonymized; students only see their own. */
 export const listResultsTool = defineTool({
   name: "edu_list_results",
+  toolset: "details",
   title: "List results",
   description: "Gradebook results of a line item or class, learners as pseudonyms; staff see the class, a student only their own. Audited. Paged.",
   input: z.object({

@@ -7,6 +7,7 @@ import { auditAccess, callerOf, pageOf, PagingInput } from "./shared.js";
 /** `edu_list_roster`: the pseudonymous roster of a class (staff only). */
 export const listRosterTool = defineTool({
   name: "edu_list_roster",
+  toolset: "overview",
   title: "List a class roster",
   description: "People in a class the caller teaches, as pseudonyms with role and grades only (never names or contact data); use a pseudonym as studentSourcedId. Staff only; audited. Paged.",
   input: z.object({

@@ -8,11 +8,12 @@ import { auditAccess, callerOf, pageOf, PagingInput } from "./shared.js";
 /** `edu_list_work`: assignments and quizzes in one list, with status. */
 export const listWorkTool = defineTool({
   name: "edu_list_work",
+  toolset: "overview",
   title: "List work (assignments and quizzes)",
   description: "Assignments and quizzes by due date with status (upcoming, submitted, late, missing, graded): a student's own, or staff counts per class. Paged.",
   input: z.object({
     classSourcedId: z.string().min(1).max(256).optional().describe("One class (default: all yours)."),
-    window: z.object({ from: dateTime("Due from.").optional(), to: dateTime("Due until.").optional() }).optional().describe("Due-date window (ISO 8601)."),
+    window: z.object({ from: dateTime("Due from.").optional(), to: dateTime("Due until.").optional() }).optional().describe("Due-date window."),
     status: z.enum(["upcoming", "missing", "late", "graded", "submitted", "all"]).default("all").describe("Only this status."),
     kinds: z.array(z.enum(["assignment", "quiz"])).min(1).max(2).optional().describe("Only these kinds."),
     ...PagingInput,

@@ -8,6 +8,7 @@ import { approvedWrite, auditAccess, callerOf, IdempotencyKeyInput, requireWrite
 /** `edu_post_score`: write one learner's score (LTI AGS Score shape) once a human approved it. */
 export const postScoreTool = defineTool({
   name: "edu_post_score",
+  toolset: "grading",
   title: "Post a score",
   description:
     "Writes one learner's score (LTI AGS Score shape) after a human approves it: in the client's form, else APPROVAL_PENDING says where the teacher decides; then call again with the same arguments. Teachers only.",

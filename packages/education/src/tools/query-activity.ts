@@ -24,6 +24,7 @@ type XapiResultView = z.output<typeof XapiResultView>;
 /** `edu_query_activity`: read xAPI statements; students see only their own. */
 export const queryActivityTool = defineTool({
   name: "edu_query_activity",
+  toolset: "activity",
   title: "Query learning activity",
   description: "xAPI statements, newest first: a student's own, or (staff) a learner of their class. Filter by verb, activity and since. Paged.",
   input: z.object({

@@ -8,6 +8,7 @@ import { assertNoFreeText, under13ActivityId, under13Verb } from "./under13-acti
 /** `edu_record_activity`: store an xAPI statement about the caller's own learning. */
 export const recordActivityTool = defineTool({
   name: "edu_record_activity",
+  toolset: "activity",
   title: "Record learning activity",
   description:
     "Stores an xAPI 1.0.3 statement whose actor is always the caller. Under 13: guardian consent, listed verbs only, object.id a known item or work, no free text stored. A human approves (else APPROVAL_PENDING; call again after).",

@@ -14,6 +14,7 @@ const AttemptResult = z.object({ attempt: integer("Attempt number."), score: z.n
 /** `edu_score_response`: practice scoring; for students, capped attempts and no items from open graded work. */
 export const scoreResponseTool = defineTool({
   name: "edu_score_response",
+  toolset: "assessment",
   title: "Score a practice response",
   description:
     "Practice scoring of a response to one QTI item (nothing is recorded). Students: practice mode only, not for items in open graded work (ITEM_IN_GRADED_WORK), limited attempts per item (PRACTICE_ATTEMPTS_EXHAUSTED); scores may be withheld until the last attempt.",

@@ -9,6 +9,7 @@ import { callerOf, pageOf, PagingInput } from "./shared.js";
 /** `edu_search_items`: search the QTI 3.0 item bank. */
 export const searchItemsTool = defineTool({
   name: "edu_search_items",
+  toolset: "assessment",
   title: "Search assessment items",
   description: "Searches the QTI 3.0 item bank by title words, CFItem id, interaction or bank; summaries only, never keys. Students: practice mode only. Paged.",
   input: z.object({

@@ -7,6 +7,7 @@ import { callerOf, pageOf, PagingInput } from "./shared.js";
 /** `edu_search_outcomes`: search CASE 1.1 competency statements. */
 export const searchOutcomesTool = defineTool({
   name: "edu_search_outcomes",
+  toolset: "standards",
   title: "Search learning standards",
   description: "Searches CASE 1.1 standards (CFItems) by words, framework, subject or education level; returns cfItemIds to align work and items with. Paged.",
   input: z.object({

@@ -7,6 +7,7 @@ import { callerOf } from "./shared.js";
 /** `edu_whoami`: the caller's role (from authentication), pseudonym and the rules in force. */
 export const whoamiTool = defineTool({
   name: "edu_whoami",
+  toolset: "overview",
   title: "Who am I",
   description: "The caller's role (from authentication), own pseudonym and the privacy, integrity and write rules in force. Call it first.",
   input: z.object({}),
