@@ -66,7 +66,11 @@ describe("mcp-healthcare over stdio (spawned bin)", () => {
       const patients = (result.structuredContent as { patients: { ref: string; display: string }[] }).patients;
       expect(patients).toHaveLength(3);
       expect(patients.every((patient) => /^Patient\/[0-9a-f]{32}$/.test(patient.ref) && patient.display === "***")).toBe(true);
-      expect((await client.listTools()).tools.map((tool) => tool.name)).toContain("fhir_write");
+      // The default toolsets of a read-only server: no writes, no bulk export, neither listed nor callable.
+      const listed = (await client.listTools()).tools.map((tool) => tool.name);
+      expect(listed.sort()).toEqual(["fhir_capabilities", "fhir_read", "fhir_search", "patient_everything", "patient_find", "terminology_lookup", "terminology_search"]);
+      const refused = await client.callTool({ name: "fhir_write", arguments: { action: "create", reason: "a test write", resource: { resourceType: "Patient" } } });
+      expect(toolErrorOf(refused)).toMatchObject({ code: "TOOLSET_NOT_ENABLED", data: { toolset: "write" } });
       await client.close();
     });
   }

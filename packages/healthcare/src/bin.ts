@@ -17,6 +17,7 @@ import {
 } from "@mcp-verticals/core";
 import serverJson from "../server.json" with { type: "json" };
 import { createHealthcareServer, createHealthcareServices } from "./server.js";
+import { healthcareExtension } from "./extension.js";
 import { createEmbeddedFhirStore } from "./backend/embedded-store.js";
 import { serveFhirRest } from "./backend/fhir-rest-server.js";
 import { createRemoteFhirBackend, type RemoteFhirAuth } from "./backend/remote-fhir.js";
@@ -26,6 +27,7 @@ void runServerBin({
   summary:
     "Reference server of the healthcare vertical: FHIR R4 tools with negotiated PHI handling over an embedded synthetic FHIR store (60 patients) or a remote FHIR server.",
   identity: serverIdentityFrom(serverJson),
+  toolsets: healthcareExtension.toolsets,
   flags: {
     "fhir-url": { type: "string", valueName: "<url>", description: "Use this FHIR R4 server instead of the embedded store." },
     "serve-fhir": { type: "string", valueName: "<port>", description: "Also serve the embedded store as FHIR REST on 127.0.0.1:<port> (0 = any)." },

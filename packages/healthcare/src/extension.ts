@@ -43,6 +43,14 @@ export const healthcareExtension = defineExtension({
   serverSettings: HealthcareServerSettings,
   clientSettings: HealthcareClientSettings,
   negotiate: ({ server, client }): HealthcareEffectiveSettings => negotiateHealthcare(server, client),
+  // What a clinician's assistant needs is served by default; writes join on a read-write server.
+  toolsets: {
+    read: { description: "Capabilities, one resource by id, a patient's whole record.", default: true },
+    search: { description: "Search resources and find patients.", default: true },
+    terminology: { description: "Look up codes and find codes by words.", default: true },
+    write: { description: "Validate resources and codes; write resources with human approval (on by default with access read-write)." },
+    bulk: { description: "Bulk Data $export into NDJSON files, as a task." },
+  },
   tools: [
     fhirCapabilitiesTool,
     fhirReadTool,

@@ -3,7 +3,7 @@ import { getApproval, memoryStateStore, registerApprovalChannels, runApprovalsCo
 import { runConformance } from "@mcp-verticals/core/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { call, createHarness, TEST_AUDIT_KEY } from "./__fixtures__/harness.js";
-import { healthcareExtension } from "./extension.js";
+import { HEALTHCARE_EXTENSION_ID, healthcareExtension } from "./extension.js";
 import { createHealthcareServer, createHealthcareServices } from "./server.js";
 
 const SCHEMA_FILE = resolve(import.meta.dirname, "../schema.json");
@@ -15,6 +15,48 @@ describe("conformance", () => {
     expect(report.failures).toEqual([]);
     expect(report.passed).toBeGreaterThan(20);
   }, 60_000);
+
+  it("passes runConformance with every toolset served", async () => {
+    const services = createHealthcareServices();
+    const report = await runConformance(healthcareExtension, () => createHealthcareServer({ services, toolsets: ["all"] }), { schemaFile: SCHEMA_FILE });
+    expect(report.failures).toEqual([]);
+  }, 60_000);
+});
+
+describe.each(["legacy", "modern"] as const)("toolsets (%s)", (era) => {
+  const DEFAULT_TOOLS = ["fhir_capabilities", "fhir_read", "fhir_search", "patient_everything", "patient_find", "terminology_lookup", "terminology_search"];
+  const listed = async (options: Parameters<typeof createHealthcareServer>[0]) => {
+    const { connectInProcess } = await import("@mcp-verticals/core/testing");
+    const services = createHealthcareServices();
+    const connection = await connectInProcess(() => createHealthcareServer({ services, ...options }), { era, extensions: { [HEALTHCARE_EXTENSION_ID]: { acceptPhi: "identified" } } });
+    const names = (await connection.client.listTools()).tools.map((tool) => tool.name).sort();
+    return { names, client: connection.client, close: connection.close, advertised: connection.client.getServerCapabilities()?.extensions?.[HEALTHCARE_EXTENSION_ID] as { toolsets?: string[] } | undefined };
+  };
+
+  it("serves read, search and terminology by default; writes and bulk export are neither listed nor callable", async () => {
+    const { names, client, close, advertised } = await listed({});
+    try {
+      expect(names).toEqual(DEFAULT_TOOLS);
+      expect(advertised?.toolsets?.sort()).toEqual(["read", "search", "terminology"]);
+      const refused = await client.callTool({ name: "fhir_bulk_export", arguments: { level: "system" } });
+      expect(toolErrorOf(refused)).toMatchObject({ code: "TOOLSET_NOT_ENABLED", data: { toolset: "bulk" } });
+      expect(toolErrorOf(refused)?.message).toContain("--toolsets");
+    } finally {
+      await close();
+    }
+  });
+
+  it("adds the write toolset on a read-write server, and serves what the operator selects", async () => {
+    const readWrite = await listed({ settings: { access: "read-write" } });
+    expect(readWrite.names).toEqual([...DEFAULT_TOOLS, "fhir_validate", "fhir_write", "terminology_validate"].sort());
+    await readWrite.close();
+    const all = await listed({ toolsets: ["all"] });
+    expect(all.names).toHaveLength(healthcareExtension.tools.length);
+    await all.close();
+    const chosen = await listed({ settings: { access: "read-write" }, toolsets: ["read", "bulk"] });
+    expect(chosen.names).toEqual(["fhir_bulk_export", "fhir_capabilities", "fhir_read", "patient_everything"]);
+    await chosen.close();
+  });
 });
 
 describe.each(["legacy", "modern"] as const)("a client that did not declare the extension (%s)", (era) => {

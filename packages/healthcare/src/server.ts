@@ -78,6 +78,16 @@ export interface HealthcareServerOptions extends HealthcareServicesOptions {
   state?: StateStore;
   /** The task runtime for fhir_bulk_export (default: the one of `state`). */
   tasks?: TaskRuntime;
+  /**
+   * Toolsets to serve (`read`, `search`, `terminology`, `write`, `bulk`; also `all`, `default`, `none`).
+   * Default: `read`, `search` and `terminology`, plus `write` when `settings.access` is `read-write`.
+   */
+  toolsets?: readonly string[];
+}
+
+/** The default toolsets: a server configured read-write serves its writes without another switch. */
+function defaultToolsets(settings: HealthcareServerOptions["settings"]): readonly string[] {
+  return settings?.access === "read-write" ? ["default", "write"] : ["default"];
 }
 
 /**
@@ -101,6 +111,7 @@ export function createHealthcareServer(options: HealthcareServerOptions = {}): M
     ...(options.principal ? { principal: options.principal } : {}),
     ...(options.state ? { state: options.state } : {}),
     ...(options.tasks ? { tasks: options.tasks } : {}),
+    toolsets: options.toolsets ?? defaultToolsets(options.settings),
   });
   if (options.connectorTools) registerConnectorTools(server, attached);
   return server;

@@ -58,7 +58,7 @@ describe("fhir_bulk_export as a task across server processes (one SQLite state)"
     connections.push(connection);
     return connection;
   };
-  const start = () => startHttpBin(BIN, { args: ["--fhir-url", fhir.url, "--state", stateFile], env: binEnv });
+  const start = () => startHttpBin(BIN, { args: ["--fhir-url", fhir.url, "--state", stateFile, "--toolsets", "default,bulk"], env: binEnv });
   const filesOf = async (taskId: string) => (await state.list(BULK_EXPORT_NAMESPACE, { prefix: exportIdFor(taskId) })).map((record) => record.key).sort();
   /** With the gate held, lets the export through one FHIR request at a time until it has written a file part; the gate stays held. */
   const stepUntilFiles = async (taskId: string) => {

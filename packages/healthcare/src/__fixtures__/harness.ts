@@ -13,11 +13,12 @@ export const TEST_SECRET = "test-deployment-secret-0123456789abcdef";
 export const TEST_AUDIT_KEY = "audit-key-0123456789abcdef0123456789";
 
 /** One in-process healthcare server with a memory audit trail, and a way to connect clients to it. */
-export function createHarness(options: { settings?: z.input<typeof HealthcareServerSettings>; principal?: Principal; state?: StateStore } = {}) {
+export function createHarness(options: { settings?: z.input<typeof HealthcareServerSettings>; principal?: Principal; state?: StateStore; toolsets?: readonly string[] } = {}) {
   const services = createHealthcareServices({ secret: TEST_SECRET });
   const sink = memoryAuditSink();
   const audit = createAuditTrail({ sink, key: TEST_AUDIT_KEY });
-  const factory = () => createHealthcareServer({ services, audit, ...(options.settings ? { settings: options.settings } : {}), ...(options.principal ? { principal: options.principal } : {}), ...(options.state ? { state: options.state } : {}) });
+  // Tool tests reach every tool; which toolsets are served by default is tested on its own.
+  const factory = () => createHealthcareServer({ services, audit, toolsets: options.toolsets ?? ["all"], ...(options.settings ? { settings: options.settings } : {}), ...(options.principal ? { principal: options.principal } : {}), ...(options.state ? { state: options.state } : {}) });
   const connections: { close(): Promise<void> }[] = [];
   return {
     services,

@@ -191,7 +191,7 @@ describe("remote backend against Medplum's FHIR router on 127.0.0.1", () => {
     });
 
     it("passes the PHI leak scan (Safe Harbor)", async () => {
-      const { client, close } = await connectInProcess(() => createHealthcareServer({ services: shared }), { era: "modern", extensions: { [HEALTHCARE_EXTENSION_ID]: { acceptPhi: "safe-harbor" } } });
+      const { client, close } = await connectInProcess(() => createHealthcareServer({ services: shared, toolsets: ["all"] }), { era: "modern", extensions: { [HEALTHCARE_EXTENSION_ID]: { acceptPhi: "safe-harbor" } } });
       await runLeakScan(client, "safe-harbor");
       await close();
     }, 180_000);

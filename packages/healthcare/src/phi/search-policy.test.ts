@@ -148,7 +148,7 @@ describe.each(["legacy", "modern"] as const)("de-identified searches over MCP (%
   const services = createHealthcareServices({ secret: TEST_SECRET, fhir: backend });
   const closers: (() => Promise<void>)[] = [];
   const connect = async (settings: Record<string, unknown>, connectorTools = false): Promise<Client> => {
-    const connection = await connectInProcess(() => createHealthcareServer({ services, connectorTools }), { era, extensions: { [HEALTHCARE_EXTENSION_ID]: settings } });
+    const connection = await connectInProcess(() => createHealthcareServer({ services, connectorTools, toolsets: ["all"] }), { era, extensions: { [HEALTHCARE_EXTENSION_ID]: settings } });
     closers.push(connection.close);
     return connection.client;
   };

@@ -21,7 +21,7 @@ interface Replica {
 /** One healthcare replica over HTTP: its own task runtime, the shared state and FHIR server. */
 async function replica(state: StateStore, services: ReturnType<typeof createHealthcareServices>): Promise<Replica> {
   const runtime = createTaskRuntime({ state, leaseMs: 1000, pollIntervalMs: 50 });
-  const http = await serveHttp(() => createHealthcareServer({ services, state, tasks: runtime }), {
+  const http = await serveHttp(() => createHealthcareServer({ services, state, tasks: runtime, toolsets: ["default", "bulk"] }), {
     port: 0,
     identity,
     auth: { verify: (token) => (tokens[token] ? { token, clientId: "test", scopes: [], extra: { subject: tokens[token] } } : undefined) },
@@ -149,7 +149,7 @@ describe("fhir_bulk_export", () => {
 
   it("runs as a task over a 2025 connection too", async () => {
     const runtime = createTaskRuntime({ pollIntervalMs: 30 });
-    const { client, close } = await connectInProcess(() => createHealthcareServer({ services, tasks: runtime }), {
+    const { client, close } = await connectInProcess(() => createHealthcareServer({ services, tasks: runtime, toolsets: ["default", "bulk"] }), {
       era: "legacy",
       extensions: { [TASKS_EXTENSION_ID]: {}, [HEALTHCARE_EXTENSION_ID]: { acceptPhi: "safe-harbor" } },
     });

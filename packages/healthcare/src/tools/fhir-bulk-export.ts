@@ -35,6 +35,7 @@ const ExportOutput = z.object({
 export const fhirBulkExportTool = defineTool({
   name: "fhir_bulk_export",
   title: "FHIR Bulk Data export ($export)",
+  toolset: "bulk",
   description:
     "Bulk Data $export into NDJSON files you read as MCP resources (fhir-export://...): level system, group (members of groupId) or patient (all patients, or patientId: for a record too large for patient_everything). Filter by types and since. PHI-filtered like fhir_read. Runs as a task where supported. Returns the manifest.",
   input: z.object({

@@ -9,6 +9,7 @@ import { searchParameterAllowed } from "../phi/search-policy.js";
 export const fhirCapabilitiesTool = defineTool({
   name: "fhir_capabilities",
   title: "FHIR capabilities",
+  toolset: "read",
   description:
     "Call first: served resource types with the search parameters this session may use, includes and operations; the PHI mode, access and limits in force.",
   input: z.object({ resourceType: ResourceTypeName.optional().describe("Only this type") }),

@@ -21,6 +21,7 @@ export const GroupedIssueSchema = z
 export const fhirValidateTool = defineTool({
   name: "fhir_validate",
   title: "Validate a FHIR resource",
+  toolset: "write",
   description:
     "Validates a FHIR R4 resource or Bundle (JSON, or a stored one as Type/id) against the base specification: elements, cardinality, formats, choice types, required bindings, Bundle rules and references. Issues come grouped (count, up to 3 paths), at most 20 groups. Use it before fhir_write.",
   input: z.object({

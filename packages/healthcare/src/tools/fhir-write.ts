@@ -66,6 +66,7 @@ function mapReferences(context: HealthcareContext, resource: Record<string, any>
 export const fhirWriteTool = defineTool({
   name: "fhir_write",
   title: "Write a FHIR resource",
+  toolset: "write",
   description:
     "Creates or updates one FHIR resource. Dry run by default: validation issues, whether it is allowed, a preview. With dryRun false a human approves exactly this resource (in your client's form, or answer APPROVAL_PENDING: tell the user, then call again unchanged). Needs a read-write server and a SMART write scope; writes are labelled AI-asserted with a Provenance.",
   input: Input,

@@ -15,6 +15,7 @@ const PatientSummary = z
 export const patientFindTool = defineTool({
   name: "patient_find",
   title: "Find patients",
+  toolset: "search",
   description:
     "Finds patients by name, birth date, gender or identifier; demographics are masked per the PHI mode (safe-harbor: no names, birth year only).",
   input: z.object({

@@ -10,6 +10,7 @@ const ValueSetInput = z.string().url().describe("ValueSet URL");
 export const terminologyLookupTool = defineTool({
   name: "terminology_lookup",
   title: "Look up a code",
+  toolset: "terminology",
   description: "What one code means (CodeSystem/$lookup): display, synonyms, properties, e.g. loinc 4548-4 → Hemoglobin A1c.",
   input: z.object({ system: SystemInput, code: CodeInput }),
   output: z.object({
@@ -40,6 +41,7 @@ export const terminologyLookupTool = defineTool({
 export const terminologyValidateTool = defineTool({
   name: "terminology_validate",
   title: "Validate a code",
+  toolset: "write",
   description: "Checks a code (and display) against a code system or value set ($validate-code), e.g. before writing coded data.",
   input: z.object({
     code: CodeInput,
@@ -58,6 +60,7 @@ export const terminologyValidateTool = defineTool({
 export const terminologySearchTool = defineTool({
   name: "terminology_search",
   title: "Search codes",
+  toolset: "terminology",
   description: "Finds codes by words (ValueSet/$expand filter), e.g. 'a1c' → loinc 4548-4, for fhir_search code parameters.",
   input: z.object({
     text: z.string().min(1).max(100).describe("Words to find, e.g. a1c"),
