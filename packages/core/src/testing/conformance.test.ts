@@ -9,7 +9,8 @@ import { attachExtension } from "../server/attach.js";
 
 describe("runConformance", () => {
   it("passes a conforming extension in both eras and transports", async () => {
-    const report = await runConformance(weatherExtension, () => createWeatherServer(), { clientSettings: { units: "metric" } });
+    // The fixture predates the description and summary rules; the cases below cover those.
+    const report = await runConformance(weatherExtension, () => createWeatherServer(), { clientSettings: { units: "metric" }, skip: ["schema.described", "tools.text-summary"] });
     expect(report.failures).toEqual([]);
     expect(report.passed).toBeGreaterThan(30);
     const rules = new Set(report.results.map((result) => result.rule));
@@ -49,5 +50,79 @@ describe("runConformance", () => {
     const failed = new Set(report.failures.map((failure) => failure.rule));
     expect(failed).toContain("gating.required");
     expect(failed).toContain("settings.client-invalid-rejected");
+  });
+
+  describe("descriptions, text summaries and the tools/list budget", () => {
+    const annotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
+    const Entry = z.object({ name: z.string().describe("Name of the entry."), tags: z.array(z.string()).describe("Its tags.") });
+    const makeExtension = (options: { described: boolean; render?: (output: { entries: { name: string; tags: string[] }[] }) => string; padding?: number }) => {
+      const entry = options.described ? Entry : z.object({ name: z.string().describe("Name of the entry."), tags: z.array(z.string()) });
+      return defineExtension({
+        id: "com.example/rules",
+        title: "Rules",
+        description: "Exercises the description, summary and budget rules.",
+        versions: ["1"],
+        serverSettings: z.strictObject({ limit: z.number().int().default(5).describe("Most entries per answer.") }),
+        clientSettings: z.strictObject({ verbose: z.boolean().optional().describe("Longer summaries.") }),
+        negotiate: ({ server }) => server,
+        tools: [
+          defineTool({
+            name: "rules_list",
+            description: `Lists entries.${" Padding.".repeat(options.padding ?? 0)}`,
+            input: z.object({ prefix: z.string().describe("Start of the names.") }),
+            output: z.object({ entries: z.array(entry).describe("The entries.") }),
+            annotations,
+            examples: [{ prefix: "a" }],
+            ...(options.render ? { render: options.render } : {}),
+            handler: () => ({ entries: [{ name: "alpha", tags: ["x"] }] }),
+          }),
+        ],
+      });
+    };
+    const factoryOf = (extension: ReturnType<typeof makeExtension>) => () => {
+      const server = new McpServer({ name: "rules", version: "1" });
+      attachExtension(server, extension, { settings: {}, services: {} });
+      return server;
+    };
+    const human = ({ entries }: { entries: { name: string }[] }) => `${entries.length} entries: ${entries.map((entry) => entry.name).join(", ")}`;
+    const failuresOf = async (extension: ReturnType<typeof makeExtension>, options: { toolsListBudgetBytes?: number } = {}) =>
+      (await runConformance(extension, factoryOf(extension), { transports: ["memory"], ...options })).failures;
+
+    it("passes a described extension with a human summary under budget, reporting the sizes", async () => {
+      const extension = makeExtension({ described: true, render: human });
+      const report = await runConformance(extension, factoryOf(extension), { transports: ["memory"] });
+      expect(report.failures).toEqual([]);
+      const budget = report.results.filter((result) => result.rule === "tools.list-budget");
+      expect(budget.map((result) => result.message)).toEqual([
+        expect.stringMatching(/^legacy\/memory plain: tools\/list is \d+ bytes \(\d+\.\d KB, budget 12288 bytes\)$/),
+        expect.stringMatching(/^legacy\/memory declaring: tools\/list is \d+ bytes/),
+        expect.stringMatching(/^modern\/memory plain: /),
+        expect.stringMatching(/^modern\/memory declaring: /),
+      ]);
+      expect(report.results.filter((result) => result.rule === "schema.described" && result.ok)).toHaveLength(4);
+    });
+
+    it("fails a field without a description inside an array of objects, naming its path", async () => {
+      const failures = await failuresOf(makeExtension({ described: false, render: human }));
+      expect(failures).toEqual([{ rule: "schema.described", ok: false, message: "rules_list output: no description on entries[].tags" }]);
+    });
+
+    it("fails text that is the JSON of structuredContent, or any JSON object", async () => {
+      const raw = await failuresOf(makeExtension({ described: true }));
+      expect(raw.map((failure) => failure.rule)).toEqual(["tools.text-summary", "tools.text-summary"]);
+      expect(raw[0]!.message).toContain("text is the JSON of structuredContent");
+      const partial = await failuresOf(makeExtension({ described: true, render: ({ entries }) => JSON.stringify(entries) }));
+      expect(partial.map((failure) => failure.message)).toEqual([expect.stringContaining("text is a JSON document"), expect.stringContaining("text is a JSON document")]);
+    });
+
+    it("fails a tools/list above the budget the caller passes, and above the 12 KB default", async () => {
+      const small = makeExtension({ described: true, render: human });
+      const overSmallBudget = await failuresOf(small, { toolsListBudgetBytes: 200 });
+      expect(overSmallBudget.map((failure) => failure.rule)).toEqual(["tools.list-budget", "tools.list-budget", "tools.list-budget", "tools.list-budget"]);
+      expect(overSmallBudget[0]!.message).toMatch(/budget 200 bytes/);
+      const padded = await failuresOf(makeExtension({ described: true, render: human, padding: 1400 }));
+      expect(padded).toHaveLength(4);
+      expect(padded[0]!.message).toMatch(/tools\/list is 1\d{4} bytes .* budget 12288 bytes/);
+    });
   });
 });

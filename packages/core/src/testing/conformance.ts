@@ -11,6 +11,7 @@ import { UNSUPPORTED_EXTENSION_VERSION_CODE } from "../server/declaration-check.
 import { toolErrorOf } from "../tool-error.js";
 import { advertisedExtensions } from "../server/server-card.js";
 import { TOOLSET_NOT_ENABLED } from "../server/toolsets.js";
+import { DEFAULT_TOOLS_LIST_BUDGET_BYTES, jsonBytes, textSummaryProblem, undescribedFields } from "./schema-rules.js";
 
 /**
  * The rules {@link runConformance} checks, by id.
@@ -34,6 +35,9 @@ export const CONFORMANCE_RULES = {
   "gating.required": "Bindings that require the client extension answer -32021 with data.requiredCapabilities to plain clients.",
   "fallback.plain-client": "Bindings that do not require the extension serve plain clients in both eras (a write may instead wait for a human: APPROVAL_PENDING).",
   "schema.fresh": "The checked-in JSON Schema file equals what the extension exports now.",
+  "schema.described": "Every field of every schema (tool inputs and outputs, server and client settings, nested objects, items of arrays of objects) has a description (zod .describe()).",
+  "tools.text-summary": "The text content of a successful tool result is a human summary, never the JSON of its structuredContent (nor any JSON object or array).",
+  "tools.list-budget": "The tools/list a plain client and a declaring client receive by default fit the budget (default 12 KB = 12 * 1024 bytes); the message reports both sizes.",
 } as const;
 
 /**
@@ -75,6 +79,10 @@ export interface ConformanceOptions {
   schemaFile?: string;
   /** Transports to exercise (default both). */
   transports?: ("memory" | "http")[];
+  /** Largest default tools/list answer allowed, in bytes (rule `tools.list-budget`; default 12 * 1024). */
+  toolsListBudgetBytes?: number;
+  /** Rules left out of the report while an extension adopts them; each entry is a known gap. */
+  skip?: readonly ConformanceRuleId[];
 }
 
 const ERAS: readonly ProtocolEra[] = ["legacy", "modern"];
@@ -105,6 +113,8 @@ export async function runConformance(defined: AnyExtension, factory: McpServerFa
     }
   };
   const declaring = { [extension.id]: { ...options.clientSettings, versions: [...extension.versions] } };
+  checkDescribed(defined, check);
+  const budget = options.toolsListBudgetBytes ?? DEFAULT_TOOLS_LIST_BUDGET_BYTES;
   const idProblem = extensionIdProblem(extension.id);
   check("id.valid", idProblem === undefined, idProblem ?? `${extension.id} is a valid extension id`);
 
@@ -114,7 +124,9 @@ export async function runConformance(defined: AnyExtension, factory: McpServerFa
       // 2025 clients over stateless HTTP keep their initialize declarations in a signed session id.
       const declarationsVisible = true;
       const plain = await connectInProcess(factory, { era, transport });
+      const measureBudget = transport === (options.transports ?? ["memory"])[0];
       try {
+        if (measureBudget) checkBudget(await plain.client.listTools(), budget, `${label} plain`, check);
         await attempt(era === "legacy" ? "advertise.legacy" : "advertise.modern", label, async () => {
           const advertised = plain.client.getServerCapabilities()?.extensions?.[extension.id] as Record<string, unknown> | undefined;
           if (!advertised) return `${label}: the extension is missing from the server capabilities`;
@@ -134,6 +146,7 @@ export async function runConformance(defined: AnyExtension, factory: McpServerFa
       const declared = await connectInProcess(factory, { era, transport, extensions: declaring });
       try {
         const listed = await declared.client.listTools();
+        if (measureBudget) checkBudget(listed, budget, `${label} declaring`, check);
         if (declarationsVisible) await attempt("tools.listed", label, async () => {
           const names = new Set(listed.tools.map((tool) => tool.name));
           const missing = extension.tools.filter((tool) => !names.has(tool.name)).map((tool) => tool.name);
@@ -183,6 +196,9 @@ export async function runConformance(defined: AnyExtension, factory: McpServerFa
       return isJsonSchemaFresh(defined, text) ? undefined : `${options.schemaFile} is stale: regenerate it from the extension`;
     });
   }
+  const skipped = new Set(options.skip ?? []);
+  const kept = results.filter((result) => !skipped.has(result.rule));
+  results.splice(0, results.length, ...kept);
   const failures = results.filter((result) => !result.ok);
   return { extensionId: extension.id, results, passed: results.length - failures.length, failures };
 }
@@ -208,6 +224,27 @@ async function checkUnservedTools(unserved: AnyExtension["tools"], client: Clien
       if (error?.code !== TOOLSET_NOT_ENABLED || error.data?.toolset !== tool.toolset) return `${label} ${tool.name}: served or refused without naming its toolset`;
       return undefined;
     });
+  }
+}
+
+/** Passing or failing, the result carries the size, so a report prints it. */
+function checkBudget(listed: unknown, budget: number, label: string, check: (rule: ConformanceRuleId, ok: boolean, message: string) => void): void {
+  const bytes = jsonBytes(listed);
+  check("tools.list-budget", bytes <= budget, `${label}: tools/list is ${bytes} bytes (${(bytes / 1024).toFixed(1)} KB, budget ${budget} bytes)`);
+}
+
+function checkDescribed(extension: AnyExtension, check: (rule: ConformanceRuleId, ok: boolean, message: string) => void): void {
+  const schemas: [string, z.ZodType, "input" | "output"][] = [
+    ["serverSettings", extension.serverSettings, "output"],
+    ["clientSettings", extension.clientSettings, "input"],
+    ...extension.tools.flatMap((tool): [string, z.ZodType, "input" | "output"][] => [
+      [`${tool.name} input`, tool.input, "input"],
+      [`${tool.name} output`, tool.output, "output"],
+    ]),
+  ];
+  for (const [label, schema, io] of schemas) {
+    const missing = undescribedFields(z.toJSONSchema(schema, { io }));
+    check("schema.described", missing.length === 0, missing.length === 0 ? `${label}: every field described` : `${label}: no description on ${missing.join(", ")}`);
   }
 }
 
@@ -359,7 +396,14 @@ async function checkExamples(extension: AnyExtension, client: Client, label: str
         if (awaitsHuman(result)) return undefined;
         if (result.isError) return `${label} ${tool.name}#${index}: ${JSON.stringify(toolErrorOf(result) ?? result.content).slice(0, 300)}`;
         const parsed = tool.output.safeParse(result.structuredContent);
-        return parsed.success ? undefined : `${label} ${tool.name}#${index}: structuredContent does not validate (${parsed.error.issues[0]?.message})`;
+        if (!parsed.success) return `${label} ${tool.name}#${index}: structuredContent does not validate (${parsed.error.issues[0]?.message})`;
+        await attempt("tools.text-summary", `${label} ${tool.name}#${index}`, async () => {
+          const texts = (result.content as { type: string; text?: string }[]).filter((item) => item.type === "text");
+          if (texts.length === 0) return `${label} ${tool.name}#${index}: no text content`;
+          const problem = texts.map((item) => textSummaryProblem(item.text ?? "", result.structuredContent)).find((found) => found !== undefined);
+          return problem === undefined ? undefined : `${label} ${tool.name}#${index}: ${problem}`;
+        });
+        return undefined;
       });
     }
   }

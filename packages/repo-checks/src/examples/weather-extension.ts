@@ -6,8 +6,8 @@ import { z } from "zod";
 const Units = z.enum(["metric", "imperial"]);
 
 /** What the server advertises, what a client may declare, and what one request runs with. */
-const ServerSettings = z.object({ units: z.array(Units).min(1).default(["metric", "imperial"]) });
-const ClientSettings = z.strictObject({ units: Units.optional() });
+const ServerSettings = z.object({ units: z.array(Units).min(1).default(["metric", "imperial"]).describe("Units this server offers; the first is the fallback.") });
+const ClientSettings = z.strictObject({ units: Units.optional().describe("Units the client prefers.") });
 type Effective = { units: z.infer<typeof Units> };
 type WeatherContext = BindingContext<z.output<typeof ServerSettings>, z.output<typeof ClientSettings>, Effective, { temperatures: Map<string, number> }>;
 
@@ -16,9 +16,15 @@ export const forecastTool = defineTool({
   title: "Forecast for a city",
   description: "Today's temperature for a city, in the units negotiated with the client. Fails with CITY_UNKNOWN for cities without data.",
   input: z.object({ city: z.string().min(1).max(80).describe("City name, e.g. 'Oslo'.") }),
-  output: z.object({ city: z.string(), temperature: z.number(), units: Units }),
+  output: z.object({
+    city: z.string().describe("The city asked about."),
+    temperature: z.number().describe("Today's temperature."),
+    units: Units.describe("Units of the temperature."),
+  }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   examples: [{ city: "Oslo" }],
+  // The text a model reads: a sentence, not the JSON (that is in structuredContent).
+  render: ({ city, temperature, units }) => `${city}: ${temperature}°${units === "metric" ? "C" : "F"} today.`,
   handler: ({ city }, context: WeatherContext) => {
     const celsius = context.services.temperatures.get(city.toLowerCase());
     if (celsius === undefined) throw new ExtensionError("CITY_UNKNOWN", "no forecast for that city", { field: "city" });

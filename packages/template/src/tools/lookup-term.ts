@@ -10,7 +10,7 @@ export const lookupTermTool = defineTool({
   description:
     "Returns the glossary definition of one MCP term in the client's negotiated language. Use it when the user asks what a protocol word means. Fails with TERM_NOT_FOUND when the glossary has no entry.",
   input: z.object({ term: z.string().min(1).max(64).describe("The term to define, e.g. 'extension'.") }),
-  output: z.object({ entry: Term }),
+  output: z.object({ entry: Term.describe("The glossary entry.") }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   toolset: "lookup",
   examples: [{ term: "extension" }],
