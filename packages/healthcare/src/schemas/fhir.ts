@@ -29,7 +29,7 @@ export const ResourceItem = z
   .record(z.string(), z.unknown())
   // An open object: `additionalProperties: true` rather than the empty schema `{}` strict checkers flag.
   .meta({ propertyNames: undefined, additionalProperties: true })
-  .describe("Compact facts (with ref) or FHIR JSON");
+  .describe("Compact facts or FHIR JSON");
 /** A resource in a tool result. */
 export type ResourceItem = z.output<typeof ResourceItem>;
 
@@ -76,7 +76,7 @@ export const SearchParamsInput = z
   // The JSON Schema says the shape; names and sizes are checked above, with errors that name no parameter.
   .meta({ propertyNames: undefined, additionalProperties: searchValueJson })
   .default({})
-  .describe("Search parameters, e.g. { date: ['ge2023-01-01'], status: 'final' }");
+  .describe("e.g. { date: 'ge2023-01-01', status: 'final' }");
 
 const primaryCode = (resource: any) => resource.code ?? resource.vaccineCode ?? resource.medicationCodeableConcept ?? resource.type?.[0] ?? resource.class;
 const primaryDate = (resource: any): string | undefined =>

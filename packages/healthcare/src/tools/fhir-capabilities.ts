@@ -11,7 +11,7 @@ export const fhirCapabilitiesTool = defineTool({
   title: "FHIR capabilities",
   toolset: "read",
   description:
-    "Call first: served resource types with the search parameters this session may use, includes and operations; the PHI mode, access and limits in force.",
+    "Call first: served types, the search parameters this session may use, includes, operations; PHI mode, access, limits.",
   input: z.object({ resourceType: ResourceTypeName.optional().describe("Only this type") }),
   output: z.object({
     fhirVersion: z.string().describe("FHIR version"),
@@ -23,13 +23,13 @@ export const fhirCapabilitiesTool = defineTool({
         z.object({
           type: z.string().describe("Resource type"),
           interactions: z.array(z.string()).describe("Interactions"),
-          searchParams: z.record(z.string(), z.string()).meta({ propertyNames: undefined }).describe("Search parameters allowed: name → type"),
+          searchParams: z.record(z.string(), z.string()).meta({ propertyNames: undefined }).describe("Allowed: name → type"),
           includes: z.array(z.string()).describe("_include values"),
           operations: z.array(z.string()).describe("Operations"),
         }),
       )
       .describe("Served types"),
-    truncated: z.boolean().describe("Some types list only their first 20 parameters or 10 includes"),
+    truncated: z.boolean().describe("Some lists were cut (20 parameters, 10 includes)"),
   }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   examples: [{}, { resourceType: "Observation" }],

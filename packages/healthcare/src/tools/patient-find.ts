@@ -17,7 +17,7 @@ export const patientFindTool = defineTool({
   title: "Find patients",
   toolset: "search",
   description:
-    "Finds patients by name, birth date, gender or identifier; demographics are masked per the PHI mode (safe-harbor: no names, birth year only).",
+    "Finds patients by name, birth date, gender or identifier; masked per the PHI mode (safe-harbor: no names, birth year only).",
   input: z.object({
     name: z.string().min(1).max(100).optional().describe("Start of a given or family name"),
     birthDate: z.string().regex(/^(eq|ge|le|gt|lt)?\d{4}(-\d{2}(-\d{2})?)?$/).optional().describe("YYYY[-MM[-DD]], optional ge/le prefix"),
@@ -26,7 +26,7 @@ export const patientFindTool = defineTool({
     count: z.number().int().min(1).max(10).optional().describe("Page size (default 10)"),
     cursor: CursorInput,
   }),
-  output: z.object({ patients: z.array(PatientSummary).describe("Matches"), total: Count.optional().describe("Matches in all pages, if counted"), truncated: Truncated, nextCursor: NextCursor }),
+  output: z.object({ patients: z.array(PatientSummary).describe("Matches"), total: Count.optional().describe("Total matches, if counted"), truncated: Truncated, nextCursor: NextCursor }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   examples: [{ gender: "female", birthDate: "ge1960", count: 5 }],
   render: (output) =>

@@ -11,7 +11,7 @@ export const terminologyLookupTool = defineTool({
   name: "terminology_lookup",
   title: "Look up a code",
   toolset: "terminology",
-  description: "What one code means (CodeSystem/$lookup): display, synonyms, properties, e.g. loinc 4548-4 → Hemoglobin A1c.",
+  description: "What a code means (CodeSystem/$lookup), e.g. loinc 4548-4 → Hemoglobin A1c.",
   input: z.object({ system: SystemInput, code: CodeInput }),
   output: z.object({
     system: z.string().describe("Code system URI"),
@@ -61,7 +61,7 @@ export const terminologySearchTool = defineTool({
   name: "terminology_search",
   title: "Search codes",
   toolset: "terminology",
-  description: "Finds codes by words (ValueSet/$expand filter), e.g. 'a1c' → loinc 4548-4, for fhir_search code parameters.",
+  description: "Finds codes by words (ValueSet/$expand), e.g. 'a1c' → loinc 4548-4, for fhir_search code.",
   input: z.object({
     text: z.string().min(1).max(100).describe("Words to find, e.g. a1c"),
     system: SystemInput.optional(),
