@@ -11,11 +11,7 @@ const SCHEMA_FILE = resolve(import.meta.dirname, "../schema.json");
 describe("conformance", () => {
   it("passes runConformance in both eras over memory and HTTP", async () => {
     const services = createHealthcareServices();
-    const report = await runConformance(healthcareExtension, () => createHealthcareServer({ services }), {
-      schemaFile: SCHEMA_FILE,
-      // Known gap being closed: the 2026-07-28 tools/list is 12468 bytes, just above 12 KB.
-      skip: ["tools.list-budget"],
-    });
+    const report = await runConformance(healthcareExtension, () => createHealthcareServer({ services }), { schemaFile: SCHEMA_FILE });
     expect(report.failures).toEqual([]);
     expect(report.passed).toBeGreaterThan(20);
   }, 60_000);
