@@ -8,13 +8,13 @@
 // the root typedoc.json (its docs page is generated from its schemas), regenerates the lists of
 // verticals in README.md and docs/index.md, and writes the changeset
 // .changeset/<name>-initial.md. Build output, installed modules, test reports and the official
-// conformance-suite harness (conformance/, src/conformance/) are not copied.
+// conformance-suite harness (conformance/, src/conformance/, specification/conformance.md) are not copied.
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { syncVerticals, VERTICAL_MARKER } from "./docs/verticals.mjs";
 
-const EXCLUDED = new Set(["node_modules", "dist", ".vitest", ".turbo", "conformance", "src/conformance", "conformance/.tools", "conformance/results"]);
+const EXCLUDED = new Set(["node_modules", "dist", ".vitest", ".turbo", "conformance", "src/conformance", "conformance/.tools", "conformance/results", "specification/conformance.md"]);
 const NAME = /^[a-z][a-z0-9]{1,30}$/;
 const RESERVED = new Set(["core", "template", "repo", "checks", "docs", "scripts"]);
 

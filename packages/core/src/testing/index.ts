@@ -1,6 +1,7 @@
 /**
  * @mcp-verticals/core/testing: connect the official client to a server factory in either
- * protocol era, and check an extension against the conformance rules.
+ * protocol era, check an extension against the conformance rules, and run the official MCP
+ * conformance suite against a reference server with its fixture composed on.
  *
  * @packageDocumentation
  */
@@ -31,3 +32,36 @@ export { connectHttp, type ConnectHttpOptions, type HttpConnection } from "./con
 export { waitForTask, recordProgress, increasingProblem, type ProgressRecorder } from "./task-probes.js";
 export { holdNextCall, type HeldCall } from "./hold-call.js";
 export { lockTable, type TableLock, type LockWaiter } from "./table-lock.js";
+export {
+  installOfficialSuite,
+  runOfficialSuite,
+  officialSuiteSupported,
+  type OfficialSuiteRequirements,
+  type OfficialSuiteTools,
+  type OfficialSuiteOptions,
+  type OfficialSuiteRun,
+} from "./official-suite.js";
+export {
+  readExpectedFailures,
+  judgeOfficialSuite,
+  formatOfficialSuiteSummary,
+  officialSuiteTable,
+  type OfficialSuiteCheck,
+  type OfficialSuiteScenario,
+  type OfficialSuiteOutcome,
+  type OfficialSuiteVerdict,
+} from "./official-suite-report.js";
+export {
+  runOfficialSuiteOnBin,
+  syncedDocumentProblem,
+  officialSuiteDocument,
+  CONFORMANCE_FIXTURE_ADD_ON,
+  type OfficialSuiteOnBinOptions,
+  type OfficialSuiteOnBin,
+} from "./official-suite-bin.js";
+export {
+  createConformanceFixture,
+  conformanceFixture,
+  type ConformanceFixture,
+  type ConformanceFixtureOptions,
+} from "./conformance-fixture/fixture.js";

@@ -4,17 +4,14 @@
  * served through `attachExtension`, so the suite judges core's task implementation (creation,
  * polling, input, cancellation, errors, -32021) rather than anything hand-wired here.
  *
- * Not a public API: used only by `official-suite.test.ts` through `createConformanceFixture`.
+ * Composed by `createConformanceFixture` (see `fixture.ts`).
  */
-import {
-  attachExtension,
-  defineExtension,
-  defineTool,
-  ExtensionError,
-  InputRequiredSignal,
-  type BindingContext,
-  type TaskRuntime,
-} from "@mcp-verticals/core";
+import { ExtensionError } from "../../errors.js";
+import { defineTool, type BindingContext } from "../../extension/bindings.js";
+import { defineExtension } from "../../extension/define.js";
+import { attachExtension } from "../../server/attach.js";
+import { InputRequiredSignal } from "../../server/confirm-with-user.js";
+import type { TaskRuntime } from "../../tasks/task-runtime.js";
 import { acceptedContent, inputRequired, ProtocolError, ProtocolErrorCode, type McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
 
@@ -174,7 +171,10 @@ const taskFixtures = defineExtension({
   tools: [greet, slowCompute, failingJob, protocolErrorJob, confirmDelete, multiInput, toolWithTask],
 });
 
-/** Adds the task fixtures to a server; every per-request instance shares `tasks`. */
+/**
+ * Adds the task fixtures to a server; every per-request instance shares `tasks`. A server that
+ * already carries the Tasks extension (a vertical with task-capable tools) keeps its own runtime.
+ */
 export function addTaskFixtures(server: McpServer, tasks: TaskRuntime): McpServer {
   attachExtension(server, taskFixtures, { settings: {}, services: {}, tasks });
   return server;
