@@ -56,6 +56,8 @@ export {
   syncedDocumentProblem,
   officialSuiteDocument,
   CONFORMANCE_FIXTURE_ADD_ON,
+  expectedFailuresFile,
+  type JudgedOfficialSuiteRun,
   type OfficialSuiteOnBinOptions,
   type OfficialSuiteOnBin,
 } from "./official-suite-bin.js";

@@ -27,41 +27,73 @@ export const CONFORMANCE_FIXTURE_ADD_ON = "@mcp-verticals/core/testing#conforman
 export interface OfficialSuiteOnBinOptions {
   /** The package's built bin (`dist/bin.js`). */
   bin: string;
-  /** The package directory: its `conformance/expected-failures.yml` is the baseline, results go to `conformance/results/`. */
+  /**
+   * The package directory: `conformance/expected-failures.yml` is the 2026-07-28 baseline,
+   * `conformance/expected-failures.<set>.yml` the one of another set; results go to `conformance/results/`.
+   */
   packageDir: string;
-  /** Names the package in the summary line. */
+  /** Names the package in the summary lines. */
   label: string;
   /** Extra arguments after `--http 0 --add-on …` (e.g. `--state <file>`). */
   args?: string[];
   /** Extra environment for the bin. */
   env?: NodeJS.ProcessEnv;
-  requirements?: OfficialSuiteRequirements;
+  /** Requirement sets to run against the one bin process, in order (default: 2026-07-28 only). */
+  requirements?: OfficialSuiteRequirements[];
 }
 
 /**
- * A run of the suite against a bin, judged.
+ * One requirement set's run against a bin, judged.
  * @example
  * ```ts
- * const { verdict, summary }: OfficialSuiteOnBin = await runOfficialSuiteOnBin(options);
+ * const { verdict }: JudgedOfficialSuiteRun = result.runs[0]!;
+ * ```
+ * @category Testing
+ */
+export interface JudgedOfficialSuiteRun {
+  run: OfficialSuiteRun;
+  verdict: OfficialSuiteVerdict;
+  /** The one-line summary (see `formatOfficialSuiteSummary`). */
+  summary: string;
+}
+
+/**
+ * The suite's runs against a bin.
+ * @example
+ * ```ts
+ * const { runs, summary }: OfficialSuiteOnBin = await runOfficialSuiteOnBin(options);
  * ```
  * @category Testing
  */
 export interface OfficialSuiteOnBin {
-  run: OfficialSuiteRun;
-  verdict: OfficialSuiteVerdict;
-  /** The one-line summary (see `formatOfficialSuiteSummary`), with the bin's start-up time. */
+  /** One per requirement set, in the order asked. */
+  runs: JudgedOfficialSuiteRun[];
+  /** The runs' summary lines and the bin's start-up time. */
   summary: string;
   /** The bin's stderr (start-up line, serving errors). */
   stderr: string;
 }
 
 /**
- * Starts the bin with the conformance fixture, runs the suite against it, stops the bin, and judges the run.
+ * The baseline file of a requirement set in a package.
+ * @example
+ * ```ts
+ * expectedFailuresFile(packageDir, "2025-11-25"); // <packageDir>/conformance/expected-failures.2025-11-25.yml
+ * ```
+ * @category Testing
+ */
+export function expectedFailuresFile(packageDir: string, requirements: OfficialSuiteRequirements): string {
+  return join(packageDir, "conformance", requirements === "2026-07-28" ? "expected-failures.yml" : `expected-failures.${requirements}.yml`);
+}
+
+/**
+ * Starts the bin with the conformance fixture, runs each requirement set against it (one suite
+ * invocation per set), stops the bin, and judges the runs.
  *
  * @example
  * ```ts
  * const result = await runOfficialSuiteOnBin({ bin: fileURLToPath(new URL("../../dist/bin.js", import.meta.url)), packageDir, label: "finance" });
- * expect(result.verdict.unexpected).toEqual([]);
+ * expect(result.runs[0]!.verdict.unexpected).toEqual([]);
  * ```
  * @category Testing
  */
@@ -72,19 +104,22 @@ export async function runOfficialSuiteOnBin(options: OfficialSuiteOnBinOptions):
     ...(options.env ? { env: options.env } : {}),
   });
   const startMs = Date.now() - started;
-  let run: OfficialSuiteRun;
+  const runs: JudgedOfficialSuiteRun[] = [];
   try {
-    run = await runOfficialSuite({
-      url: bin.url,
-      expectedFailuresFile: join(options.packageDir, "conformance", "expected-failures.yml"),
-      outDir: join(options.packageDir, "conformance", "results", options.requirements ?? "2026-07-28"),
-      ...(options.requirements ? { requirements: options.requirements } : {}),
-    });
+    for (const requirements of options.requirements ?? ["2026-07-28"]) {
+      const run = await runOfficialSuite({
+        url: bin.url,
+        requirements,
+        expectedFailuresFile: expectedFailuresFile(options.packageDir, requirements),
+        outDir: join(options.packageDir, "conformance", "results", requirements),
+      });
+      const verdict = judgeOfficialSuite(run);
+      runs.push({ run, verdict, summary: formatOfficialSuiteSummary(options.label, run, verdict) });
+    }
   } finally {
     await bin.kill();
   }
-  const verdict = judgeOfficialSuite(run);
-  return { run, verdict, summary: `${formatOfficialSuiteSummary(options.label, run, verdict)}; bin start ${startMs} ms`, stderr: bin.stderr() };
+  return { runs, summary: [...runs.map((judged) => judged.summary), `[conformance ${options.label}] bin start ${startMs} ms`].join("\n"), stderr: bin.stderr() };
 }
 
 /**
@@ -108,23 +143,28 @@ export function syncedDocumentProblem(file: string, content: string, env: NodeJS
 }
 
 /**
- * The whole `specification/conformance.md` of a package, from a judged run.
+ * The whole `specification/conformance.md` of a package, from its judged runs (one table per requirement set).
  *
  * @example
  * ```ts
- * const markdown = officialSuiteDocument("Healthcare", "`mcp-healthcare --http 0`", result);
+ * const markdown = officialSuiteDocument("Healthcare", "`mcp-healthcare --http 0`", result.runs);
  * ```
  * @category Testing
  */
-export function officialSuiteDocument(title: string, server: string, result: Pick<OfficialSuiteOnBin, "run" | "verdict">): string {
+export function officialSuiteDocument(title: string, server: string, runs: readonly Pick<JudgedOfficialSuiteRun, "run" | "verdict">[]): string {
+  const against = `${server} with the conformance fixture composed on (\`--add-on ${CONFORMANCE_FIXTURE_ADD_ON}\`: the diagnostic tools, resources and prompts the suite calls by name, and its Tasks fixtures, next to the server's own extension)`;
   return [
     `# ${title}: official MCP conformance suite`,
     "",
     "<!-- Generated by src/conformance/official-suite.e2e.test.ts from the suite's results (UPDATE_CONFORMANCE_DOCS=1 rewrites it); do not edit by hand. -->",
     "",
-    officialSuiteTable(result.run, result.verdict, {
-      server: `${server} with the conformance fixture composed on (\`--add-on ${CONFORMANCE_FIXTURE_ADD_ON}\`: the diagnostic tools, resources and prompts the suite calls by name, and its Tasks fixtures, next to the server's own extension)`,
-    }),
-    "",
+    ...runs.flatMap(({ run, verdict }) => [
+      `## Requirement set ${run.requirements}`,
+      "",
+      officialSuiteTable(run, verdict, { server: against, expectedFailuresFile: relativeBaseline(run.requirements) }),
+      "",
+    ]),
   ].join("\n");
 }
+
+const relativeBaseline = (requirements: OfficialSuiteRequirements) => expectedFailuresFile("", requirements).replace(/^[\\/]/, "");

@@ -84,6 +84,7 @@ const SERVING_LAYER = new Set([
   "http-custom-header-server-validation",
   "caching",
   "server-sse-multiple-streams",
+  "server-sse-polling",
   "tools-list",
   "sep-2164-resource-not-found",
   "server-initialize",

@@ -1,7 +1,7 @@
 /**
  * The official MCP conformance suite's fixture as one piece: the diagnostics the suite calls by
- * name (content, multi-round-trip, schema, list mutation, resources, prompts) and the Tasks
- * fixtures, composed onto a real server. A vertical's reference server gets it with
+ * name (content, multi-round-trip, 2025-era sampling and elicitation, schema, list mutation,
+ * resources and subscriptions, prompts) and the Tasks fixtures, composed onto a real server. A vertical's reference server gets it with
  * `--add-on @mcp-verticals/core/testing#conformanceFixture`; an in-process test with
  * `withServerAddOns(factory, [fixture.decorate])`.
  */
@@ -11,6 +11,7 @@ import { taskRuntimeFor, type TaskRuntime } from "../../tasks/task-runtime.js";
 import { addConformanceDiagnostics } from "./diagnostics.js";
 import { createFixtureState } from "./fixture-state.js";
 import { addInputRequiredDiagnostics } from "./input-required.js";
+import { addLegacyDiagnostics } from "./legacy.js";
 import { addTaskFixtures } from "./task-fixtures.js";
 
 /**
@@ -58,7 +59,7 @@ export function createConformanceFixture(options: ConformanceFixtureOptions = {}
   const state = createFixtureState(options.tasks);
   if (options.notify) state.notify = options.notify;
   return {
-    decorate: (server) => addTaskFixtures(addInputRequiredDiagnostics(addConformanceDiagnostics(server, state), state), state.tasks),
+    decorate: (server) => addTaskFixtures(addLegacyDiagnostics(addInputRequiredDiagnostics(addConformanceDiagnostics(server, state), state)), state.tasks),
     get notify() {
       return state.notify;
     },
