@@ -17,25 +17,43 @@ export const CurrencyLimits = z.object({
 
 /** What the server advertises under `capabilities.extensions["io.github.mcp-verticals/finance"]`. */
 export const FinanceServerSettings = z.object({
-  amountFormat: z.literal("decimal-string").default("decimal-string"),
-  currencies: z.union([z.array(CurrencyCode).min(1), z.literal("*")]).default("*").describe("Currencies the ledger accepts."),
+  amountFormat: z.literal("decimal-string").default("decimal-string").describe("Amounts are exact decimal strings with a currency, never floating-point numbers."),
+  currencies: z
+    .union([z.array(CurrencyCode).min(1).describe("The accepted currencies."), z.literal("*").describe("Any ISO 4217 currency.")])
+    .default("*")
+    .describe("Currencies the ledger accepts."),
   features: z
     .object({
-      accounts: z.boolean().default(true),
-      transactions: z.boolean().default(true),
-      ledger: z.boolean().default(true),
-      payments: PaymentMode.default("sandbox"),
-      import: z.array(z.enum(["camt.053", "ofx", "csv"])).default(["camt.053", "ofx", "csv"]),
-      export: z.array(z.enum(["camt.053", "pain.001", "hledger"])).default(["camt.053", "pain.001", "hledger"]),
+      accounts: z.boolean().default(true).describe("Account listing and balances are served."),
+      transactions: z.boolean().default(true).describe("Transaction listing and lookup are served."),
+      ledger: z.boolean().default(true).describe("Double-entry postings and the trial balance are served."),
+      payments: PaymentMode.default("sandbox").describe("`disabled`: no payment tool works; `sandbox`: settled in the ledger only; `live`: handed to a payment rail."),
+      import: z
+        .array(z.enum(["camt.053", "ofx", "csv"]).describe("A bank statement format."))
+        .default(["camt.053", "ofx", "csv"])
+        .describe("Statement formats the import accepts."),
+      export: z
+        .array(z.enum(["camt.053", "pain.001", "hledger"]).describe("An export format."))
+        .default(["camt.053", "pain.001", "hledger"])
+        .describe("Formats the server exports."),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("Which parts of the finance surface the server serves."),
   approval: z
     .object({
-      required: z.enum(["always", "above_threshold"]).default("above_threshold"),
-      modes: z.array(ApprovalUi).min(1).default(["form", "url"]),
-      ttlSeconds: z.number().int().min(10).max(3600).default(300),
+      required: z
+        .enum(["always", "above_threshold"])
+        .default("above_threshold")
+        .describe("`always`: every payment needs a human; `above_threshold`: payments below `autoApproveBelow` to an allowlisted payee do not."),
+      modes: z
+        .array(ApprovalUi.describe("`form`: elicitation form in the client; `url`: the server's approval page."))
+        .min(1)
+        .default(["form", "url"])
+        .describe("Channels through which a human can approve."),
+      ttlSeconds: z.number().int().min(10).max(3600).default(300).describe("Seconds a pending approval stays valid."),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("How payments are approved by a human."),
   limits: z
     .record(CurrencyCode, CurrencyLimits)
     .default({
@@ -63,19 +81,35 @@ export const FinanceServerSettings = z.object({
         .default(120)
         .describe("How long an in-flight write's claim lasts unless its worker renews it; a retry after a crashed worker resumes once it lapses."),
     })
-    .prefault({}),
-  redaction: z.object({ iban: z.literal("last4").default("last4"), pan: z.literal("never").default("never") }).prefault({}),
+    .prefault({})
+    .describe("Idempotency keys of writes."),
+  redaction: z
+    .object({
+      iban: z.literal("last4").default("last4").describe("IBANs are shown with their last four characters only (the pain.001 file excepted)."),
+      pan: z.literal("never").default("never").describe("Card numbers are never shown."),
+    })
+    .prefault({})
+    .describe("What outputs mask."),
   pagination: z
-    .object({ defaultLimit: z.number().int().min(1).max(1000).default(50), maxLimit: z.number().int().min(1).max(1000).default(200) })
-    .prefault({}),
+    .object({
+      defaultLimit: z.number().int().min(1).max(1000).default(50).describe("Items per page when a call names no limit."),
+      maxLimit: z.number().int().min(1).max(1000).default(200).describe("Largest page a call may ask for."),
+    })
+    .prefault({})
+    .describe("Paging of list tools."),
 });
 
 /** What a client declares. Strict: a typo is refused, not ignored. */
 export const FinanceClientSettings = z.strictObject({
-  /** Approval interfaces the client can show a human; payments need at least one the server offers. */
-  approvalUi: z.array(ApprovalUi).default([]),
-  /** BCP 47 locale for human-readable approval text. */
-  locale: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/).optional(),
+  approvalUi: z
+    .array(ApprovalUi.describe("`form` or `url`."))
+    .default([])
+    .describe("Approval interfaces the client can show a human; payments need at least one the server offers."),
+  locale: z
+    .string()
+    .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/)
+    .optional()
+    .describe("BCP 47 locale for human-readable approval text."),
 });
 
 /** The settings in force for one request. */
