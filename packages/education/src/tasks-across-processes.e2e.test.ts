@@ -259,7 +259,8 @@ describe.runIf(postgresAvailable())("education long jobs as tasks across server 
     const importing = recordProgress();
     const checked = await connection.client.callTool({ name: "edu_import_roster", arguments: { files, dryRun: true } }, { onprogress: importing.onprogress, timeout: 60_000 });
     expect(checked.isError, JSON.stringify(checked.content).slice(0, 300)).toBeFalsy();
-    expect(increasingProblem(importing.values(), { min: 3 })).toBeUndefined();
+    // Progress goes out at most every 50 ms (the last step always), so how many arrive depends on speed: at least two.
+    expect(increasingProblem(importing.values(), { min: 2 })).toBeUndefined();
     const lastImport = importing.values().at(-1)!;
     expect(lastImport.progress).toBe(lastImport.total);
     const exporting = recordProgress();
