@@ -14,7 +14,7 @@ import { basename, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { syncVerticals, VERTICAL_MARKER } from "./docs/verticals.mjs";
 
-const EXCLUDED = new Set(["node_modules", "dist", ".vitest", ".turbo", "conformance", "src/conformance", "conformance/.tools", "conformance/results", "specification/conformance.md"]);
+const EXCLUDED = new Set(["node_modules", "dist", ".vitest", ".turbo", "conformance", "src/conformance", "specification/conformance.md"]);
 const NAME = /^[a-z][a-z0-9]{1,30}$/;
 const RESERVED = new Set(["core", "template", "repo", "checks", "docs", "scripts"]);
 

@@ -75,8 +75,11 @@ export function recordProgress(): ProgressRecorder {
 
 /**
  * Why a progress sequence is not strictly increasing (or never reaches its total), or
- * `undefined` when it is well-formed: at least `min` notifications, each `progress` above the
- * previous one, never above `total`.
+ * `undefined` when it is well-formed: at least `min` notifications (default 2), each `progress`
+ * above the previous one, never above `total`, and the last one at its `total` when it carries one.
+ * Progress is sent at most every 50 ms, except the first step and the step reaching the total,
+ * so those two are what every run of a job stepping from 0 to its total sends: how many arrive in
+ * between depends on speed and must not be asserted.
  *
  * @example
  * ```ts
@@ -92,5 +95,7 @@ export function increasingProblem(values: ReadonlyArray<{ progress: number; tota
     if (total !== undefined && progress > total) return `notification ${i}: progress ${progress} exceeds total ${total}`;
     if (i > 0 && !(progress > values[i - 1]!.progress)) return `notification ${i}: progress ${progress} does not exceed ${values[i - 1]!.progress}`;
   }
+  const last = values.at(-1);
+  if (last !== undefined && last.total !== undefined && last.progress !== last.total) return `the last notification stops at ${last.progress} of ${last.total}`;
   return undefined;
 }
