@@ -7,6 +7,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { z } from "zod";
 import { templateClient, TEMPLATE_EXTENSION_ID } from "../packages/template/dist/index.js";
 import { financeClient } from "../packages/finance/dist/index.js";
+import { toolErrorOf } from "../packages/core/dist/index.js";
 
 const bin = fileURLToPath(new URL("../packages/template/dist/bin.js", import.meta.url));
 const eras = { legacy: "legacy", modern: { pin: "2026-07-28" } };
@@ -24,22 +25,23 @@ async function session(label, era, connect, declare) {
   if (declare) {
     const bound = template.bind(client);
     say(`  negotiated version ${bound.version}; the client asked for language ${JSON.stringify(template.declaration[TEMPLATE_EXTENSION_ID].language)}`);
-    if (era === "legacy" && label.startsWith("HTTP")) {
-      say("  (a 2025 client over stateless HTTP declares only in initialize, which later requests cannot see: the server serves the fallback)");
-    }
   }
   const lookup = await client.callTool({ name: "template_lookup_term", arguments: { term: "extension" } });
   say(`  tools/call template_lookup_term → ${JSON.stringify(lookup.structuredContent)}`);
   // What the server actually served, read from its answer rather than computed by the client.
-  say(`  served language: ${JSON.stringify(lookup.structuredContent?.entry?.language)}`);
+  // (Over HTTP a 2025 client's initialize declaration rides the signed session id to every later request.)
+  const served = lookup.structuredContent?.entry?.language;
+  const asked = declare ? template.declaration[TEMPLATE_EXTENSION_ID].language : undefined;
+  say(`  served language: ${JSON.stringify(served)}${asked === undefined ? " (no declaration: the default)" : served === asked ? " (as declared)" : " (the fallback: the server did not see the declaration)"}`);
   try {
     const stats = await client.request({ method: `${TEMPLATE_EXTENSION_ID}/stats`, params: {} }, z.looseObject({}));
     say(`  ${TEMPLATE_EXTENSION_ID}/stats → ${JSON.stringify({ entries: stats.entries, version: stats.version })}`);
   } catch (error) {
     say(`  ${TEMPLATE_EXTENSION_ID}/stats → error ${error.code}: ${error.message} ${JSON.stringify(error.data ?? {})}`);
   }
-  const bad = await client.callTool({ name: "template_lookup_term", arguments: { term: 42 } });
-  say(`  bad arguments → ${JSON.stringify(bad.structuredContent)}`);
+  // Typed errors travel in the result's _meta (never in structuredContent); toolErrorOf reads them.
+  const bad = toolErrorOf(await client.callTool({ name: "template_lookup_term", arguments: { term: 42 } }));
+  say(`  bad arguments → ${bad ? `${bad.code}${bad.field === undefined ? "" : ` at ${bad.field}`}: ${bad.message}` : "no typed error (unexpected)"}`);
   await client.close();
 }
 
@@ -70,7 +72,9 @@ try {
   server.kill("SIGTERM");
 }
 // A real vertical: the finance reference server (SQLite demo company), 2026-07-28 era, with a
-// client whose "human" approves a payment through the form the server asks for.
+// client whose "human" approves a payment through the form the server asks for. It serves only
+// its `read` toolset by default; payments are turned on with --toolsets.
+const financeToolsets = "read,payments";
 const finance = financeClient({ approvalUi: ["form"] });
 const host = new Client(
   { name: "mcp-verticals-demo", version: "0.1.0" },
@@ -81,9 +85,10 @@ host.setRequestHandler("elicitation/create", async (request) => {
   asked.push(request.params.message);
   return { action: "accept", content: { confirm: true } };
 });
-await host.connect(new StdioClientTransport({ command: process.execPath, args: [fileURLToPath(new URL("../packages/finance/dist/bin.js", import.meta.url))], stderr: "ignore" }));
+await host.connect(new StdioClientTransport({ command: process.execPath, args: [fileURLToPath(new URL("../packages/finance/dist/bin.js", import.meta.url)), "--toolsets", financeToolsets], stderr: "ignore" }));
 const bound = finance.bind(host);
-say(`\n▶ mcp-finance over stdio: era ${host.getProtocolEra()}, negotiated ${finance.extension.id} ${bound.version}`);
+say(`\n▶ mcp-finance --toolsets ${financeToolsets} over stdio: era ${host.getProtocolEra()}, negotiated ${finance.extension.id} ${bound.version}`);
+say(`  toolsets the server serves: ${JSON.stringify(host.getServerCapabilities()?.extensions?.[finance.extension.id]?.toolsets)}; tools listed: ${(await host.listTools()).tools.length}`);
 say(`  settings the server advertised: ${JSON.stringify(bound.serverSettings).slice(0, 300)}…`);
 const balances = await bound.callTool("finance_get_balances", { accountId: "acc_operating" });
 say(`  finance_get_balances acc_operating → ${JSON.stringify(balances).slice(0, 200)}`);

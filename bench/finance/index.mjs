@@ -93,7 +93,7 @@ const best = (values) => Math.min(...values);
 const ms = (value) => `${value.toFixed(1)} ms`;
 
 async function connect(database) {
-  const runtime = await finance.createFinanceRuntime({ database });
+  const runtime = await finance.createFinanceRuntime({ database, toolsets: ["read", "import"] });
   const connection = await connectInProcess(() => runtime.createServer(), { era: "modern", extensions: { [finance.FINANCE_EXTENSION_ID]: {} } });
   return { runtime, connection };
 }

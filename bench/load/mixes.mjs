@@ -33,7 +33,8 @@ export const MIXES = {
     calls: [{ weight: 100, kind: "read", tool: "template_lookup_term", args: (i) => ({ term: ["extension", "capability", "negotiation", "fallback"][i % 4] }), check: (r) => r.structuredContent.entry !== undefined }],
   },
   finance: {
-    args: (dir) => ["--database", `${dir}/finance.db`],
+    // The default serves only `read`; the mix also posts entries and lists counterparties / checks IBANs.
+    args: (dir) => ["--toolsets", "read,bookkeeping,payments", "--database", `${dir}/finance.db`],
     writes:
       "finance_post_entry: balanced journal entries, each with its own idempotency key (no human needed), plus replays of keys written before the run (the same key and arguments: the stored result comes back, idempotentReplayed true)",
     seed: Array.from({ length: SEEDED_REPLAYS }, (_, k) => ({ tool: "finance_post_entry", args: { idempotencyKey: `load-seed-${pad(k, 4)}`, ...journalEntry(1_000_000 + k) } })),

@@ -277,7 +277,9 @@ export async function verticalPage(root, folder) {
   const reference = await referenceServer(module).catch(() => undefined);
   let worked, wire, wireTool, tier;
   try {
-    worked = await workedExamples(reference?.factory, extension, existsSync(testingEntry) ? testingEntry : undefined);
+    // Every toolset, so a tool outside the defaults still shows its example's result.
+    const everyToolset = reference?.factory && core.selectingToolsets ? core.selectingToolsets(reference.factory, ["all"]) : reference?.factory;
+    worked = await workedExamples(everyToolset, extension, existsSync(testingEntry) ? testingEntry : undefined);
     // The exchange shows the first tool whose example ran (a read a plain deployment serves).
     wireTool = extension.tools.find((tool) => worked.has(tool.name))?.name;
     // A capture that fails is a broken server or client: the docs build fails rather than drop the section.

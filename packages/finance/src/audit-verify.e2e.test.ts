@@ -37,7 +37,7 @@ function verify(stateFile: string) {
 describe("mcp-finance audit verify on the chain the spawned bin wrote into its state", () => {
   it("passes the intact chain and names the first bad record of an edited, deleted, reordered, truncated or recomputed one", async () => {
     const database = join(dir, "ledger.db");
-    const child = spawn(process.execPath, [bin, "--http", "0", "--database", database], { stdio: ["ignore", "ignore", "pipe"], env });
+    const child = spawn(process.execPath, [bin, "--http", "0", "--toolsets", "read,bookkeeping", "--database", database], { stdio: ["ignore", "ignore", "pipe"], env });
     let seen = "";
     const url = await new Promise<string>((resolve, reject) => {
       child.stderr!.on("data", (chunk: Buffer) => {

@@ -42,7 +42,8 @@ describe.each<Era>(["legacy", "modern"])("mcp-finance bin over stdio (%s era)", 
     c = client(era, true, true);
     // The human behind this client approves in its form; the model never sees a token.
     c.setRequestHandler("elicitation/create", async () => ({ action: "accept", content: { confirm: true } }));
-    await c.connect(new StdioClientTransport({ command: process.execPath, args: [BIN], stderr: "ignore" }));
+    // Payments are off by default (only `read` is served); this deployment turns every toolset on.
+    await c.connect(new StdioClientTransport({ command: process.execPath, args: [BIN, "--toolsets", "all"], stderr: "ignore" }));
   });
   afterAll(async () => {
     await c.close();
@@ -71,7 +72,7 @@ describe.each<Era>(["legacy", "modern"])("mcp-finance bin over stdio (%s era)", 
 describe.each<Era>(["legacy", "modern"])("mcp-finance bin over HTTP (%s era)", (era) => {
   let server: { url: string; child: ChildProcess };
   beforeAll(async () => {
-    server = await startHttpBin();
+    server = await startHttpBin(["--toolsets", "all"]);
   });
   afterAll(() => {
     server.child.kill("SIGTERM");
@@ -107,25 +108,76 @@ describe.each<Era>(["legacy", "modern"])("mcp-finance bin over HTTP (%s era)", (
   });
 });
 
+describe.each<[Era, boolean]>([
+  ["legacy", false],
+  ["legacy", true],
+  ["modern", false],
+  ["modern", true],
+])("a default mcp-finance bin over stdio (%s era, declaring: %s) serves the read toolset only", (era, declare) => {
+  let c: Client;
+  beforeAll(async () => {
+    c = client(era, declare);
+    await c.connect(new StdioClientTransport({ command: process.execPath, args: [BIN], stderr: "ignore" }));
+  });
+  afterAll(async () => {
+    await c.close();
+  });
+
+  it("lists the read tools, advertises toolsets [read], and refuses the others with TOOLSET_NOT_ENABLED naming how to enable them", async () => {
+    expect(c.getProtocolEra()).toBe(era);
+    const readTools = financeExtension.tools.filter((tool) => tool.toolset === "read").map((tool) => tool.name).sort();
+    expect((await c.listTools()).tools.map((tool) => tool.name).sort()).toEqual(readTools);
+    expect(c.getServerCapabilities()?.extensions?.[FINANCE_EXTENSION_ID]).toMatchObject({ toolsets: ["read"] });
+    await exercise(c);
+    for (const [name, toolset] of [["finance_prepare_payment", "payments"], ["finance_post_entry", "bookkeeping"], ["finance_import_statement", "import"]] as const) {
+      const example = financeExtension.tools.find((tool) => tool.name === name)!.examples![0] as Record<string, unknown>;
+      const refused = (await c.callTool({ name, arguments: example })) as { isError?: boolean };
+      expect(refused.isError, name).toBe(true);
+      const error = toolErrorOf(refused)!;
+      expect(error).toMatchObject({ code: "TOOLSET_NOT_ENABLED", data: { toolset } });
+      expect(error.message).toContain(`--toolsets read,${toolset}`);
+      expect(error.message).toContain(`MCP_TOOLSETS=read,${toolset}`);
+    }
+    // Still serving after the refusals.
+    expect(((await c.callTool({ name: "finance_trial_balance", arguments: {} })) as { isError?: boolean }).isError).toBeFalsy();
+  });
+});
+
 describe("mcp-finance --help", () => {
   it("documents the database and payments flags and exits", () => {
     const result = spawnSync(process.execPath, [BIN, "--help"], { encoding: "utf8" });
     expect(result.status).toBe(0);
     expect(result.stderr).toContain("--database <path|postgres-url>");
     expect(result.stderr).toContain("MCP_FINANCE_SECRET");
+    // Only `read` is marked default; the help names the others so an operator can turn them on.
+    expect(result.stderr).toMatch(/^ {2}read\s.*\(default\)$/m);
+    for (const toolset of ["import", "bookkeeping", "payments"]) expect(result.stderr).toMatch(new RegExp(`^ {2}${toolset}\\s(?!.*\\(default\\)).*$`, "m"));
     const bad = spawnSync(process.execPath, [BIN, "--payments", "live"], { encoding: "utf8" });
     expect(bad.status).toBe(2);
   });
 });
 
 describe("conformance and fuzzing", () => {
-  it("passes runConformance in both eras and transports", async () => {
+  it("passes runConformance in both eras and transports with the default toolsets, tools/list budget included", async () => {
     const runtime = await createFinanceRuntime();
+    try {
+      const report = await runConformance(financeExtension, () => runtime.createServer(), { clientSettings: { approvalUi: ["form"] }, schemaFile: SCHEMA });
+      expect(report.failures).toEqual([]);
+      expect(report.results.filter((result) => result.rule === "tools.list-budget")).toHaveLength(4);
+      expect(report.results.filter((result) => result.rule === "toolsets.unselected-hidden").length).toBeGreaterThan(0);
+      expect(report.passed).toBeGreaterThan(30);
+    } finally {
+      await runtime.close();
+    }
+  }, 90_000);
+
+  it("passes runConformance with every toolset served", async () => {
+    const runtime = await createFinanceRuntime({ toolsets: ["all"] });
     try {
       const report = await runConformance(financeExtension, () => runtime.createServer(), {
         clientSettings: { approvalUi: ["form"] },
         schemaFile: SCHEMA,
-        // Known gap being closed: the default toolsets' tools/list is above 12 KB.
+        // The budget is the default list's rule (above); an operator who turns every toolset on chooses the larger list.
         skip: ["tools.list-budget"],
       });
       expect(report.failures).toEqual([]);
@@ -136,7 +188,7 @@ describe("conformance and fuzzing", () => {
   }, 90_000);
 
   it("never crashes on fuzzed amounts and currencies", async () => {
-    const runtime = await createFinanceRuntime();
+    const runtime = await createFinanceRuntime({ toolsets: ["read", "bookkeeping"] });
     const { connectInProcess } = await import("@mcp-verticals/core/testing");
     const connection = await connectInProcess(() => runtime.createServer(), { era: "legacy", extensions: { [FINANCE_EXTENSION_ID]: { approvalUi: ["form"] } } });
     let seed = 7;

@@ -28,7 +28,7 @@ describe.runIf(postgresAvailable())("concurrency on PostgreSQL with several serv
     cluster = await startTestCluster();
     database = await cluster.createDatabase("concurrency");
     await (await openFinanceStorage(database)).close();
-    servers.push(...(await Promise.all([0, 1, 2].map(() => startHttpBin(["--database", database], { MCP_AUDIT_KEY: AUDIT_KEY })))));
+    servers.push(...(await Promise.all([0, 1, 2].map(() => startHttpBin(["--toolsets", "read,payments", "--database", database], { MCP_AUDIT_KEY: AUDIT_KEY })))));
   }, 90_000);
   afterAll(async () => {
     for (const server of servers) server.child.kill("SIGTERM");

@@ -50,7 +50,7 @@ async function expectIntactLedger(database: string) {
     await storage.close();
   }
   // After restart, the same import (same idempotency key) runs to completion.
-  const runtime = await createFinanceRuntime({ database });
+  const runtime = await createFinanceRuntime({ database, toolsets: ["read", "import"] });
   try {
     const before = (await runtime.storage.listEntries({}, 0, 1)).total;
     const { connectInProcess } = await import("@mcp-verticals/core/testing");

@@ -58,13 +58,13 @@ export const financeExtension = defineExtension({
       maxLimit: server.pagination.maxLimit,
     };
   },
-  // Operators choose what a deployment lists (`--toolsets read` serves 5 tools in under 12 KB of tools/list).
-  // Every toolset is served by default, so existing deployments keep every tool.
+  // Only `read` is served by default: its tools/list stays within 12 KB, what a model can afford
+  // before its first call. Operators turn the others on (`--toolsets all`, `--toolsets read,payments`).
   toolsets: {
     read: { description: "Read the books: accounts, balances, transactions, trial balance.", default: true },
-    import: { description: "Import bank statements and reconcile a month (tasks for clients with Tasks).", default: true },
-    bookkeeping: { description: "Post journal entries.", default: true },
-    payments: { description: "Counterparties, IBAN/BIC checks, and payments behind human approval.", default: true },
+    import: { description: "Import bank statements and reconcile a month (tasks for clients with Tasks)." },
+    bookkeeping: { description: "Post journal entries." },
+    payments: { description: "Counterparties, IBAN/BIC checks, and payments behind human approval." },
   },
   tools: [
     listAccountsTool,

@@ -33,7 +33,7 @@ function v1Client(elicitation?: () => "accept" | "decline") {
   return client;
 }
 
-const stdio = (state: string) => new StdioClientTransport({ command: process.execPath, args: [BIN, "--state", state], stderr: "ignore" });
+const stdio = (state: string) => new StdioClientTransport({ command: process.execPath, args: [BIN, "--toolsets", "read,payments", "--state", state], stderr: "ignore" });
 
 async function call(client: Client, name: string, args: Record<string, unknown>): Promise<ToolResult> {
   return (await client.callTool({ name, arguments: args })) as ToolResult;
@@ -151,7 +151,7 @@ describe("payments approved by a human, with an SDK v1 client", () => {
   }, 120_000);
 
   it("over HTTP without elicitation: nothing the client received settles the payment; the approval page with the operator credential does", async () => {
-    const child: ChildProcess = spawn(process.execPath, [BIN, "--http", "0", "--state", stateFile()], { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, MCP_OPERATOR_TOKEN: OPERATOR_TOKEN } });
+    const child: ChildProcess = spawn(process.execPath, [BIN, "--http", "0", "--toolsets", "read,payments", "--state", stateFile()], { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, MCP_OPERATOR_TOKEN: OPERATOR_TOKEN } });
     const url = await new Promise<string>((resolve, reject) => {
       let seen = "";
       const timer = setTimeout(() => reject(new Error(`no listening line: ${seen}`)), 30_000);

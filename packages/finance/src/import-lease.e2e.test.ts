@@ -39,7 +39,7 @@ describe("an import whose process dies holding the idempotency claim", () => {
     expect(await exited).toBe("SIGKILL");
     expect(output).not.toContain("done");
 
-    const runtime = await createFinanceRuntime({ database, settings: { idempotency: { leaseSeconds: 2 } } });
+    const runtime = await createFinanceRuntime({ database, settings: { idempotency: { leaseSeconds: 2 } }, toolsets: ["read", "import"] });
     const connection = await connectInProcess(() => runtime.createServer(), { era: "legacy", extensions: { [FINANCE_EXTENSION_ID]: {} } });
     try {
       const before = (await runtime.storage.listEntries({}, 0, 1)).total;

@@ -51,7 +51,7 @@ describe.runIf(postgresAvailable())("finance: three replicas on one PostgreSQL d
     cluster = await startTestCluster();
     database = await cluster.createDatabase("replicas");
     // All three start at once on an empty database: the schema and the seed happen exactly once.
-    set = await startReplicas(BIN, 3, { args: ["--database", database, "--idempotency-lease", "2"], env: { DATABASE_URL: database, MCP_AUDIT_KEY: AUDIT_KEY } });
+    set = await startReplicas(BIN, 3, { args: ["--toolsets", "read,bookkeeping", "--database", database, "--idempotency-lease", "2"], env: { DATABASE_URL: database, MCP_AUDIT_KEY: AUDIT_KEY } });
     client = await connect(set.url);
     state = await openStateStore({ url: database });
   }, 120_000);

@@ -52,7 +52,7 @@ export interface FinanceRuntimeOptions {
   audit?: AuditTrail;
   /** The task runtime for statement import and reconciliation as tasks (default: the one of `state`). */
   tasks?: TaskRuntime;
-  /** The toolsets to serve (`read`, `import`, `bookkeeping`, `payments`, or `all`/`default`/`none`); default: every toolset. */
+  /** The toolsets to serve (`read`, `import`, `bookkeeping`, `payments`, or `all`/`default`/`none`); default: `read` only. */
   toolsets?: readonly string[];
 }
 
@@ -159,7 +159,7 @@ export interface FinanceServerOptions {
   state?: StateStore;
   /** The task runtime for statement import and reconciliation as tasks (default: the one of `state`). */
   tasks?: TaskRuntime;
-  /** The toolsets to serve (see {@link FinanceRuntimeOptions.toolsets}); default: every toolset. */
+  /** The toolsets to serve (see {@link FinanceRuntimeOptions.toolsets}); default: `read` only. */
   toolsets?: readonly string[];
 }
 

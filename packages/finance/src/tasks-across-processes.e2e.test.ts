@@ -26,7 +26,7 @@ const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
 const LEASE_MS = 10_000;
 const dir = mkdtempSync(join(tmpdir(), "finance-task-procs-"));
 const database = join(dir, "ledger.sqlite");
-const binArgs = ["--database", database, "--idempotency-lease", "5", "--max-body-bytes", String(32 * 1024 * 1024)];
+const binArgs = ["--toolsets", "read,import", "--database", database, "--idempotency-lease", "5", "--max-body-bytes", String(32 * 1024 * 1024)];
 const binEnv = { MCP_TASKS_LEASE_MS: String(LEASE_MS) };
 
 const importArgs = (key: string, content: string, dryRun = false) => ({ idempotencyKey: key, format: "csv", accountId: "acc_operating", csvMapping: CSV_MAPPING, content, dryRun });
@@ -199,7 +199,7 @@ describe.runIf(postgresAvailable())("finance long jobs as tasks across server pr
   beforeAll(async () => {
     cluster = await startTestCluster();
     database = await cluster.createDatabase("task_brake");
-    pgArgs = ["--database", database, "--idempotency-lease", "5", "--max-body-bytes", String(32 * 1024 * 1024)];
+    pgArgs = ["--toolsets", "read,import", "--database", database, "--idempotency-lease", "5", "--max-body-bytes", String(32 * 1024 * 1024)];
     // A creates and seeds the ledger; B joins it. Ledger and task state share the database.
     a = await startHttpBin(BIN, { args: pgArgs, env: binEnv });
     b = await startHttpBin(BIN, { args: pgArgs, env: binEnv });

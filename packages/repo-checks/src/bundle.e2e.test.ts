@@ -43,10 +43,11 @@ describe("the finance MCP Bundle for this platform", () => {
     expect(existsSync(join(unpacked, "node_modules", "typescript"))).toBe(false);
   });
 
-  it("starts the server it declares, from the unpacked bundle, and answers over stdio", async () => {
-    const defaults = Object.fromEntries(Object.entries(manifest.user_config ?? {}).map(([key, spec]: [string, any]) => [key, String(spec.default)]));
+  /** The server the manifest declares, started from the unpacked bundle with the user's settings (defaults unless given). */
+  async function startDeclared(settings: Record<string, string> = {}): Promise<Client> {
+    const values = { ...Object.fromEntries(Object.entries(manifest.user_config ?? {}).map(([key, spec]: [string, any]) => [key, String(spec.default)])), ...settings };
     const args = (manifest.server.mcp_config.args as string[]).map((arg) =>
-      arg.replace("${__dirname}", unpacked).replace(/\$\{user_config\.(\w+)\}/g, (_match, key: string) => defaults[key] ?? ""),
+      arg.replace("${__dirname}", unpacked).replace(/\$\{user_config\.(\w+)\}/g, (_match, key: string) => values[key] ?? ""),
     );
     const home = join(work, "home");
     const client = new Client({ name: "bundle-host", version: "1.0.0" });
@@ -59,11 +60,30 @@ describe("the finance MCP Bundle for this platform", () => {
         stderr: "pipe",
       }),
     );
+    return client;
+  }
+
+  it("starts the server it declares, from the unpacked bundle, and answers over stdio", async () => {
+    const client = await startDeclared();
     try {
       const { tools } = await client.listTools();
       expect(tools.map((tool) => tool.name)).toContain("finance_list_accounts");
+      // The default setting serves the read toolset only.
+      expect(tools.map((tool) => tool.name)).not.toContain("finance_prepare_payment");
       const result = await client.callTool({ name: "finance_list_accounts", arguments: {} });
       expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+    } finally {
+      await client.close();
+    }
+  }, 60_000);
+
+  it("lets the bundle user turn on more toolsets in its settings", async () => {
+    expect(manifest.user_config.toolsets).toMatchObject({ type: "string", default: "read" });
+    const client = await startDeclared({ toolsets: "read,payments" });
+    try {
+      const names = (await client.listTools()).tools.map((tool) => tool.name);
+      expect(names).toEqual(expect.arrayContaining(["finance_list_accounts", "finance_prepare_payment", "finance_validate_account_identifier"]));
+      expect(names).not.toContain("finance_import_statement");
     } finally {
       await client.close();
     }

@@ -65,8 +65,9 @@ describe("a plain client's tools/list shows only tools it can call", () => {
     for (const child of children) child.kill("SIGTERM");
   });
 
-  it("finance bin over HTTP (2025 era, the era most hosts speak)", async () => {
-    const child = spawn(process.execPath, [binOf("finance"), "--http", "0"], { stdio: ["ignore", "ignore", "pipe"] });
+  it("finance bin over HTTP with every toolset (2025 era, the era most hosts speak)", async () => {
+    // Every toolset, so the gated write and payment tools are there to be hidden from the plain client.
+    const child = spawn(process.execPath, [binOf("finance"), "--http", "0", "--toolsets", "all"], { stdio: ["ignore", "ignore", "pipe"] });
     children.push(child);
     const url = await new Promise<string>((resolve, reject) => {
       let seen = "";
@@ -81,8 +82,9 @@ describe("a plain client's tools/list shows only tools it can call", () => {
     await client.connect(new StreamableHTTPClientTransport(new URL(url)));
     try {
       const { listed, gated } = await callEveryListedTool(client, financeExtension);
-      expect(listed.length).toBeGreaterThan(0);
+      expect(listed).toContain("finance_validate_account_identifier");
       expect(gated).toEqual([]);
+      for (const tool of financeExtension.tools.filter((candidate) => candidate.requiresClientExtension)) expect(listed).not.toContain(tool.name);
     } finally {
       await client.close();
     }

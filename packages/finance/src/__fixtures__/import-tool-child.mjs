@@ -7,7 +7,7 @@ import { createFinanceRuntime, FINANCE_EXTENSION_ID } from "../../dist/index.js"
 const [database, countText, key] = process.argv.slice(2);
 const lines = Array.from({ length: Number(countText) }, (_, index) => `2026-11-10,${(index % 997) + 1}.00,crash import ${index},TOOL-CRASH-${index}`);
 const content = `d,a,t,r\n${lines.join("\n")}\n`;
-const runtime = await createFinanceRuntime({ database, settings: { idempotency: { leaseSeconds: 2 } } });
+const runtime = await createFinanceRuntime({ database, settings: { idempotency: { leaseSeconds: 2 } }, toolsets: ["read", "import"] });
 const connection = await connectInProcess(() => runtime.createServer(), { era: "legacy", extensions: { [FINANCE_EXTENSION_ID]: {} } });
 process.stdout.write("importing\n");
 const result = await connection.client.callTool({

@@ -32,7 +32,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe.runIf(hledgerAvailable())("hledger oracle", () => {
   it("hledger balance on the exported journal equals finance_trial_balance for every account", async () => {
-    const runtime = await createFinanceRuntime();
+    const runtime = await createFinanceRuntime({ toolsets: ["read", "bookkeeping", "import"] });
     const connection = await connectInProcess(() => runtime.createServer(), { era: "modern", extensions: { [FINANCE_EXTENSION_ID]: {} } });
     try {
       // Add activity beyond the seed: an entry with odd cents, and an imported CSV.

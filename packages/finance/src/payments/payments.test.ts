@@ -24,7 +24,7 @@ async function setup(options: Parameters<typeof createFinanceRuntime>[0] = {}) {
   const path = join(dir, `db-${++databases}.sqlite`);
   const state = memoryStateStore({ now: () => clock });
   registerApprovalChannels(state, { operatorCommand: "mcp-finance approvals" });
-  const runtime = await createFinanceRuntime({ database: path, ...options, state, now: () => new Date(clock) });
+  const runtime = await createFinanceRuntime({ database: path, toolsets: ["all"], ...options, state, now: () => new Date(clock) });
   const connection = await connectInProcess(() => runtime.createServer(), { era: "legacy", extensions: { [FINANCE_EXTENSION_ID]: { approvalUi: ["form"] } } });
   const call = async (name: string, args: Record<string, unknown>) => (await connection.client.callTool({ name, arguments: args })) as Result;
   /** The operator decides at the server's command line, a channel the model does not reach. */

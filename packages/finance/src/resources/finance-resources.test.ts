@@ -11,7 +11,7 @@ describe("finance resources", () => {
   let plain: InProcessConnection;
   const read = async (client: InProcessConnection, uri: string) => ((await client.client.readResource({ uri })).contents[0] as { text: string }).text;
   beforeAll(async () => {
-    runtime = await createFinanceRuntime({ now: () => new Date("2026-11-24T10:00:00Z") });
+    runtime = await createFinanceRuntime({ now: () => new Date("2026-11-24T10:00:00Z"), toolsets: ["all"] });
     connection = await connectInProcess(() => runtime.createServer(), { era: "modern", extensions: { [FINANCE_EXTENSION_ID]: { approvalUi: ["url"] } } });
     plain = await connectInProcess(() => runtime.createServer(), { era: "legacy" });
   });

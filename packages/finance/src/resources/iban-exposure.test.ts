@@ -31,7 +31,7 @@ describe("no full IBAN reaches any client except in the pain.001 file", () => {
   let declaring: InProcessConnection;
   let plain: InProcessConnection;
   beforeAll(async () => {
-    runtime = await createFinanceRuntime({ now: () => new Date("2026-11-24T10:00:00Z") });
+    runtime = await createFinanceRuntime({ now: () => new Date("2026-11-24T10:00:00Z"), toolsets: ["all"] });
     declaring = await connectInProcess(() => runtime.createServer(), { era: "modern", extensions: { [FINANCE_EXTENSION_ID]: {} } });
     plain = await connectInProcess(() => runtime.createServer(), { era: "legacy" });
     // Free text carrying IBANs enters through a statement and a manual entry.

@@ -13,7 +13,7 @@ describe("finance_import_statement", () => {
   let connection: InProcessConnection;
   const call = async (args: Record<string, unknown>) => (await connection.client.callTool({ name: "finance_import_statement", arguments: args })) as Result;
   beforeAll(async () => {
-    runtime = await createFinanceRuntime();
+    runtime = await createFinanceRuntime({ toolsets: ["read", "import"] });
     connection = await connectInProcess(() => runtime.createServer(), { era: "modern", extensions: { [FINANCE_EXTENSION_ID]: {} } });
   });
   afterAll(async () => {

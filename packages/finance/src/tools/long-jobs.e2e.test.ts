@@ -25,7 +25,7 @@ describe("finance long jobs as tasks", () => {
 
   const replica = async (): Promise<Replica> => {
     const tasks = createTaskRuntime({ state, leaseMs: 3000, pollIntervalMs: 50 });
-    const finance = await createFinanceRuntime({ database, state, tasks });
+    const finance = await createFinanceRuntime({ database, state, tasks, toolsets: ["read", "import"] });
     const http = await serveHttp(() => finance.createServer(), { port: 0, identity, maxBodyBytes: 8 * 1024 * 1024 });
     return { finance, tasks, http };
   };
