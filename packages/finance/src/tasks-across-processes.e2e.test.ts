@@ -12,8 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { TaskEndedError, type DetailedTask } from "@mcp-verticals/core";
-import { connectHttp, increasingProblem, recordProgress, startHttpBin, type HttpBin, type HttpConnection } from "@mcp-verticals/core/testing";
-import pg from "pg";
+import { connectHttp, increasingProblem, lockTable, recordProgress, startHttpBin, type HttpBin, type HttpConnection, type TableLock } from "@mcp-verticals/core/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CSV_MAPPING, csvStatement } from "./__fixtures__/long-jobs.js";
 import { postgresAvailable, startTestCluster, type TestCluster } from "./__fixtures__/postgres-cluster.js";
@@ -122,52 +121,12 @@ describe("finance long jobs as tasks across server processes (one SQLite ledger)
 });
 
 /**
- * A real brake on the ledger: an open transaction holding `ACCESS EXCLUSIVE` on `entries`, so
- * every read of bank references or postings waits for it. {@link Brake.waiting} resolves once a
- * server backend waits for that lock (`pg_stat_activity.wait_event_type = 'Lock'` on `entries`),
- * not after a guessed delay.
+ * A real brake on the ledger: core's {@link lockTable} holds `ACCESS EXCLUSIVE` on `entries` in an
+ * open transaction, so every read of bank references or postings waits for it; `waitForWaiter`
+ * resolves once a server backend waits for that lock (an ungranted `AccessShareLock` on `entries` in
+ * `pg_locks`), not after a guessed delay.
  */
-interface Brake {
-  waiting(): Promise<number>;
-  release(): Promise<void>;
-}
-
-async function holdEntries(database: string): Promise<Brake> {
-  const holder = new pg.Client({ connectionString: database });
-  await holder.connect();
-  await holder.query("BEGIN");
-  await holder.query("LOCK TABLE entries IN ACCESS EXCLUSIVE MODE");
-  const holderPid = (await holder.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid;
-  let released = false;
-  return {
-    async waiting() {
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        // pg_stat_activity may still show the backend's previous statement while it waits (locks are
-        // taken while the new one is parsed), so the waited-for relation comes from pg_locks.
-        const { rows } = await holder.query<{ pid: number }>(
-          `SELECT a.pid FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid
-            WHERE a.datname = current_database() AND a.wait_event_type = 'Lock'
-              AND NOT l.granted AND l.relation = 'entries'::regclass AND $1 = ANY (pg_blocking_pids(a.pid))`,
-          [holderPid],
-        );
-        if (rows.length > 0) return rows[0]!.pid;
-        if (Date.now() > deadline) {
-          const activity = await holder.query("SELECT pid, state, wait_event_type, wait_event, left(query, 120) AS query FROM pg_stat_activity WHERE datname = current_database()");
-          throw new Error(`no server backend queued behind the lock on entries: ${JSON.stringify(activity.rows)}`);
-        }
-        // Polls a condition the database reports; the job cannot get past the lock meanwhile.
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    },
-    async release() {
-      if (released) return;
-      released = true;
-      await holder.query("ROLLBACK");
-      await holder.end();
-    },
-  };
-}
+const PARKED_READ = { mode: "AccessShareLock", timeoutMs: 60_000 } as const;
 
 describe.runIf(postgresAvailable())("finance long jobs as tasks across server processes (one PostgreSQL database), held by a lock", () => {
   let cluster: TestCluster;
@@ -176,7 +135,7 @@ describe.runIf(postgresAvailable())("finance long jobs as tasks across server pr
   let a: HttpBin;
   let b: HttpBin;
   let storage: FinanceStorage;
-  const brakes: Brake[] = [];
+  const brakes: TableLock[] = [];
   const connections: HttpConnection[] = [];
   const connect = async (url: string, era: "modern" | "legacy") => {
     const connection = await connectHttp(url, { era, extensions: { [FINANCE_EXTENSION_ID]: {} } });
@@ -184,7 +143,7 @@ describe.runIf(postgresAvailable())("finance long jobs as tasks across server pr
     return connection;
   };
   const brake = async () => {
-    const held = await holdEntries(database);
+    const held = await lockTable(database, "entries");
     brakes.push(held);
     return held;
   };
@@ -231,7 +190,7 @@ describe.runIf(postgresAvailable())("finance long jobs as tasks across server pr
       const started = await onA.tasks.callTool("finance_import_statement", importArgs(`pg-cancel-import-${era}`, csvStatement(2000, { prefix: `PGC${tag}`, month: "2027-08" })));
       if (started.kind !== "task") throw new Error("expected a task");
       // A's worker is parked on its first ledger read (the bank references already booked).
-      await held.waiting();
+      await held.waitForWaiter(PARKED_READ);
       expect(await onB.tasks.get(started.task.taskId)).toMatchObject({ status: "working" });
       await onB.tasks.cancel(started.task.taskId);
       await held.release();
@@ -242,7 +201,7 @@ describe.runIf(postgresAvailable())("finance long jobs as tasks across server pr
       const applying = await onA.tasks.callTool("finance_reconcile_month", reconcileArgs(`pg-cancel-rec-${era}`, month, csvStatement(2000, { prefix: `PGR${tag}`, month }), true));
       if (applying.kind !== "task") throw new Error("expected a task");
       // Parked on reading the month's postings; applying would book all 2000 unmatched lines.
-      await held.waiting();
+      await held.waitForWaiter(PARKED_READ);
       await onB.tasks.cancel(applying.task.taskId);
       await held.release();
       expect(await endOf(onB.tasks.result(applying.task.taskId, { maxPollIntervalMs: 50 }))).toMatchObject({ status: "cancelled" });
@@ -262,7 +221,7 @@ describe.runIf(postgresAvailable())("finance long jobs as tasks across server pr
       const held = await brake();
       const started = await onA.tasks.callTool("finance_import_statement", importArgs(key, statement));
       if (started.kind !== "task") throw new Error("expected a task");
-      await held.waiting();
+      await held.waitForWaiter(PARKED_READ);
       expect(await a.kill("SIGKILL")).toEqual({ code: null, signal: "SIGKILL" });
       await held.release();
 

@@ -31,7 +31,7 @@ export { startHttpBin, type StartHttpBinOptions, type HttpBin } from "./http-bin
 export { connectHttp, type ConnectHttpOptions, type HttpConnection } from "./connect-http.js";
 export { waitForTask, recordProgress, increasingProblem, type ProgressRecorder } from "./task-probes.js";
 export { holdNextCall, type HeldCall } from "./hold-call.js";
-export { lockTable, type TableLock, type LockWaiter } from "./table-lock.js";
+export { lockTable, type TableLock, type LockWaiter, type WaitForWaiterOptions } from "./table-lock.js";
 export {
   installOfficialSuite,
   runOfficialSuite,
