@@ -61,6 +61,7 @@ export {
   type OfficialSuiteOnBinOptions,
   type OfficialSuiteOnBin,
 } from "./official-suite-bin.js";
+export { checkOfficialSuite, officialSuiteFindings, type OfficialSuiteChecks, type OfficialSuiteChecksOptions } from "./official-suite-checks.js";
 export {
   createConformanceFixture,
   conformanceFixture,
