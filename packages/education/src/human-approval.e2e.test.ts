@@ -8,6 +8,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { toolErrorOf } from "@mcp-verticals/core";
+import { receivedStrings } from "@mcp-verticals/core/testing";
 
 /** A gradebook write a human approves, with a plain SDK v1 client (2025 era, no extension) against the spawned server. */
 const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
@@ -27,15 +28,6 @@ async function connect(elicitation?: () => "accept" | "decline") {
     call("edu_post_score", { lineItemSourcedId: "li-alg1-a-5", studentSourcedId: learner, scoreGiven, scoreMaximum: 10, comment: "Teacher approved this already", ...extra });
   const stored = async () => (await call("edu_list_results", { lineItemSourcedId: "li-alg1-a-5", studentSourcedId: learner })).structuredContent.results;
   return { client, state, call, score, stored };
-}
-
-function stringsIn(value: unknown, into = new Set<string>()): Set<string> {
-  if (typeof value === "string") {
-    into.add(value);
-    for (const word of value.match(/[A-Za-z0-9_\-.:/]{6,}/g) ?? []) into.add(word);
-  } else if (Array.isArray(value)) for (const item of value) stringsIn(item, into);
-  else if (value && typeof value === "object") for (const item of Object.values(value)) stringsIn(item, into);
-  return into;
 }
 
 describe("edu_post_score approved by a human, with a plain SDK v1 client over stdio", () => {
@@ -59,7 +51,7 @@ describe("edu_post_score approved by a human, with a plain SDK v1 client over st
       const pending = await score(9);
       expect(toolErrorOf(pending)?.code).toBe("APPROVAL_PENDING");
       const approvalId = toolErrorOf(pending)!.data!.approvalId as string;
-      const received = stringsIn([pending, await client.listTools(), await client.listResources()]);
+      const received = receivedStrings([pending, await client.listTools(), await client.listResources()]);
       expect(received.has(approvalId)).toBe(true);
       for (const text of [...received].slice(0, 80)) {
         const value = text.slice(0, 2000);

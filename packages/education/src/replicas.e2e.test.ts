@@ -3,14 +3,14 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import {
+  approvalPageUrl,
   callToolWithRetry,
   connectHttp,
+  decideOnApprovalPage,
   lockTable,
   postgresAvailable,
-  startPostgresCluster,
-  startReplicas,
-  type PostgresTestCluster,
-  type ReplicaSet,
+  startReplicasOnPostgres,
+  type PostgresReplicaSet,
   type RetriedToolResult,
 } from "@mcp-verticals/core/testing";
 import { toolErrorOf } from "@mcp-verticals/core";
@@ -33,31 +33,24 @@ const LINE_ITEM = "li-alg1-a-4";
 const codeOf = (result: RetriedToolResult): string | undefined => toolErrorOf(result)?.code;
 
 describe.runIf(postgresAvailable())("education: three replicas on one PostgreSQL state and one OneRoster provider, behind a round-robin proxy", () => {
-  let cluster: PostgresTestCluster;
-  let database: string;
   let records: EducationStore;
   let provider: RunningOneRosterServer;
-  let set: ReplicaSet;
+  let set: PostgresReplicaSet;
   let client: Client;
 
+  /** The operator's decision on the approval page, reached through the balancer (any replica serves it). */
   const approveOnPage = async (approvalId: string) => {
-    const response = await fetch(`${new URL(set.url).origin}/approvals/${approvalId}`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Bearer ${OPERATOR}` },
-      body: new URLSearchParams({ decision: "approve" }).toString(),
-    });
-    expect(response.status).toBe(200);
+    expect((await decideOnApprovalPage(approvalPageUrl(set.url, approvalId), "approve", { operatorToken: OPERATOR, credentialIn: "bearer" })).status).toBe(200);
   };
 
   beforeAll(async () => {
-    cluster = await startPostgresCluster();
-    database = await cluster.createDatabase("education_replicas");
     records = new EducationStore(":memory:");
     seedIfEmpty(records);
     provider = await serveOneRosterRest(records, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, port: 0 });
-    set = await startReplicas(BIN, 3, {
+    set = await startReplicasOnPostgres(BIN, 3, {
+      database: "education_replicas",
       // A keyed write's claim lapses 2 s after its replica died, so a retry elsewhere takes it over.
-      args: ["--postgres", database, "--oneroster-url", provider.url, "--allow-writes", "post_score", "--idempotency-lease", "2", "--toolsets", "all"],
+      args: ["--oneroster-url", provider.url, "--allow-writes", "post_score", "--idempotency-lease", "2", "--toolsets", "all"],
       env: { MCP_AUDIT_KEY: AUDIT_KEY, MCP_OPERATOR_TOKEN: OPERATOR, ONEROSTER_CLIENT_ID: CLIENT_ID, ONEROSTER_CLIENT_SECRET: CLIENT_SECRET },
     });
     client = new Client({ name: "education-replicas", version: "0.0.0" }, { versionNegotiation: { mode: { pin: "2026-07-28" } }, capabilities: { extensions: { [EDUCATION_EXTENSION_ID]: {} } } as never });
@@ -68,7 +61,6 @@ describe.runIf(postgresAvailable())("education: three replicas on one PostgreSQL
     await set?.close();
     await provider?.close();
     records?.close?.();
-    await cluster?.stop();
   });
 
   it("pages the roster with cursors that any replica accepts, and every replica names learners by the same pseudonyms", async () => {
@@ -168,7 +160,7 @@ describe.runIf(postgresAvailable())("education: three replicas on one PostgreSQL
     const victim = set.replicas[2]!;
     const direct = await connectHttp(victim.url, { era: "modern", tasks: false, extensions: { [EDUCATION_EXTENSION_ID]: {} } });
     // SHARE on the audit log: the replica writes the score, then stops at its audit append, before the key records the outcome.
-    const lock = await lockTable(database, "mcp_state_logs", { mode: "SHARE" });
+    const lock = await lockTable(set.database, "mcp_state_logs", { mode: "SHARE" });
     try {
       const inFlight = direct.client.callTool({ name: "edu_post_score", arguments: args }).catch(() => undefined);
       const deadline = Date.now() + 30_000;
@@ -231,7 +223,7 @@ describe.runIf(postgresAvailable())("education: three replicas on one PostgreSQL
   }, 180_000);
 
   it("keeps one verifiable audit chain written by all replicas", async () => {
-    const verify = spawnSync(process.execPath, [BIN, "audit", "verify", "--log", "audit:education", "--postgres", database], { encoding: "utf8", env: { ...process.env, MCP_AUDIT_KEY: AUDIT_KEY } });
+    const verify = spawnSync(process.execPath, [BIN, "audit", "verify", "--log", "audit:education", "--postgres", set.database], { encoding: "utf8", env: { ...process.env, MCP_AUDIT_KEY: AUDIT_KEY } });
     expect(verify.status, verify.stdout + verify.stderr).toBe(0);
   }, 60_000);
 });

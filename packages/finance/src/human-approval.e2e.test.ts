@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +9,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { toolErrorOf } from "@mcp-verticals/core";
+import { decideOnApprovalPage, openApprovalPage, receivedStrings, startHttpBin } from "@mcp-verticals/core/testing";
 
 /**
  * Human approval of payments with the clients people use today: an SDK v1 client (2025 era,
@@ -52,17 +53,6 @@ async function paymentStatus(client: Client, paymentId: string): Promise<string>
   return JSON.parse((read.contents[0] as { text: string }).text).status;
 }
 
-/** Every string a client could hand back: JSON string leaves, and the words inside them. */
-
-function stringsIn(value: unknown, into = new Set<string>()): Set<string> {
-  if (typeof value === "string") {
-    into.add(value);
-    for (const word of value.match(/[A-Za-z0-9_\-.:/]{6,}/g) ?? []) into.add(word);
-  } else if (Array.isArray(value)) for (const item of value) stringsIn(item, into);
-  else if (value && typeof value === "object") for (const item of Object.values(value)) stringsIn(item, into);
-  return into;
-}
-
 /** Sends each received string back in every shape a model might try as an approval; none may settle the payment. */
 async function tryEverything(client: Client, paymentId: string, received: Set<string>): Promise<number> {
   let attempts = 0;
@@ -79,12 +69,12 @@ async function tryEverything(client: Client, paymentId: string, received: Set<st
 }
 
 async function receivedByPlainClient(client: Client, prepared: ToolResult): Promise<Set<string>> {
-  const received = stringsIn(prepared);
-  stringsIn(await client.listTools(), received);
+  const received = receivedStrings(prepared);
+  receivedStrings(await client.listTools(), received);
   const { resources } = await client.listResources();
-  stringsIn(resources, received);
-  for (const resource of resources.slice(0, 10)) stringsIn(await client.readResource({ uri: resource.uri }).catch((error: unknown) => String(error)), received);
-  stringsIn(await call(client, "finance_list_counterparties", {}), received);
+  receivedStrings(resources, received);
+  for (const resource of resources.slice(0, 10)) receivedStrings(await client.readResource({ uri: resource.uri }).catch((error: unknown) => String(error)), received);
+  receivedStrings(await call(client, "finance_list_counterparties", {}), received);
   return received;
 }
 
@@ -130,7 +120,7 @@ describe("payments approved by a human, with an SDK v1 client", () => {
       const pending = await call(client, "finance_execute_payment", { idempotencyKey: key(), paymentId: payment.id });
       expect(toolErrorOf(pending)).toMatchObject({ code: "APPROVAL_PENDING", data: { approvalId: approval.approvalId } });
       const received = await receivedByPlainClient(client, prepared);
-      stringsIn(pending, received);
+      receivedStrings(pending, received);
       expect(received.has(approval.approvalId)).toBe(true);
       expect(await tryEverything(client, payment.id, received)).toBeGreaterThan(50);
       expect(await paymentStatus(client, payment.id)).toBe("awaiting_approval");
@@ -151,19 +141,8 @@ describe("payments approved by a human, with an SDK v1 client", () => {
   }, 120_000);
 
   it("over HTTP without elicitation: nothing the client received settles the payment; the approval page with the operator credential does", async () => {
-    const child: ChildProcess = spawn(process.execPath, [BIN, "--http", "0", "--toolsets", "read,payments", "--state", stateFile()], { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, MCP_OPERATOR_TOKEN: OPERATOR_TOKEN } });
-    const url = await new Promise<string>((resolve, reject) => {
-      let seen = "";
-      const timer = setTimeout(() => reject(new Error(`no listening line: ${seen}`)), 30_000);
-      child.stderr!.on("data", (chunk: Buffer) => {
-        seen += chunk.toString();
-        const match = /listening on (\S+)/.exec(seen);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[1]!);
-        }
-      });
-    });
+    const server = await startHttpBin(BIN, { args: ["--toolsets", "read,payments", "--state", stateFile()], env: { MCP_OPERATOR_TOKEN: OPERATOR_TOKEN } });
+    const url = server.url;
     const client = v1Client();
     await client.connect(new StreamableHTTPClientTransport(new URL(url)));
     try {
@@ -172,16 +151,15 @@ describe("payments approved by a human, with an SDK v1 client", () => {
       const { payment, approval } = prepared.structuredContent;
       expect(approval.approvalUrl).toBe(`${new URL(url).origin}/approvals/${approval.approvalId}`);
       const received = await receivedByPlainClient(client, prepared);
-      stringsIn(await call(client, "finance_execute_payment", { idempotencyKey: key(), paymentId: payment.id }), received);
+      receivedStrings(await call(client, "finance_execute_payment", { idempotencyKey: key(), paymentId: payment.id }), received);
       expect(await tryEverything(client, payment.id, received)).toBeGreaterThan(50);
       expect(await paymentStatus(client, payment.id)).toBe("awaiting_approval");
 
       // The page shows the stored payee and fences the model's remittance.
-      const page = await (await fetch(approval.approvalUrl)).text();
-      expect(page).toContain("To ACME Supplies GmbH (stored payee cp_acme, allowlisted)");
-      expect(page).toContain("model-supplied remittance");
-      const post = (credential: string) =>
-        fetch(approval.approvalUrl, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: new URL(url).origin }, body: new URLSearchParams({ decision: "approve", operator_token: credential }).toString() });
+      const page = await openApprovalPage(approval.approvalUrl);
+      expect(page.html).toContain("To ACME Supplies GmbH (stored payee cp_acme, allowlisted)");
+      expect(page.html).toContain("model-supplied remittance");
+      const post = (operatorToken: string) => decideOnApprovalPage(approval.approvalUrl, "approve", { operatorToken });
       // Every string the client received, tried as the operator credential, is refused.
       for (const text of [...received].slice(0, 40)) expect((await post(text.slice(0, 500))).status).toBe(401);
       expect(await paymentStatus(client, payment.id)).toBe("awaiting_approval");
@@ -191,7 +169,7 @@ describe("payments approved by a human, with an SDK v1 client", () => {
       expect(Number(before) - Number(await operatingBalance(client))).toBeCloseTo(720, 2);
     } finally {
       await client.close();
-      child.kill("SIGTERM");
+      await server.kill();
     }
   }, 120_000);
 });

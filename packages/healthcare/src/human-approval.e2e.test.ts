@@ -8,6 +8,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { toolErrorOf } from "@mcp-verticals/core";
+import { receivedStrings } from "@mcp-verticals/core/testing";
 import { HEALTHCARE_EXTENSION_ID } from "./extension.js";
 
 /** A clinical write a human approves, with an SDK v1 client (2025 era) against the spawned reference server. */
@@ -38,15 +39,6 @@ async function connect(elicitation?: () => "accept" | "decline") {
   return { client, state, write };
 }
 
-function stringsIn(value: unknown, into = new Set<string>()): Set<string> {
-  if (typeof value === "string") {
-    into.add(value);
-    for (const word of value.match(/[A-Za-z0-9_\-.:/]{6,}/g) ?? []) into.add(word);
-  } else if (Array.isArray(value)) for (const item of value) stringsIn(item, into);
-  else if (value && typeof value === "object") for (const item of Object.values(value)) stringsIn(item, into);
-  return into;
-}
-
 describe("fhir_write approved by a human, with an SDK v1 client over stdio", () => {
   it("with form elicitation: writes only when the human accepts", async () => {
     let answer: "accept" | "decline" = "accept";
@@ -69,7 +61,7 @@ describe("fhir_write approved by a human, with an SDK v1 client over stdio", () 
       const pending = await write(131);
       expect(toolErrorOf(pending)?.code).toBe("APPROVAL_PENDING");
       const approvalId = toolErrorOf(pending)!.data!.approvalId as string;
-      const received = stringsIn([dry, pending, await client.listTools(), await client.listResources()]);
+      const received = receivedStrings([dry, pending, await client.listTools(), await client.listResources()]);
       expect(received.has(approvalId)).toBe(true);
       for (const text of [...received].slice(0, 80)) {
         const value = text.slice(0, 4000);

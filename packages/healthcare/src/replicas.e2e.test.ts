@@ -7,13 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { openStateStore, stateAuditSink, toolErrorOf, verifyAuditChain, type StateStore } from "@mcp-verticals/core";
 import {
+  approvalPageUrl,
   callToolWithRetry,
+  decideOnApprovalPage,
   postgresAvailable,
-  startPostgresCluster,
-  startReplicas,
+  startReplicasOnPostgres,
   startServerProcess,
-  type PostgresTestCluster,
-  type ReplicaSet,
+  type PostgresReplicaSet,
   type RetriedToolResult,
   type ServerProcess,
 } from "@mcp-verticals/core/testing";
@@ -47,10 +47,8 @@ const writeArgs = (value: number, idempotencyKey?: string) => ({
 const codeOf = (result: RetriedToolResult): string | undefined => toolErrorOf(result)?.code;
 
 describe.runIf(postgresAvailable())("healthcare: three replicas on one PostgreSQL state and one FHIR server, behind a round-robin proxy", () => {
-  let cluster: PostgresTestCluster;
-  let database: string;
   let fhir: ServerProcess;
-  let set: ReplicaSet;
+  let set: PostgresReplicaSet;
   let client: Client;
   let state: StateStore;
   const dir = mkdtempSync(join(tmpdir(), "healthcare-replicas-"));
@@ -77,17 +75,12 @@ describe.runIf(postgresAvailable())("healthcare: three replicas on one PostgreSQ
   };
   /** The human's decision through the operator command, a separate process on the shared state. */
   const approveByCommand = (approvalId: string) => {
-    const run = spawnSync(process.execPath, [BIN, "approvals", "approve", approvalId, "--postgres", database], { encoding: "utf8", env: { ...process.env, MCP_AUDIT_KEY: AUDIT_KEY } });
+    const run = spawnSync(process.execPath, [BIN, "approvals", "approve", approvalId, "--postgres", set.database], { encoding: "utf8", env: { ...process.env, MCP_AUDIT_KEY: AUDIT_KEY } });
     expect(run.status, run.stderr).toBe(0);
   };
   /** The human's decision on the approval page, reached through the balancer (any replica serves it). */
   const approveOnPage = async (approvalId: string) => {
-    const response = await fetch(`${new URL(set.url).origin}/approvals/${approvalId}`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Bearer ${OPERATOR}` },
-      body: new URLSearchParams({ decision: "approve" }).toString(),
-    });
-    expect(response.status).toBe(200);
+    expect((await decideOnApprovalPage(approvalPageUrl(set.url, approvalId), "approve", { operatorToken: OPERATOR, credentialIn: "bearer" })).status).toBe(200);
   };
   /** Asks for a write and returns the approval it now waits for. */
   const pendingApproval = async (args: Record<string, unknown>): Promise<string> => {
@@ -97,24 +90,21 @@ describe.runIf(postgresAvailable())("healthcare: three replicas on one PostgreSQ
   };
 
   beforeAll(async () => {
-    cluster = await startPostgresCluster();
-    database = await cluster.createDatabase("healthcare_replicas");
     fhir = await startServerProcess(BIN, ["--http", "0", "--serve-fhir", "0", "--state", join(dir, "fhir-server.sqlite")], {
       ready: /FHIR REST API served at (\S+)/,
       env: { FHIR_BEARER_TOKEN: FHIR_TOKEN, MCP_AUDIT_KEY: AUDIT_KEY },
     });
-    const args = ["--postgres", database, "--fhir-url", fhir.ready, "--access", "read-write", "--patient", PATIENT, "--scope", "patient/*.cruds", "--idempotency-lease", "2"];
+    const args = ["--fhir-url", fhir.ready, "--access", "read-write", "--patient", PATIENT, "--scope", "patient/*.cruds", "--idempotency-lease", "2"];
     // All three start at once on an empty database: migrations and the shared secrets happen once.
-    set = await startReplicas(BIN, 3, { args, env: { MCP_AUDIT_KEY: AUDIT_KEY, MCP_OPERATOR_TOKEN: OPERATOR, FHIR_BEARER_TOKEN: FHIR_TOKEN } });
+    set = await startReplicasOnPostgres(BIN, 3, { database: "healthcare_replicas", args, env: { MCP_AUDIT_KEY: AUDIT_KEY, MCP_OPERATOR_TOKEN: OPERATOR, FHIR_BEARER_TOKEN: FHIR_TOKEN } });
     ({ client } = await connect({ era: "modern" }));
-    state = await openStateStore({ url: database });
+    state = await openStateStore({ url: set.database });
   }, 180_000);
   afterAll(async () => {
     await client?.close().catch(() => undefined);
     await state?.close();
     await set?.close();
     await fhir?.kill();
-    await cluster?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -233,7 +223,7 @@ describe.runIf(postgresAvailable())("healthcare: three replicas on one PostgreSQ
     const lines = await stateAuditSink(state, "audit:healthcare").readAll();
     expect(lines.length).toBeGreaterThan(100);
     expect(verifyAuditChain(lines, { chainKey: AUDIT_KEY })).toMatchObject({ ok: true, count: lines.length });
-    const verify = spawnSync(process.execPath, [BIN, "audit", "verify", "--log", "audit:healthcare", "--postgres", database], { encoding: "utf8", env: { ...process.env, MCP_AUDIT_KEY: AUDIT_KEY } });
+    const verify = spawnSync(process.execPath, [BIN, "audit", "verify", "--log", "audit:healthcare", "--postgres", set.database], { encoding: "utf8", env: { ...process.env, MCP_AUDIT_KEY: AUDIT_KEY } });
     expect(verify.status, verify.stdout + verify.stderr).toBe(0);
   }, 60_000);
 });

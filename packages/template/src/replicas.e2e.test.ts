@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
-import { postgresAvailable, startPostgresCluster, startReplicas, type PostgresTestCluster, type ReplicaSet } from "@mcp-verticals/core/testing";
+import { postgresAvailable, startReplicasOnPostgres, type PostgresReplicaSet } from "@mcp-verticals/core/testing";
 import { templateClient } from "./client.js";
 import { TEMPLATE_EXTENSION_ID } from "./extension.js";
 
@@ -14,18 +14,12 @@ import { TEMPLATE_EXTENSION_ID } from "./extension.js";
 const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
 
 describe.runIf(postgresAvailable())("template: a 2025-era declared client across three spawned replicas behind a round-robin proxy", () => {
-  let cluster: PostgresTestCluster;
-  let set: ReplicaSet;
+  let set: PostgresReplicaSet;
 
   beforeAll(async () => {
-    cluster = await startPostgresCluster();
-    const database = await cluster.createDatabase("template_replicas");
-    set = await startReplicas(BIN, 3, { args: ["--postgres", database] });
+    set = await startReplicasOnPostgres(BIN, 3, { database: "template_replicas" });
   }, 120_000);
-  afterAll(async () => {
-    await set?.close();
-    await cluster?.stop();
-  });
+  afterAll(() => set?.close());
 
   it("uses the gated stats method and the negotiated language on every replica", async () => {
     const template = templateClient({ language: "nb" });

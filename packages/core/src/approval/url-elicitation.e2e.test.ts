@@ -9,6 +9,7 @@ import { approvalFixture } from "../__fixtures__/approval-extension.js";
 import { serveHttp, type RunningHttpServer } from "../server/serve-http.js";
 import { memoryStateStore } from "../state/memory-store.js";
 import type { StateStore } from "../state/state-store.js";
+import { approvalPageUrl, decideOnApprovalPage, openApprovalPage, receivedStrings } from "../testing/approval-human.js";
 import { toolErrorOf } from "../tool-error.js";
 import { getApproval, listApprovals } from "./approval-store.js";
 
@@ -61,22 +62,8 @@ async function connect(endpoint: URL, era: Era, human: (request: Elicited) => Pr
   return { client, asked };
 }
 
-const decide = (url: string, decision: "approve" | "decline", credential = OPERATOR) =>
-  fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", origin: new URL(url).origin },
-    body: new URLSearchParams({ decision, operator_token: credential }).toString(),
-  });
-
-/** Every string a client (and so the model) could hand back: JSON string leaves and the words in them. */
-function stringsIn(value: unknown, into = new Set<string>()): Set<string> {
-  if (typeof value === "string") {
-    into.add(value);
-    for (const word of value.match(/[A-Za-z0-9_\-.:/]{6,}/g) ?? []) into.add(word);
-  } else if (Array.isArray(value)) for (const item of value) stringsIn(item, into);
-  else if (value && typeof value === "object") for (const item of Object.values(value)) stringsIn(item, into);
-  return into;
-}
+/** The person's decision on the page, with the operator credential (or a string tried as one). */
+const decide = (url: string, decision: "approve" | "decline", operatorToken = OPERATOR) => decideOnApprovalPage(url, decision, { operatorToken });
 
 describe("URL-mode approval with the official client over HTTP", () => {
   for (const era of ["legacy", "modern"] as const) {
@@ -85,9 +72,9 @@ describe("URL-mode approval with the official client over HTTP", () => {
       let preview = "";
       const { client, asked } = await connect(endpoint, era, async ({ url }) => {
         // The person opens the link: the page shows the server's own preview, the model's memo fenced.
-        const page = await fetch(url!);
+        const page = await openApprovalPage(url!);
         expect(page.status).toBe(200);
-        preview = await page.text();
+        preview = page.html;
         expect(ran).toEqual([]);
         expect((await decide(url!, "approve")).status).toBe(200);
         return "accept";
@@ -114,7 +101,7 @@ describe("URL-mode approval with the official client over HTTP", () => {
       const { ran, endpoint } = await start();
       let choice: "decline" | "leave" = "decline";
       const { client } = await connect(endpoint, era, async ({ url }) => {
-        expect((await fetch(url!)).status).toBe(200);
+        expect((await openApprovalPage(url!)).status).toBe(200);
         if (choice === "decline") expect((await decide(url!, "decline")).status).toBe(200);
         return "accept";
       });
@@ -145,9 +132,9 @@ describe("URL-mode approval with the official client over HTTP", () => {
       const pending = await client.callTool({ name: "transfer", arguments: { amount: 9 } });
       expect(toolErrorOf(pending)?.code).toBe("APPROVAL_PENDING");
       const approvalId = toolErrorOf(pending)!.data!.approvalId as string;
-      const pageUrl = `${endpoint.origin}/approvals/${approvalId}`;
+      const pageUrl = approvalPageUrl(endpoint.href, approvalId);
       seen.push(pending, await client.listTools(), await client.listResources().catch(() => ({})));
-      const received = [...stringsIn(seen)].slice(0, 80);
+      const received = [...receivedStrings(seen)].slice(0, 80);
       expect(received).toContain(approvalId);
       for (const text of received) {
         expect((await decide(pageUrl, "approve", text.slice(0, 500))).status).toBe(401);
@@ -184,10 +171,10 @@ describe("URL-mode approval with the official client over HTTP", () => {
     const { ran, endpoint } = await start(publicBase);
     target = endpoint.origin;
     const { client, asked } = await connect(new URL(`${publicBase}mcp`), "legacy", async ({ url }) => {
-      const page = await fetch(url!);
+      const page = await openApprovalPage(url!);
       expect(page.status).toBe(200);
       // The form posts back relative to the page, so through the proxy too.
-      expect(await page.text()).toMatch(/<form method="post" action="apr_[0-9a-f]+"/);
+      expect(page.html).toMatch(/<form method="post" action="apr_[0-9a-f]+"/);
       expect((await decide(url!, "approve")).status).toBe(200);
       return "accept";
     });

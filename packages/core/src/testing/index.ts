@@ -25,12 +25,14 @@ export {
 } from "./postgres-cluster.js";
 export { AUDIT_TAMPERINGS, runAuditVerifyOnTamperings, type AuditVerifyOutcome } from "./audit-tampering.js";
 export { startReplicas, type StartReplicasOptions, type Replica, type ReplicaSet } from "./replicas.js";
+export { startReplicasOnPostgres, type StartReplicasOnPostgresOptions, type PostgresReplicaSet } from "./replicas-on-postgres.js";
 export { startServerProcess, type StartServerProcessOptions, type ServerProcess } from "./server-process.js";
 export { callToolWithRetry, type CallToolWithRetryOptions, type RetriedToolResult } from "./retrying-call.js";
 export { startHttpBin, type StartHttpBinOptions, type HttpBin } from "./http-bin.js";
 export { connectHttp, type ConnectHttpOptions, type HttpConnection } from "./connect-http.js";
 export { waitForTask, recordProgress, increasingProblem, type ProgressRecorder } from "./task-probes.js";
 export { holdNextCall, type HeldCall } from "./hold-call.js";
+export { openApprovalPage, decideOnApprovalPage, approvalPageUrl, receivedStrings, type ApprovalPageResponse, type ApprovalDecisionOptions } from "./approval-human.js";
 export { lockTable, type TableLock, type LockWaiter, type WaitForWaiterOptions } from "./table-lock.js";
 export {
   installOfficialSuite,
