@@ -1,12 +1,12 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import type { Client } from "@modelcontextprotocol/client";
 import { openStateStore, stateAuditSink, stateCheckpointStore } from "@mcp-verticals/core";
-import { connectHttp, runAuditVerifyOnTamperings, startHttpBin } from "@mcp-verticals/core/testing";
+import { runAuditVerifyOnStateTamperings, runAuditVerifyOnTamperings, writeAuditTrailThroughBin } from "@mcp-verticals/core/testing";
 
 const bin = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "healthcare-audit-"));
@@ -14,29 +14,26 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 // The key file goes to the configuration directory, the state to the state directory: both in the test's own folder.
 const env = { ...process.env, XDG_CONFIG_HOME: join(dir, "config"), XDG_STATE_HOME: join(dir, "state"), MCP_AUDIT_KEY: "", MCP_AUDIT_KEY_FILE: "" };
 
+/** Five audited calls: three reads, a search and a read of a patient that does not exist. */
+async function auditedCalls(client: Client): Promise<void> {
+  for (const id of ["patient-001", "patient-002", "patient-003"]) await client.callTool({ name: "fhir_read", arguments: { resourceType: "Patient", id } });
+  await client.callTool({ name: "fhir_search", arguments: { resourceType: "Condition", params: {} } });
+  await client.callTool({ name: "fhir_read", arguments: { resourceType: "Patient", id: "no-such-patient" } });
+}
+
+/** Never more of a record than its seq and binding in what audit verify prints. */
+function expectNoRecordContent(records: string[], output: string): void {
+  for (const record of records) {
+    const { principal, subjects } = JSON.parse(record) as { principal?: string; subjects?: string[] };
+    for (const secret of [principal, ...(subjects ?? [])]) if (secret) expect(output).not.toContain(secret);
+  }
+}
+
 describe("mcp-healthcare audit verify on the trail the spawned bin wrote", () => {
   it("passes the intact trail and names the first bad record of an edited, deleted, reordered, truncated or recomputed one", async () => {
     const file = join(dir, "audit.jsonl");
-    const child = spawn(process.execPath, [bin, "--http", "0", "--audit-file", file], { stdio: ["ignore", "ignore", "pipe"], env });
-    let seen = "";
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stderr!.on("data", (chunk: Buffer) => {
-        seen += chunk.toString();
-        const match = /listening on (\S+)/.exec(seen);
-        if (match) resolve(match[1]!);
-      });
-      child.once("exit", (code) => reject(new Error(`bin exited ${code}: ${seen}`)));
-    });
-    const client = new Client({ name: "audit-e2e", version: "0" });
-    await client.connect(new StreamableHTTPClientTransport(new URL(url)));
-    for (const id of ["patient-001", "patient-002", "patient-003"]) await client.callTool({ name: "fhir_read", arguments: { resourceType: "Patient", id } });
-    await client.callTool({ name: "fhir_search", arguments: { resourceType: "Condition", params: {} } });
-    await client.callTool({ name: "fhir_read", arguments: { resourceType: "Patient", id: "no-such-patient" } });
-    await client.close();
     // A graceful stop writes the closing checkpoint.
-    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-    child.kill("SIGTERM");
-    expect(await exited).toBe(0);
+    await writeAuditTrailThroughBin({ bin, env, args: ["--audit-file", file], connect: { era: "legacy", tasks: false }, calls: auditedCalls });
 
     const keyFile = join(dir, "config", "mcp-verticals", "mcp-healthcare.audit-key");
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
@@ -51,11 +48,7 @@ describe("mcp-healthcare audit verify on the trail the spawned bin wrote", () =>
     for (const [name, outcome] of Object.entries(tampered)) {
       expect(outcome.status, `${name}: ${outcome.stdout}${outcome.stderr}`).toBe(1);
       expect(outcome.stdout).toContain("NOT intact");
-      // Never more of a record than its seq and binding.
-      for (const record of records) {
-        const { principal, subjects } = JSON.parse(record) as { principal?: string; subjects?: string[] };
-        for (const secret of [principal, ...(subjects ?? [])]) if (secret) expect(outcome.stdout + outcome.stderr).not.toContain(secret);
-      }
+      expectNoRecordContent(records, outcome.stdout + outcome.stderr);
     }
     expect(tampered.edit.stdout).toMatch(/first bad record at line \d+, seq \d+, binding \S+: record does not match its MAC/);
     expect(tampered.recompute.stdout).toContain("record does not match its MAC");
@@ -65,21 +58,42 @@ describe("mcp-healthcare audit verify on the trail the spawned bin wrote", () =>
   }, 60_000);
 });
 
+describe("mcp-healthcare audit verify without --log reads the bin's own log (audit:healthcare)", () => {
+  it("verifies the chain a --state run wrote and names the first bad record of each tampered copy", async () => {
+    const stateFile = join(dir, "named-state.sqlite");
+    await writeAuditTrailThroughBin({ bin, env, args: ["--state", stateFile], calls: auditedCalls });
+    const { lines, intact, tampered } = await runAuditVerifyOnStateTamperings({ bin, env, stateFile, log: "audit:healthcare" });
+    expect(lines.length).toBeGreaterThanOrEqual(5);
+    expect(intact, intact.stdout + intact.stderr).toMatchObject({ status: 0, stdout: expect.stringContaining(`state log "audit:healthcare" (sqlite): ${lines.length} records, all anchored`) });
+    for (const [name, outcome] of Object.entries(tampered)) {
+      expect(outcome.status, `${name}: ${outcome.stdout}${outcome.stderr}`).toBe(1);
+      expect(outcome.stdout).toContain(`audit trail NOT intact: state log "audit:healthcare"`);
+      expectNoRecordContent(lines, outcome.stdout + outcome.stderr);
+    }
+    expect(tampered.edit.stdout).toMatch(/first bad record at line \d+, seq \d+, binding tools\/call:fhir_\w+: record does not match its MAC/);
+    expect(tampered.recompute.stdout).toMatch(/first bad record at .*seq \d+.*: record does not match its MAC/);
+    expect(tampered.delete.stdout).toContain("sequence break");
+    expect(tampered.reorder.stdout).toContain("sequence break");
+    expect(tampered.truncate.stdout).toContain("truncated");
+  }, 90_000);
+});
+
 describe("mcp-healthcare audit trail by default: the shared state, not the process", () => {
   it("keeps every record in the state store (none in memory), one chain across a restart that audit verify passes", async () => {
     // No --audit-file and no --state: the default state file under XDG_STATE_HOME.
     const home = { ...env, XDG_STATE_HOME: join(dir, "default-state") };
     const stateFile = join(dir, "default-state", "mcp-verticals", "mcp-healthcare.sqlite");
-    const run = async (calls: number) => {
-      const server = await startHttpBin(bin, { env: home });
-      const connection = await connectHttp(server.url, { era: "modern", tasks: false });
-      for (let index = 0; index < calls; index++) {
-        const result = await connection.client.callTool({ name: "fhir_read", arguments: { resourceType: "Patient", id: `patient-00${1 + (index % 9)}` } });
-        expect(result.isError).not.toBe(true);
-      }
-      await connection.close();
-      expect(await server.kill("SIGTERM")).toMatchObject({ code: 0 });
-    };
+    const run = (calls: number) =>
+      writeAuditTrailThroughBin({
+        bin,
+        env: home,
+        calls: async (client) => {
+          for (let index = 0; index < calls; index++) {
+            const result = await client.callTool({ name: "fhir_read", arguments: { resourceType: "Patient", id: `patient-00${1 + (index % 9)}` } });
+            expect(result.isError).not.toBe(true);
+          }
+        },
+      });
     const recordsInStore = async () => {
       const state = await openStateStore({ file: stateFile });
       try {
@@ -98,8 +112,9 @@ describe("mcp-healthcare audit trail by default: the shared state, not the proce
     expect(first.checkpoints).toBeGreaterThan(0);
     await run(25);
     expect((await recordsInStore()).records).toBe(65 * perCall);
-    const verify = spawnSync(process.execPath, [bin, "audit", "verify", "--log", "audit:healthcare"], { encoding: "utf8", env: home });
+    // Neither --state nor --log: the default state file and the bin's own log.
+    const verify = spawnSync(process.execPath, [bin, "audit", "verify"], { encoding: "utf8", env: home });
     expect(verify.status, verify.stdout + verify.stderr).toBe(0);
-    expect(verify.stdout).toContain(`${65 * perCall} records, all anchored`);
+    expect(verify.stdout).toContain(`state log "audit:healthcare" (sqlite): ${65 * perCall} records, all anchored`);
   }, 120_000);
 });

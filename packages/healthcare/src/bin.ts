@@ -37,7 +37,7 @@ void runServerBin({
     scope: { type: "string", multiple: true, valueName: "<scope>", description: "SMART scope granted to the stdio caller (repeatable; default patient/*.rs)." },
     "connector-tools": { type: "boolean", description: "Also offer the ChatGPT-style connector tools search and fetch." },
     "idempotency-lease": { type: "string", valueName: "<seconds>", description: "Lease of an in-flight keyed fhir_write (default 120): a retry after a crashed replica resumes the write once it lapses." },
-    "audit-file": { type: "string", valueName: "<path>", description: "Append the keyed, checkpointed audit trail to this JSONL file (checkpoints in <path>.checkpoints; verify with `audit verify --file <path>`). Default: the audit:healthcare log of the shared state (`audit verify --log audit:healthcare`)." },
+    "audit-file": { type: "string", valueName: "<path>", description: "Append the keyed, checkpointed audit trail to this JSONL file (checkpoints in <path>.checkpoints; verify with `audit verify --file <path>`). Default: the audit:healthcare log of the shared state, which `audit verify` reads by default." },
   },
   environment: {
     HEALTHCARE_SECRET: "Deployment secret (≥32 bytes) for pseudonyms, cursors and approvals; default: one created once in the shared state, so replicas agree.",

@@ -105,6 +105,9 @@ for (const name of ["finance", "healthcare", "education", "template"]) {
       // No URL the server publishes names the address it is bound to behind the proxy.
       const bound = new URL(bin.url).host;
       expect(JSON.stringify(card) + JSON.stringify(catalog)).not.toContain(bound);
+      // Its start-up line names the endpoint and card clients use, apart from the bound address.
+      const startup = bin.stderr().split("\n").find((line) => line.includes(" listening on "))!;
+      expect(startup).toContain(`mcp-${name} listening on ${bin.url} (bound address; clients connect to ${card.remotes[0]!.url}, server card: ${catalog.entries[0]!.url})`);
 
       // 2026-07-28 through the card's own remote (the proxy): discover says the same.
       const modern = new Client({ name: "identity-check", version: "0" }, { versionNegotiation: { mode: { pin: "2026-07-28" } } });

@@ -124,7 +124,11 @@ export function stateCheckpointStore(state: StateStore, log: string): AuditCheck
       let after: string | undefined;
       for (;;) {
         const page = await state.list<unknown>(AUDIT_CHECKPOINT_NAMESPACE, { prefix, limit: 1000, ...(after === undefined ? {} : { after }) });
-        for (const record of page) yield typeof record.value === "string" ? record.value : JSON.stringify(record.value);
+        for (const record of page) {
+          // The prefix of log "audit" also covers log "audit:x"'s keys: only this log's own counts.
+          if (!/^\d{16}$/.test(record.key.slice(prefix.length))) continue;
+          yield typeof record.value === "string" ? record.value : JSON.stringify(record.value);
+        }
         if (page.length < 1000) return;
         after = page.at(-1)!.key;
       }

@@ -8,7 +8,11 @@ import { stateCheckpointStore } from "./audit-checkpoints.js";
 import { loadAuditKey } from "./audit-key.js";
 import { defaultCheckpointFile, verifyAuditTrail, type AuditChainVerdict } from "./audit-verify.js";
 
-/** The state log a shared audit chain lives in unless told otherwise. */
+/**
+ * The state log a shared audit chain lives in unless told otherwise (`stateAuditSink`'s default).
+ * A bin's `audit verify` reads the bin's own log instead (`audit:<vertical>`, see
+ * {@link AuditCommandInput.defaultLog}).
+ */
 export const DEFAULT_AUDIT_LOG = "audit";
 
 /**
@@ -43,6 +47,11 @@ export type AuditCommandInput = {
   argv: string[];
   /** Shared state holding a chain appended through its linked log (used without `--file`). */
   state?: StateStore;
+  /**
+   * The state log verified when neither `--file` nor `--log` is given: the log the bin writes its
+   * chain to, e.g. `audit:finance` (default {@link DEFAULT_AUDIT_LOG}).
+   */
+  defaultLog?: string;
   env: NodeJS.ProcessEnv;
   /** Result lines (stdout). */
   print: (line: string) => void;
@@ -50,16 +59,18 @@ export type AuditCommandInput = {
   log: (line: string) => void;
 };
 
-const USAGE = [
-  "Usage: audit verify [--file <audit.jsonl>] [--checkpoints <path>] [--log <name>]",
-  "  --file         Verify this JSON Lines trail (checkpoints default to <file>.checkpoints).",
-  "  --checkpoints  Checkpoint file kept apart from the trail.",
-  "  --log          Without --file: the state log holding the shared chain (default audit);",
-  "                 its checkpoints are read from the state too (--state <file> | --postgres <url>).",
-  "Key: MCP_AUDIT_KEY, else the file MCP_AUDIT_KEY_FILE names, else",
-  "  $XDG_CONFIG_HOME/mcp-verticals/<command>.audit-key (as the server created it).",
-  "Exit status: 0 intact, 1 tampered or unverifiable (first bad record named), 2 usage.",
-].join("\n");
+function usage(command: string, defaultLog: string): string {
+  return [
+    `Usage: ${command} audit verify [--file <audit.jsonl>] [--checkpoints <path>] [--log <name>] [--state <file> | --postgres <url>]`,
+    "  --file         Verify this JSON Lines trail (checkpoints default to <file>.checkpoints).",
+    "  --checkpoints  Checkpoint file kept apart from the trail.",
+    `  --log          Without --file: the state log holding the shared chain (default ${defaultLog}, where`,
+    `                 ${command} writes it); its checkpoints are read from the state too.`,
+    "Key: MCP_AUDIT_KEY, else the file MCP_AUDIT_KEY_FILE names, else",
+    `  $XDG_CONFIG_HOME/mcp-verticals/${command}.audit-key (as the server created it).`,
+    "Exit status: 0 intact, 1 tampered or unverifiable (first bad record named), 2 usage.",
+  ].join("\n");
+}
 
 /**
  * The `audit verify` operator command every bin offers: checks a trail's keyed chain and its
@@ -73,9 +84,11 @@ const USAGE = [
  * @category Safety
  */
 export async function runAuditCommand(input: AuditCommandInput): Promise<number> {
+  const defaultLog = input.defaultLog ?? DEFAULT_AUDIT_LOG;
+  const help = usage(input.command, defaultLog);
   const [verb, ...rest] = input.argv;
   if (verb !== "verify") {
-    input.log(verb === undefined || verb === "--help" || verb === "-h" ? USAGE : `unknown audit command "${printable(verb)}"\n${USAGE}`);
+    input.log(verb === undefined || verb === "--help" || verb === "-h" ? help : `unknown audit command "${printable(verb)}"\n${help}`);
     return verb === "--help" || verb === "-h" ? 0 : 2;
   }
   let values: { file?: string; checkpoints?: string; log?: string; help?: boolean };
@@ -87,11 +100,11 @@ export async function runAuditCommand(input: AuditCommandInput): Promise<number>
       allowPositionals: false,
     }).values as typeof values;
   } catch (error) {
-    input.log(`${(error as Error).message}\n${USAGE}`);
+    input.log(`${(error as Error).message}\n${help}`);
     return 2;
   }
   if (values.help) {
-    input.log(USAGE);
+    input.log(help);
     return 0;
   }
 
@@ -110,15 +123,15 @@ export async function runAuditCommand(input: AuditCommandInput): Promise<number>
       verdict = await verifyAuditTrail({ lines: readFileLines(file), checkpoints: readFileLines(checkpoints) }, { chainKey: key });
     } else {
       if (input.state === undefined) {
-        input.log(`no trail to verify: give --file <audit.jsonl>, or the shared state holding the chain\n${USAGE}`);
+        input.log(`no trail to verify: give --file <audit.jsonl>, or the shared state holding the chain\n${help}`);
         return 2;
       }
-      const log = values.log ?? DEFAULT_AUDIT_LOG;
+      const log = values.log ?? defaultLog;
       described = `state log "${printable(log)}" (${input.state.engine})`;
       const { key } = loadAuditKey({ env: input.env, file: defaultAuditKeyFile(input.command, input.env) });
       verdict = await verifyAuditTrail({ lines: stateLogLines(input.state, log), checkpoints: stateCheckpointStore(input.state, log).readAll() }, { chainKey: key });
       if (verdict.ok && verdict.count === 0) {
-        input.print(`audit trail NOT verified: ${described} holds no records and no checkpoints (wrong --state/--postgres, or give --file)`);
+        input.print(`audit trail NOT verified: ${described} holds no records and no checkpoints (wrong --state/--postgres or --log, or give --file)`);
         return 1;
       }
     }

@@ -40,8 +40,8 @@ export interface CliSubcommandInput {
 export interface CliSubcommand {
   /** Lower-case word, e.g. `approvals`. */
   readonly name: string;
-  /** One line for the bin's `--help`. */
-  readonly summary: string;
+  /** One line for the bin's `--help`; a function of the bin when it names the bin's own defaults. */
+  readonly summary: string | ((bin: Pick<ServerCliOptions, "command" | "auditLog">) => string);
   /** Runs the command; resolves the process exit code. */
   run(input: CliSubcommandInput): Promise<number>;
 }

@@ -33,6 +33,32 @@ describe("runServerCli", () => {
     await expect(fromEnv).rejects.toThrow(/MCP_PUBLIC_URL must be an absolute http\(s\) URL.*its scheme is ftp/);
   });
 
+  it("logs the URL clients use: the bound one alone, or behind a proxy the public one beside the bound address", async () => {
+    for (const [argv, env, clientsUse] of [
+      [["--http", "0"], base.env, undefined],
+      [["--http", "0", "--public-url", "https://mcp.example.org/weather/"], base.env, "https://mcp.example.org/weather"],
+      [["--http", "0"], { ...base.env, MCP_PUBLIC_URL: "https://mcp.example.org" }, "https://mcp.example.org"],
+    ] as const) {
+      const lines: string[] = [];
+      const running = await runServerCli({ ...base, argv: [...argv], env, log: (line) => lines.push(line) });
+      try {
+        const line = lines.find((candidate) => candidate.includes("listening on"))!;
+        const bound = running!.url!;
+        expect(line.startsWith(`mcp-weather listening on ${bound} (`)).toBe(true);
+        if (clientsUse === undefined) {
+          expect(line).toContain(`(server card: ${bound}/server-card)`);
+          expect(line).not.toContain("clients connect to");
+        } else {
+          expect(line).toContain(`(bound address; clients connect to ${clientsUse}/mcp, server card: ${clientsUse}/mcp/server-card)`);
+          // The bound address is named once, as the bound address: no card URL on it.
+          expect(line.split(new URL(bound).host)).toHaveLength(2);
+        }
+      } finally {
+        await running?.close();
+      }
+    }
+  });
+
   it("rejects unknown flags and bad ports as usage errors", async () => {
     await expect(runServerCli({ ...base, argv: ["--bogus"], log: () => undefined })).rejects.toBeInstanceOf(CliUsageError);
     await expect(runServerCli({ ...base, argv: ["--http", "http"], log: () => undefined })).rejects.toThrow(/port number/);

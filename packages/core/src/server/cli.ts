@@ -8,6 +8,7 @@ import { cliSubcommands } from "./cli-subcommands.js";
 import { registerCliApprovalChannels } from "../approval/cli-approvals.js";
 import { serveHttp } from "./serve-http.js";
 import { publicBaseUrl } from "./public-url.js";
+import { httpStartupLine } from "./startup-line.js";
 import { listingEverything } from "./list-filter.js";
 import { parseToolsetSelection, selectingToolsets } from "./toolsets.js";
 import type { ToolsetDeclaration } from "../extension/define.js";
@@ -43,6 +44,11 @@ export interface ServerCliOptions {
   toolsets?: Readonly<Record<string, ToolsetDeclaration>>;
   /** Environment variables the server reads, name → description (secrets go here, never in flags). */
   environment?: Record<string, string>;
+  /**
+   * The state log the server writes its audit chain to, which `audit verify` reads without
+   * `--log`. Default `audit:<command without its mcp- prefix>`, e.g. `audit:finance`.
+   */
+  auditLog?: string;
   /**
    * Builds the server factory from parsed flags; may return a `close` for its resources.
    * `state` is the shared state `--state`/`--postgres`/`DATABASE_URL` opened (closed at shutdown,
@@ -242,7 +248,7 @@ export async function runServerCli(options: ServerCliOptions): Promise<RunningCl
       onError: (error) => log(`[${options.command}] ${error.name}: ${error.message}`),
     });
     addOnNotify.target = http.notify;
-    log(`${options.command} listening on ${http.url} (server card: ${http.cardUrl})${token ? ", bearer token required" : ""}; state: ${where}`);
+    log(httpStartupLine({ command: options.command, url: http.url, cardUrl: http.cardUrl, publicUrl, bearer: Boolean(token), state: where }));
     running = { transport, url: http.url, close: async () => { await http.close(); await closeResources?.(); } };
   } else {
     const stdio = serveStdio(factory, { onerror: (error) => log(`[${options.command}] ${error.name}: ${error.message}`) });
@@ -271,7 +277,7 @@ export async function runServerCli(options: ServerCliOptions): Promise<RunningCl
  * The `--help` text of a reference server.
  * @category Server
  */
-export function helpText(options: Pick<ServerCliOptions, "command" | "summary" | "flags" | "environment" | "toolsets">): string {
+export function helpText(options: Pick<ServerCliOptions, "command" | "summary" | "flags" | "environment" | "toolsets" | "auditLog">): string {
   const rows: [string, string][] = [
     ["--http <port>", "Serve stateless Streamable HTTP on 127.0.0.1:<port> instead of stdio (0 picks a free port)."],
     ["--host <address>", "Interface to bind with --http (default 127.0.0.1). Exposing it needs --allowed-host."],
@@ -317,7 +323,7 @@ export function helpText(options: Pick<ServerCliOptions, "command" | "summary" |
     ...(toolsets.length > 0
       ? ["", "Toolsets (--toolsets):", ...toolsets.map(([name, toolset]) => `  ${name.padEnd(width)}${toolset.description}${toolset.default ? " (default)" : ""}`)]
       : []),
-    ...(commands.length > 0 ? ["", "Commands (run on the shared state instead of serving):", ...commands.map((command) => `  ${command.name.padEnd(width)}${command.summary}`)] : []),
+    ...(commands.length > 0 ? ["", "Commands (run on the shared state instead of serving):", ...commands.map((command) => `  ${command.name.padEnd(width)}${typeof command.summary === "function" ? command.summary(options) : command.summary}`)] : []),
   ].join("\n");
 }
 

@@ -24,6 +24,7 @@ export {
   type PostgresTestCluster,
 } from "./postgres-cluster.js";
 export { AUDIT_TAMPERINGS, runAuditVerifyOnTamperings, type AuditVerifyOutcome } from "./audit-tampering.js";
+export { writeAuditTrailThroughBin, runAuditVerifyOnStateTamperings, type AuditedBinCalls, type StateTamperingResults } from "./audit-bin.js";
 export { startReplicas, type StartReplicasOptions, type Replica, type ReplicaSet } from "./replicas.js";
 export { startReplicasOnPostgres, type StartReplicasOnPostgresOptions, type PostgresReplicaSet } from "./replicas-on-postgres.js";
 export { startServerProcess, type StartServerProcessOptions, type ServerProcess } from "./server-process.js";
