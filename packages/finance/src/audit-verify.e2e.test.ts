@@ -32,7 +32,7 @@ function stateFileOf(database: string): string {
 async function auditedCalls(client: Client): Promise<void> {
   await client.callTool({ name: "finance_list_accounts", arguments: {} });
   for (let index = 0; index < 3; index++) {
-    await client.callTool({
+    const posted = await client.callTool({
       name: "finance_post_entry",
       arguments: {
         idempotencyKey: `audit-e2e-post-${index}`,
@@ -44,6 +44,7 @@ async function auditedCalls(client: Client): Promise<void> {
         ],
       },
     });
+    expect(posted.isError, JSON.stringify(posted.content)).not.toBe(true);
   }
   await client.callTool({ name: "finance_get_transaction", arguments: { transactionId: "no-such-transaction" } });
 }
