@@ -40,6 +40,7 @@ export {
   type NegotiationInput,
 } from "./extension/define.js";
 export { extensionJsonSchema, extensionJsonSchemaText, isJsonSchemaFresh, type JsonSchema } from "./extension/json-schema.js";
+export { portableJsonSchema, portableToolSchema } from "./extension/portable-schema.js";
 
 // Serving an extension
 export { attachExtension, EXTENSION_ERROR_CODE, type AttachOptions, type AttachedExtension } from "./server/attach.js";

@@ -1,4 +1,4 @@
-import { defineExtension, verticalExtensionId, type ToolDefinition } from "@mcp-verticals/core";
+import { defineExtension, verticalExtensionId } from "@mcp-verticals/core";
 import {
   HealthcareClientSettings,
   HealthcareServerSettings,
@@ -17,14 +17,6 @@ import { fhirBulkExportTool } from "./tools/fhir-bulk-export.js";
 import { bulkExportFileResource } from "./resources/bulk-export-resource.js";
 import { fhirResourceTemplate, metadataResource, patientSummaryResource, policyResource, terminologyResource } from "./resources/fhir-resources.js";
 import { careGapsPrompt, labTrendPrompt, medicationReviewPrompt, patientSummaryPrompt, visitPrepPrompt } from "./prompts/clinical-prompts.js";
-
-/**
- * A tool whose input and output schemas carry no `$schema`: MCP reads tool schemas as JSON Schema
- * 2020-12 when none is named, so the key only adds bytes to every tools/list entry.
- */
-function withoutDialect<Tool extends ToolDefinition>(tool: Tool): Tool {
-  return { ...tool, input: tool.input.meta({ $schema: undefined }), output: tool.output.meta({ $schema: undefined }) };
-}
 
 /** The id of the healthcare extension. */
 export const HEALTHCARE_EXTENSION_ID = verticalExtensionId("healthcare");
@@ -63,7 +55,7 @@ export const healthcareExtension = defineExtension({
     fhirValidateTool,
     fhirWriteTool,
     fhirBulkExportTool,
-  ].map(withoutDialect),
+  ],
   resources: [metadataResource, fhirResourceTemplate, patientSummaryResource, terminologyResource, policyResource, bulkExportFileResource],
   prompts: [patientSummaryPrompt, medicationReviewPrompt, labTrendPrompt, careGapsPrompt, visitPrepPrompt],
 });

@@ -27,6 +27,7 @@ import type { StateStore } from "../state/state-store.js";
 import { createContextResolver, type PrincipalSource } from "./resolve-context.js";
 import { InputRequiredSignal } from "./confirm-with-user.js";
 import { describeIssues } from "./describe-issues.js";
+import { asPortableStandardSchema, portableToolSchema } from "../extension/portable-schema.js";
 import { bindingAvailable, filterListsFor, listAllBindings, type HiddenBindings } from "./list-filter.js";
 import { attachToolsets, TOOLSET_NOT_ENABLED } from "./toolsets.js";
 import { attachTasks, type TasksAttachment } from "../tasks/task-methods.js";
@@ -90,19 +91,9 @@ export interface AttachedExtension<Settings = unknown> {
 type ToolCallHandler = (request: CallToolRequest, context: ServerContext) => Promise<CallToolResult>;
 type RawHandler = (request: unknown, context: ServerContext) => Promise<unknown>;
 
-/**
- * Output JSON Schemas per tool definition. Stateless serving builds a server per request, so
- * converting the zod schema on every attach would dominate small calls; the definition is frozen.
- */
-const outputSchemaJsonCache = new WeakMap<ToolDefinition, Readonly<Record<string, unknown>>>();
-
-function outputSchemaJsonFor(tool: ToolDefinition): Readonly<Record<string, unknown>> {
-  let json = outputSchemaJsonCache.get(tool);
-  if (!json) {
-    json = Object.freeze(z.toJSONSchema(tool.output, { io: "output" }) as Record<string, unknown>);
-    outputSchemaJsonCache.set(tool, json);
-  }
-  return json;
+/** The listed gate of a binding: the key only when the client extension is required (absent means not). */
+function gateMeta(binding: { readonly requiresClientExtension?: boolean }): { requiresClientExtension?: true } {
+  return binding.requiresClientExtension === true ? { requiresClientExtension: true } : {};
 }
 
 /** Tools owned by attached extensions, per server, consulted by one `tools/call` interceptor. */
@@ -163,10 +154,10 @@ export function attachExtension<Ext extends AnyExtension, Services>(
       {
         ...(tool.title === undefined ? {} : { title: tool.title }),
         description: tool.description,
-        inputSchema: tool.input,
-        outputSchema: tool.output,
+        inputSchema: asPortableStandardSchema(tool.input),
+        outputSchema: asPortableStandardSchema(tool.output),
         annotations: tool.annotations,
-        _meta: { [extension.id]: { requiresClientExtension: tool.requiresClientExtension === true, ...tool.meta } },
+        _meta: { [extension.id]: { ...gateMeta(tool), ...tool.meta } },
       },
       // Only reached if another layer bypasses the interceptor; keep behaviour identical.
       async (_args: unknown, context: ServerContext) =>
@@ -261,7 +252,8 @@ function errorResult(error: ExtensionError): CallToolResult {
 
 function toolCaller(server: McpServer, tool: ToolDefinition, runtime: BindingRuntime): ToolCallHandler {
   const bindingName = `tools/call:${tool.name}`;
-  const outputSchemaJson = outputSchemaJsonFor(tool);
+  // Cached per schema: stateless serving builds a server per request.
+  const outputSchemaJson = portableToolSchema(tool.output, "output");
   const maxBytes = tool.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
   const support = taskSupportOf(tool);
 
@@ -412,7 +404,7 @@ function registerResource(server: McpServer, resource: ResourceDefinition, runti
     ...(resource.title === undefined ? {} : { title: resource.title }),
     description: resource.description,
     mimeType: resource.mimeType,
-    _meta: { [runtime.extension.id]: { requiresClientExtension: resource.requiresClientExtension === true } },
+    _meta: { [runtime.extension.id]: gateMeta(resource) },
   };
   const read = async (uri: URL, variables: Record<string, string | string[]>, sdkContext: ServerContext): Promise<ReadResourceResult> => {
     const context = runtime.contextFor(sdkContext);
@@ -463,7 +455,7 @@ function registerPrompt(server: McpServer, prompt: PromptDefinition, runtime: Bi
       ...(prompt.title === undefined ? {} : { title: prompt.title }),
       description: prompt.description,
       argsSchema: prompt.args,
-      _meta: { [runtime.extension.id]: { requiresClientExtension: prompt.requiresClientExtension === true } },
+      _meta: { [runtime.extension.id]: gateMeta(prompt) },
     },
     async (args: unknown, sdkContext: ServerContext): Promise<GetPromptResult> => {
       const context = runtime.contextFor(sdkContext);
