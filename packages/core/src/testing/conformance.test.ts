@@ -125,4 +125,79 @@ describe("runConformance", () => {
       expect(padded[0]!.message).toMatch(/tools\/list is 1\d{4} bytes .* budget 12288 bytes/);
     });
   });
+
+  describe("portable schemas (schema.portable)", () => {
+    const annotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
+    const makeExtension = (portable: boolean) =>
+      defineExtension({
+        id: "com.example/portable",
+        title: "Portable",
+        description: "Exercises the portable-schema rule.",
+        versions: ["1"],
+        serverSettings: z.object({}),
+        clientSettings: z.strictObject({}),
+        negotiate: () => ({}),
+        toolsets: { read: { description: "Reads.", default: true }, admin: { description: "Administration." } },
+        tools: [
+          defineTool({
+            name: "portable_read",
+            description: "Reads a value.",
+            toolset: "read",
+            input: z.object({ key: z.string().describe("Key.") }),
+            output: z.object({
+              mean: z.number().nullable().describe("Mean, null when withheld."),
+              facts: z.record(z.string(), z.unknown()).describe("Free-form facts."),
+              ...(portable ? {} : { raw: z.unknown().describe("Anything at all.") }),
+            }),
+            annotations,
+            examples: [{ key: "a" }],
+            render: () => "one value",
+            handler: () => ({ mean: null, facts: { a: 1 }, ...(portable ? {} : { raw: 1 }) }),
+          }),
+          defineTool({
+            name: "portable_admin",
+            description: "Administers.",
+            toolset: "admin",
+            input: z.object(portable ? { note: z.string().describe("Note.") } : { note: z.any().describe("Note.") }),
+            output: z.object({ ok: z.boolean().describe("Done.") }),
+            annotations,
+            examples: [{ note: "n" }],
+            render: () => "done",
+            handler: () => ({ ok: true }),
+          }),
+        ],
+      });
+    const reportOf = async (portable: boolean) => {
+      const extension = makeExtension(portable);
+      const factory = () => {
+        const server = new McpServer({ name: "portable", version: "1" });
+        attachExtension(server, extension, { settings: {}, services: {} });
+        return server;
+      };
+      return runConformance(extension, factory, { transports: ["memory"] });
+    };
+
+    it("passes nullable numbers and free-form records (core lists them portably), served or not", async () => {
+      const report = await reportOf(true);
+      expect(report.failures).toEqual([]);
+      expect(report.results.filter((result) => result.rule === "schema.portable").map((result) => result.message)).toEqual([
+        "portable_admin inputSchema (toolset admin, not served): portable",
+        "portable_admin outputSchema (toolset admin, not served): portable",
+        "legacy portable_read inputSchema: portable",
+        "legacy portable_read outputSchema: portable",
+        "modern portable_read inputSchema: portable",
+        "modern portable_read outputSchema: portable",
+      ]);
+    });
+
+    it("fails an untyped field in a served tool (both eras) and in a tool of a toolset not served, naming tool, schema, path and fix", async () => {
+      const failures = (await reportOf(false)).failures;
+      expect(failures.map((failure) => failure.rule)).toEqual(["schema.portable", "schema.portable", "schema.portable"]);
+      expect(failures.map((failure) => failure.message)).toEqual([
+        expect.stringMatching(/^portable_admin inputSchema \(toolset admin, not served\): untyped-schema at properties\.note \(declare what the value is/),
+        expect.stringMatching(/^legacy portable_read outputSchema: untyped-schema at properties\.raw \(/),
+        expect.stringMatching(/^modern portable_read outputSchema: untyped-schema at properties\.raw \(.*"additionalProperties": true/),
+      ]);
+    });
+  });
 });

@@ -12,6 +12,7 @@ import { toolErrorOf } from "../tool-error.js";
 import { advertisedExtensions } from "../server/server-card.js";
 import { TOOLSET_NOT_ENABLED } from "../server/toolsets.js";
 import { DEFAULT_TOOLS_LIST_BUDGET_BYTES, jsonBytes, textSummaryProblem, undescribedFields } from "./schema-rules.js";
+import { checkListedPortable, checkUnservedPortable } from "./portable-rule.js";
 
 /**
  * The rules {@link runConformance} checks, by id.
@@ -37,6 +38,8 @@ export const CONFORMANCE_RULES = {
   "schema.fresh": "The checked-in JSON Schema file equals what the extension exports now.",
   "schema.described": "Every field of every schema (tool inputs and outputs, server and client settings, nested objects, items of arrays of objects) has a description (zod .describe()).",
   "tools.text-summary": "The text content of a successful tool result is a human summary, never the JSON of its structuredContent (nor any JSON object or array).",
+  "schema.portable":
+    "Every tool's input and output schema, of every toolset, as listed in both eras, is portable (MCP Inspector's --strict findings): no bare true/false where a schema is expected, no type array, no $ref outside the document, no schema that constrains nothing.",
   "tools.list-budget": "The tools/list a plain client and a declaring client receive by default fit the budget (default 12 KB = 12 * 1024 bytes); the message reports both sizes.",
 } as const;
 
@@ -114,6 +117,7 @@ export async function runConformance(defined: AnyExtension, factory: McpServerFa
   };
   const declaring = { [extension.id]: { ...options.clientSettings, versions: [...extension.versions] } };
   checkDescribed(defined, check);
+  checkUnservedPortable(unserved, check);
   const budget = options.toolsListBudgetBytes ?? DEFAULT_TOOLS_LIST_BUDGET_BYTES;
   const idProblem = extensionIdProblem(extension.id);
   check("id.valid", idProblem === undefined, idProblem ?? `${extension.id} is a valid extension id`);
@@ -147,6 +151,7 @@ export async function runConformance(defined: AnyExtension, factory: McpServerFa
       try {
         const listed = await declared.client.listTools();
         if (measureBudget) checkBudget(listed, budget, `${label} declaring`, check);
+        if (transport === (options.transports ?? ["memory"])[0]) checkListedPortable(extension, listed.tools, era, check);
         if (declarationsVisible) await attempt("tools.listed", label, async () => {
           const names = new Set(listed.tools.map((tool) => tool.name));
           const missing = extension.tools.filter((tool) => !names.has(tool.name)).map((tool) => tool.name);

@@ -71,3 +71,4 @@ export {
   type ConformanceFixture,
   type ConformanceFixtureOptions,
 } from "./conformance-fixture/fixture.js";
+export { schemaPortabilityFindings, type SchemaPortabilityFinding } from "./schema-portability.js";
