@@ -4,19 +4,20 @@
 // built for, so every bundle is built on its own platform (the release workflow runs this on Linux,
 // macOS and Windows) and its manifest claims exactly that platform.
 //
-// Steps: `pnpm pack` the vertical and @mcp-verticals/core; install both tarballs with plain npm into a
-// staging folder (production dependencies only, install scripts off); copy in the better-sqlite3
-// binary the workspace install built or downloaded for this platform; write the bundle manifest with
+// Steps (staging shared with the consumer test: scripts/lib/stage-tarballs.mjs): `pnpm pack` the
+// vertical and @mcp-verticals/core; install both tarballs with plain npm into a staging folder
+// (production dependencies only, install scripts off); copy in the better-sqlite3 binary the
+// workspace install built or downloaded for this platform; write the bundle manifest with
 // `compatibility.platforms: [<this platform>]`; `mcpb pack`.
 //
 // Usage: node scripts/pack-bundle.mjs <vertical folder> [--out <dir>]   (default out: bundles/)
 // Prints the bundle's path on stdout. Needs the packages built.
-import { spawnSync } from "node:child_process";
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { installTarballs, packWorkspacePackage, runOrThrow } from "./lib/stage-tarballs.mjs";
 
 const root = resolve(fileURLToPath(import.meta.url), "..", "..");
 const folder = process.argv[2];
@@ -27,53 +28,25 @@ if (!folder || !existsSync(join(root, "packages", folder, "manifest.json"))) {
   process.exit(2);
 }
 
-const run = (command, args, cwd) => {
-  const result = spawnSync(command, args, { cwd, encoding: "utf8", shell: process.platform === "win32", env: { ...process.env, npm_config_workspaces: "false" } });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed:\n${result.stdout}${result.stderr}`);
-  return result.stdout;
-};
-const manifestOf = (name) => JSON.parse(readFileSync(join(root, "packages", name, "package.json"), "utf8"));
-
-/** Packs a workspace package with pnpm (workspace: versions resolved) and returns the tarball path. */
-function pack(name, into) {
-  run("pnpm", ["pack", "--pack-destination", into], join(root, "packages", name));
-  const prefix = manifestOf(name).name.replace("@", "").replace("/", "-");
-  const tarball = readdirSync(into).find((file) => file.startsWith(`${prefix}-`) && file.endsWith(".tgz"));
-  if (!tarball) throw new Error(`no tarball for packages/${name}`);
-  return join(into, tarball);
-}
-
 const work = mkdtempSync(join(tmpdir(), `mcpb-${folder}-`));
 try {
   const tarballs = join(work, "tarballs");
   mkdirSync(tarballs);
-  const own = pack(folder, tarballs);
-  const core = pack("core", tarballs);
+  const own = packWorkspacePackage(root, folder, tarballs);
+  const core = packWorkspacePackage(root, "core", tarballs);
 
   // The bundle root is the vertical's own package (dist, manifest, README, LICENSE) plus node_modules.
   const stage = join(work, "stage");
   mkdirSync(stage);
-  run("tar", ["-xzf", own, "-C", work]);
+  runOrThrow("tar", ["-xzf", own, "-C", work], root);
   cpSync(join(work, "package"), stage, { recursive: true });
   const manifest = JSON.parse(readFileSync(join(stage, "package.json"), "utf8"));
   // Production dependencies only; core from its tarball, since it is not on the registry yet.
   manifest.dependencies = { ...manifest.dependencies, "@mcp-verticals/core": `file:${core}` };
   delete manifest.devDependencies;
   writeFileSync(join(stage, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
-  run("npm", ["install", "--omit=dev", "--ignore-scripts", "--no-audit", "--no-fund", "--no-package-lock", "--loglevel=error"], stage);
-
-  // better-sqlite3's binary for this platform, from the workspace install (same version).
-  const installedSqlite = join(stage, "node_modules", "better-sqlite3");
-  if (existsSync(installedSqlite)) {
-    const version = JSON.parse(readFileSync(join(installedSqlite, "package.json"), "utf8")).version;
-    const workspaceRequire = createRequire(join(root, "packages", "core", "package.json"));
-    const workspaceSqlite = join(workspaceRequire.resolve("better-sqlite3/package.json"), "..");
-    const workspaceVersion = JSON.parse(readFileSync(join(workspaceSqlite, "package.json"), "utf8")).version;
-    const binary = join(workspaceSqlite, "build", "Release", "better_sqlite3.node");
-    if (workspaceVersion !== version || !existsSync(binary)) throw new Error(`better-sqlite3 ${version} is not built in the workspace for ${process.platform}-${process.arch}`);
-    mkdirSync(join(installedSqlite, "build", "Release"), { recursive: true });
-    copyFileSync(binary, join(installedSqlite, "build", "Release", "better_sqlite3.node"));
-  }
+  // The better-sqlite3 binary comes from the workspace install (same version, this platform).
+  installTarballs(root, stage, ["--omit=dev", "--no-package-lock"]);
 
   // The bundle manifest (kept in the package folder, not in the npm tarball) claims the one
   // platform the bundle's native module was built for.
@@ -85,7 +58,7 @@ try {
   const file = join(outDir, `${bundleManifest.name}-${bundleManifest.version}-${process.platform}-${process.arch}.mcpb`);
   const checksRequire = createRequire(join(root, "packages", "repo-checks", "package.json"));
   const mcpb = join(checksRequire.resolve("@anthropic-ai/mcpb"), "..", "cli", "cli.js");
-  run(process.execPath, [mcpb, "pack", stage, file], root);
+  runOrThrow(process.execPath, [mcpb, "pack", stage, file], root);
   process.stdout.write(`${file}\n`);
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -4,10 +4,11 @@
 // 5.9, 6.0 and 7.0 (the native compiler), with nodenext (ESM and CJS) and bundler resolution, and
 // the compiled sample runs: it serves each vertical in process and calls it through the SDK client.
 // The README's code sample is compiled and run the same way.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { installTarballs, packWorkspacePackage } from "../../../scripts/lib/stage-tarballs.mjs";
 import { manifestOf, publicFolders, repoRoot, run } from "./repo.js";
 
 const COMPILERS = { "5.9": "5.9.3", "6.0": "6.0.3", "7.0": "7.0.2" } as const;
@@ -84,15 +85,7 @@ describe("a consumer installing the packed packages with npm", () => {
 
   beforeAll(() => {
     project = mkdtempSync(join(tmpdir(), "mcp-verticals-consumer-"));
-    const tarballs: string[] = [];
-    for (const folder of publics) {
-      const packed = run("pnpm", ["pack", "--pack-destination", packs], { cwd: join(repoRoot, "packages", folder) });
-      if (packed.status !== 0) throw new Error(`pnpm pack ${folder}: ${packed.output}`);
-      const name = (manifestOf(folder).name as string).replace("@", "").replace("/", "-");
-      const tarball = readdirSync(packs).find((file) => file.startsWith(name) && file.endsWith(".tgz"));
-      if (!tarball) throw new Error(`no tarball for ${folder}`);
-      tarballs.push(join(packs, tarball));
-    }
+    const tarballs = publics.map((folder) => packWorkspacePackage(repoRoot, folder, packs));
     const dependencies: Record<string, string> = { ...PEERS };
     for (const [line, version] of Object.entries(COMPILERS)) dependencies[`typescript-${line}`] = `npm:typescript@${version}`;
     for (const [index, folder] of publics.entries()) dependencies[manifestOf(folder).name] = `file:${tarballs[index]}`;
@@ -100,16 +93,7 @@ describe("a consumer installing the packed packages with npm", () => {
     // Install scripts are off: better-sqlite3's would download a prebuilt binary (or compile for
     // minutes here). Its native binary of the same version, already built in the workspace for
     // this Node, is copied in instead, so the sample runs the real module.
-    const installed = run("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"], { cwd: project, env: { npm_config_workspaces: "false" } });
-    if (installed.status !== 0) throw new Error(`npm install: ${installed.output}`);
-    const consumerSqlite = join(project, "node_modules", "better-sqlite3");
-    if (existsSync(consumerSqlite)) {
-      const version = JSON.parse(readFileSync(join(consumerSqlite, "package.json"), "utf8")).version;
-      const built = join(repoRoot, "node_modules", ".pnpm", `better-sqlite3@${version}`, "node_modules", "better-sqlite3", "build", "Release", "better_sqlite3.node");
-      if (!existsSync(built)) throw new Error(`better-sqlite3 ${version} is not built in the workspace`);
-      mkdirSync(join(consumerSqlite, "build", "Release"), { recursive: true });
-      copyFileSync(built, join(consumerSqlite, "build", "Release", "better_sqlite3.node"));
-    }
+    installTarballs(repoRoot, project);
     writeFileSync(join(project, "sample.mts"), ESM_SAMPLE);
     writeFileSync(join(project, "sample.cts"), CJS_SAMPLE);
     writeFileSync(join(project, "sample.ts"), ESM_SAMPLE);
