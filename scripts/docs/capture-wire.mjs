@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // Records the JSON-RPC exchange of the official MCP client with the template reference server over
 // real stateless HTTP on 127.0.0.1 (port 0), in both protocol eras, so the wire examples of the guides
-// are copied from a real run. Needs the packages built (packages/template/dist, packages/core/dist).
+// are copied from a real run (the session loop is wire.mjs's, the one the docs build uses). Needs the
+// packages built (packages/template/dist, packages/core/dist).
 //
 // Usage: node scripts/docs/capture-wire.mjs > wire.json
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { recordingFetch } from "./wire.mjs";
+import { captureExchanges } from "./wire.mjs";
 
 const root = join(fileURLToPath(import.meta.url), "..", "..", "..");
 const requireFromChecks = createRequire(join(root, "packages", "repo-checks", "package.json"));
@@ -17,14 +18,10 @@ const { serveHttp } = await load("@mcp-verticals/core");
 const { createTemplateServer, templateClient, TEMPLATE_EXTENSION_ID, TEMPLATE_SERVER_INFO } = await load("@mcp-verticals/template");
 const { Client, StreamableHTTPClientTransport } = await load("@modelcontextprotocol/client");
 
-async function session(url, mode) {
-  const log = [];
-  const template = templateClient({ language: "nb" });
-  const client = new Client(
-    { name: "wire-capture", version: "1.0.0" },
-    { capabilities: { extensions: template.declaration }, versionNegotiation: { mode } },
-  );
-  await client.connect(new StreamableHTTPClientTransport(new URL(url), { fetch: recordingFetch(log) }));
+const template = templateClient({ language: "nb" });
+
+/** One lookup and the gated `stats` method; what the typed client reports is kept next to the exchange. */
+async function exercise(client) {
   const bound = template.bind(client);
   const lookup = await client.callTool({ name: "template_lookup_term", arguments: { term: "extension" } });
   let stats;
@@ -33,26 +30,14 @@ async function session(url, mode) {
   } catch (error) {
     stats = { error: { code: error.code, message: error.message } };
   }
-  await client.close();
-  return {
-    protocolVersion: client.getNegotiatedProtocolVersion?.(),
-    bindReports: { version: bound.version, settings: bound.settings },
-    servedLanguage: lookup.structuredContent?.entry?.language,
-    stats,
-    exchange: log,
-  };
+  return { bindReports: { version: bound.version, settings: bound.settings }, servedLanguage: lookup.structuredContent?.entry?.language, stats };
 }
 
-const running = await serveHttp(() => createTemplateServer(), {
-  port: 0,
+const eras = await captureExchanges({
+  modules: { serveHttp, Client, StreamableHTTPClientTransport },
+  factory: () => createTemplateServer(),
   identity: { name: TEMPLATE_EXTENSION_ID, title: "Template", version: TEMPLATE_SERVER_INFO.version, description: "Glossary" },
+  declaration: template.declaration,
+  exercise,
 });
-try {
-  const eras = {
-    "2025": await session(running.url, "legacy"),
-    "2026-07-28": await session(running.url, { pin: "2026-07-28" }),
-  };
-  process.stdout.write(`${JSON.stringify(eras, null, 2)}\n`);
-} finally {
-  await running.close();
-}
+process.stdout.write(`${JSON.stringify(eras, null, 2)}\n`);

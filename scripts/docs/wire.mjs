@@ -26,11 +26,12 @@ export const WIRE_ERAS = {
 
 /**
  * Serves `factory` over HTTP and records, per era, a client that declares `declaration` (its
- * capabilities.extensions object) connecting and making `call` (a tools/call request's params).
- * `modules` holds `serveHttp` (core) and `Client`, `StreamableHTTPClientTransport` (official client).
- * Resolves `{ [era]: { protocolVersion, exchange } }`.
+ * capabilities.extensions object) connecting and then running `exercise(client)`: by default one
+ * `call` (a tools/call request's params). What `exercise` resolves (an object) is kept next to the
+ * exchange. `modules` holds `serveHttp` (core) and `Client`, `StreamableHTTPClientTransport`
+ * (official client). Resolves `{ [era]: { protocolVersion, ...observed, exchange } }`.
  */
-export async function captureExchanges({ modules, factory, identity, declaration, call }) {
+export async function captureExchanges({ modules, factory, identity, declaration, call, exercise = async (client) => (await client.callTool(call), {}) }) {
   const { serveHttp, Client, StreamableHTTPClientTransport } = modules;
   const running = await serveHttp(factory, { port: 0, identity });
   try {
@@ -40,13 +41,14 @@ export async function captureExchanges({ modules, factory, identity, declaration
       const client = new Client({ name: "wire-capture", version: "1.0.0" }, { capabilities: { extensions: declaration }, versionNegotiation: { mode } });
       await client.connect(new StreamableHTTPClientTransport(new URL(running.url), { fetch: recordingFetch(log) }));
       let protocolVersion;
+      let observed;
       try {
         protocolVersion = client.getNegotiatedProtocolVersion?.();
-        await client.callTool(call);
+        observed = await exercise(client);
       } finally {
         await client.close();
       }
-      eras[era] = { protocolVersion, exchange: log };
+      eras[era] = { protocolVersion, ...observed, exchange: log };
     }
     return eras;
   } finally {
