@@ -18,6 +18,11 @@ import { startReplicas, type ReplicaSet, type StartReplicasOptions } from "./rep
 export interface StartReplicasOnPostgresOptions extends StartReplicasOptions {
   /** The name of the database created for the replicas (a valid PostgreSQL identifier, e.g. `education_replicas`). */
   database: string;
+  /**
+   * The flag that hands the bin the database URL (default `--postgres`). A bin that keeps its own
+   * data there and its state beside it names it under its own flag, e.g. finance's `--database`.
+   */
+  databaseFlag?: string;
 }
 
 /**
@@ -37,7 +42,7 @@ export interface PostgresReplicaSet extends ReplicaSet {
 
 /**
  * Starts a throwaway PostgreSQL cluster, creates one database on it, and starts `n` replicas of
- * the bin on it (`--http 0 --postgres <url>`, then `options.args`) behind a round-robin proxy
+ * the bin on it (`--http 0 --postgres <url>`, or `options.databaseFlag` for `--postgres`, then `options.args`) behind a round-robin proxy
  * (see {@link startReplicas}). Needs the PostgreSQL server binaries (`postgresAvailable()`).
  *
  * @example
@@ -52,11 +57,11 @@ export interface PostgresReplicaSet extends ReplicaSet {
  * @category Testing
  */
 export async function startReplicasOnPostgres(binPath: string, n: number, options: StartReplicasOnPostgresOptions): Promise<PostgresReplicaSet> {
-  const { database: name, ...replicaOptions } = options;
+  const { database: name, databaseFlag = "--postgres", ...replicaOptions } = options;
   const cluster = await startPostgresCluster();
   try {
     const database = await cluster.createDatabase(name);
-    const set = await startReplicas(binPath, n, { ...replicaOptions, args: ["--postgres", database, ...(options.args ?? [])] });
+    const set = await startReplicas(binPath, n, { ...replicaOptions, args: [databaseFlag, database, ...(options.args ?? [])] });
     return {
       url: set.url,
       replicas: set.replicas,
