@@ -1,12 +1,12 @@
-import type { ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { openStateStore, stateAuditSink, toolErrorOf, verifyAuditChain } from "@mcp-verticals/core";
+import { startHttpBin, type HttpBin } from "@mcp-verticals/core/testing";
 import { openFinanceStorage } from "./backend/open-storage.js";
 import { FINANCE_AUDIT_LOG } from "./context.js";
 import { FINANCE_EXTENSION_ID } from "./extension.js";
 import { postgresAvailable, startTestCluster, type TestCluster } from "./__fixtures__/postgres-cluster.js";
-import { startHttpBin } from "./__fixtures__/spawn-bin.js";
 
 async function modernClient(url: string): Promise<Client> {
   const client = new Client(
@@ -17,22 +17,22 @@ async function modernClient(url: string): Promise<Client> {
   return client;
 }
 
+const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
 /** The one chain key every replica signs with (as a deployment hands it to each). */
 const AUDIT_KEY = "concurrency-test-audit-chain-key-0123456789";
 
 describe.runIf(postgresAvailable())("concurrency on PostgreSQL with several server processes", () => {
   let cluster: TestCluster;
   let database: string;
-  const servers: Array<{ url: string; child: ChildProcess }> = [];
+  const servers: HttpBin[] = [];
   beforeAll(async () => {
     cluster = await startTestCluster();
     database = await cluster.createDatabase("concurrency");
     await (await openFinanceStorage(database)).close();
-    servers.push(...(await Promise.all([0, 1, 2].map(() => startHttpBin(["--toolsets", "read,payments", "--database", database], { MCP_AUDIT_KEY: AUDIT_KEY })))));
+    servers.push(...(await Promise.all([0, 1, 2].map(() => startHttpBin(BIN, { args: ["--toolsets", "read,payments", "--database", database], env: { MCP_AUDIT_KEY: AUDIT_KEY } })))));
   }, 90_000);
   afterAll(async () => {
-    for (const server of servers) server.child.kill("SIGTERM");
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await Promise.all(servers.map((server) => server.kill()));
     await cluster?.stop();
   });
 

@@ -2,11 +2,10 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { openStateStore, stateAuditSink, toolErrorOf, verifyAuditChain, type StateStore } from "@mcp-verticals/core";
-import { callToolWithRetry as callWithRetry, startReplicas, type ReplicaSet } from "@mcp-verticals/core/testing";
+import { callToolWithRetry as callWithRetry, postgresAvailable, startReplicasOnPostgres, type PostgresReplicaSet } from "@mcp-verticals/core/testing";
 import { openFinanceStorage } from "./backend/open-storage.js";
 import { FINANCE_AUDIT_LOG } from "./context.js";
 import { FINANCE_EXTENSION_ID } from "./extension.js";
-import { postgresAvailable, startTestCluster, type TestCluster } from "./__fixtures__/postgres-cluster.js";
 
 const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
 /** The chain key every replica signs with (a test key; the bin reads it from the environment). */
@@ -33,13 +32,11 @@ const entry = (key: string, cents: number) => ({
 });
 
 describe.runIf(postgresAvailable())("finance: three replicas on one PostgreSQL database behind a round-robin proxy", () => {
-  let cluster: TestCluster;
-  let database: string;
-  let set: ReplicaSet;
+  let set: PostgresReplicaSet;
   let client: Client;
   let state: StateStore;
   const entryCount = async (): Promise<number> => {
-    const storage = await openFinanceStorage(database, { seed: false });
+    const storage = await openFinanceStorage(set.database, { seed: false });
     try {
       return (await storage.listEntries({}, 0, 1)).total;
     } finally {
@@ -48,18 +45,21 @@ describe.runIf(postgresAvailable())("finance: three replicas on one PostgreSQL d
   };
 
   beforeAll(async () => {
-    cluster = await startTestCluster();
-    database = await cluster.createDatabase("replicas");
     // All three start at once on an empty database: the schema and the seed happen exactly once.
-    set = await startReplicas(BIN, 3, { args: ["--toolsets", "read,bookkeeping", "--database", database, "--idempotency-lease", "2"], env: { DATABASE_URL: database, MCP_AUDIT_KEY: AUDIT_KEY } });
+    // The ledger is on it (`--database`), and the state store beside the ledger in the same database.
+    set = await startReplicasOnPostgres(BIN, 3, {
+      database: "finance_replicas",
+      databaseFlag: "--database",
+      args: ["--toolsets", "read,bookkeeping", "--idempotency-lease", "2"],
+      env: { MCP_AUDIT_KEY: AUDIT_KEY },
+    });
     client = await connect(set.url);
-    state = await openStateStore({ url: database });
+    state = await openStateStore({ url: set.database });
   }, 120_000);
   afterAll(async () => {
     await client?.close().catch(() => undefined);
     await state?.close();
     await set?.close();
-    await cluster?.stop();
   });
 
   it("runs an idempotent write exactly once under 50 concurrent retries spread over the replicas", async () => {
