@@ -197,6 +197,11 @@ export interface ResourceDefinition<Context = any> {
   /** A fixed URI (`healthcare://policy`) or a template (`fhir://{resourceType}/{id}`). */
   readonly uri: string;
   readonly requiresClientExtension?: boolean;
+  /**
+   * The toolset (declared in the extension's `toolsets`) whose tools this resource leads to.
+   * Outside the toolsets the operator selected it is neither listed nor readable; untagged resources are always served.
+   */
+  readonly toolset?: string;
   /** Lists concrete resources of a template. */
   readonly list?: (context: Context) => readonly ResourceListing[] | Promise<readonly ResourceListing[]>;
   /** Completes a template variable. */
@@ -221,6 +226,11 @@ export interface PromptDefinition<Args extends ObjectSchema = ObjectSchema, Cont
   readonly description: string;
   readonly args: Args;
   readonly requiresClientExtension?: boolean;
+  /**
+   * The toolset (declared in the extension's `toolsets`) whose tools this prompt leads the model
+   * to. Outside the toolsets the operator selected it is neither listed nor served; untagged prompts are always served.
+   */
+  readonly toolset?: string;
   readonly examples?: readonly z.input<Args>[];
   readonly render: (args: z.output<Args>, context: Context) => string | readonly PromptMessage[] | Promise<string | readonly PromptMessage[]>;
 }

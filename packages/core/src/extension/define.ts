@@ -51,8 +51,8 @@ export interface ExtensionSpec<
   readonly negotiate: (input: NegotiationInput<z.output<ServerSchema>, z.output<ClientSchema>>) => Effective;
   /**
    * Named groups of tools an operator turns on or off (`--toolsets`, `MCP_TOOLSETS`, the
-   * `toolsets` attach option), so a deployment lists only what it needs. A tool joins one with
-   * its `toolset`; the ones marked `default` are served when the operator selects none.
+   * `toolsets` attach option), so a deployment lists only what it needs. A tool, prompt or
+   * resource joins one with its `toolset`; the ones marked `default` are served when the operator selects none.
    */
   readonly toolsets?: Readonly<Record<string, ToolsetDeclaration>>;
   readonly tools?: Tools;
@@ -162,9 +162,7 @@ export function defineExtension<
   for (const tool of tools) {
     if (!TOOL_NAME.test(tool.name)) throw new TypeError(`${where}: tool name "${tool.name}" must match ${TOOL_NAME}.`);
     if (!tool.description.trim()) throw new TypeError(`${where}: tool ${tool.name} needs a description.`);
-    if (tool.toolset !== undefined && !Object.hasOwn(toolsets, tool.toolset)) {
-      throw new TypeError(`${where}: tool ${tool.name} names toolset "${tool.toolset}", which the extension does not declare in toolsets.`);
-    }
+    assertDeclaredToolset(where, `tool ${tool.name}`, tool.toolset, toolsets);
     assertConvertible(`${where} tool ${tool.name} input`, tool.input, "input");
     assertConvertible(`${where} tool ${tool.name} output`, tool.output, "output");
   }
@@ -176,8 +174,12 @@ export function defineExtension<
   }
   assertUnique(where, "resource name", resources.map((resource) => resource.name));
   assertUnique(where, "resource uri", resources.map((resource) => resource.uri));
+  for (const resource of resources) assertDeclaredToolset(where, `resource ${resource.uri}`, resource.toolset, toolsets);
   assertUnique(where, "prompt name", prompts.map((prompt) => prompt.name));
-  for (const prompt of prompts) assertConvertible(`${where} prompt ${prompt.name} args`, prompt.args, "input");
+  for (const prompt of prompts) {
+    assertDeclaredToolset(where, `prompt ${prompt.name}`, prompt.toolset, toolsets);
+    assertConvertible(`${where} prompt ${prompt.name} args`, prompt.args, "input");
+  }
 
   const latestVersion = [...spec.versions].sort(compareVersions).at(-1)!;
   return Object.freeze({
@@ -190,6 +192,13 @@ export function defineExtension<
     latestVersion,
     methodName: (verb: string) => `${spec.id}/${verb}`,
   });
+}
+
+/** A tool, prompt or resource may only join a toolset the extension declares. */
+function assertDeclaredToolset(where: string, what: string, toolset: string | undefined, toolsets: Readonly<Record<string, ToolsetDeclaration>>): void {
+  if (toolset !== undefined && !Object.hasOwn(toolsets, toolset)) {
+    throw new TypeError(`${where}: ${what} names toolset "${toolset}", which the extension does not declare in toolsets.`);
+  }
 }
 
 function assertUnique(where: string, what: string, values: readonly string[]): void {

@@ -70,8 +70,8 @@ export interface AttachOptions<Settings, Services> {
   listAll?: boolean;
   /**
    * The toolsets (of the extension's `toolsets`) to serve; `all`, `default` and `none` may be
-   * combined with names. Default: the toolsets marked `default`. Tools outside them are neither
-   * listed nor callable; the bins' `--toolsets` flag (or `MCP_TOOLSETS`) overrides this.
+   * combined with names. Default: the toolsets marked `default`. Tools, prompts and resources
+   * outside them are neither listed nor served; the bins' `--toolsets` flag (or `MCP_TOOLSETS`) overrides this.
    */
   toolsets?: readonly string[];
 }
@@ -169,9 +169,7 @@ export function attachExtension<Ext extends AnyExtension, Services>(
   for (const resource of extension.resources) registerResource(server, resource, binding);
   for (const prompt of extension.prompts) registerPrompt(server, prompt, binding);
   filterListsFor(server, (request, hidden) => hideUnavailable(extension, contextFor(request), hidden));
-  filterListsFor(server, (_request, hidden) => {
-    for (const tool of extension.tools) if (toolsetRefusal(tool)) hidden.tools.add(tool.name);
-  }, { evenWhenListingAll: true });
+  filterListsFor(server, (_request, hidden) => hideOutsideToolsets(extension, toolsetRefusal, hidden), { evenWhenListingAll: true });
   if (options.listAll) listAllBindings(server);
 
   return { extension, advertised: advertised as never, contextFor: contextFor as (request: ServerContext) => BindingContext };
@@ -193,14 +191,23 @@ function hideUnavailable(extension: AnyExtension, context: BindingContext, hidde
   for (const prompt of extension.prompts) if (!bindingAvailable(prompt, context)) hidden.prompts.add(prompt.name);
 }
 
+/** Leaves out of every list the tools, resources and prompts of toolsets the operator did not select. */
+function hideOutsideToolsets(extension: AnyExtension, refusal: BindingRuntime["toolsetRefusal"], hidden: HiddenBindings): void {
+  for (const tool of extension.tools) if (refusal(tool, tool.name)) hidden.tools.add(tool.name);
+  for (const resource of extension.resources) {
+    if (refusal(resource, resource.uri)) (resource.uri.includes("{") ? hidden.templates : hidden.resources).add(resource.uri);
+  }
+  for (const prompt of extension.prompts) if (refusal(prompt, prompt.name)) hidden.prompts.add(prompt.name);
+}
+
 interface BindingRuntime {
   extension: AnyExtension;
   contextFor: ToolTaskBinding["contextFor"];
   /** Present when the extension has task-capable tools. */
   tasks?: TasksAttachment;
   report: (error: unknown, binding: string) => void;
-  /** The refusal of a tool outside the served toolsets (read per request: the operator's selection may come after attach). */
-  toolsetRefusal: (tool: ToolDefinition) => ExtensionError | undefined;
+  /** The refusal of a binding (named by `label`) outside the served toolsets (read per request: the operator's selection may come after attach). */
+  toolsetRefusal: (binding: { readonly toolset?: string }, label: string) => ExtensionError | undefined;
   /** Records through the context's trail; a no-op without one. */
   audit: (context: BindingContext, entry: Parameters<BindingContext["audit"]>[0]) => Promise<void>;
 }
@@ -305,7 +312,7 @@ function toolCaller(server: McpServer, tool: ToolDefinition, runtime: BindingRun
 
   return async (request, sdkContext) => {
     const context = runtime.contextFor(sdkContext);
-    const refusal = runtime.toolsetRefusal(tool);
+    const refusal = runtime.toolsetRefusal(tool, tool.name);
     if (refusal) {
       // Checked first: no client declaration enables it, only the operator can.
       await runtime.audit(context, { binding: bindingName, outcome: "denied", code: TOOLSET_NOT_ENABLED });
@@ -398,6 +405,23 @@ function toProtocolError(error: unknown, binding: string, runtime: BindingRuntim
   throw new ProtocolError(ProtocolErrorCode.InternalError, `${binding} failed unexpectedly; the server logged the cause`);
 }
 
+/**
+ * A prompt or resource of an unselected toolset answers the same typed refusal a tool call gets,
+ * as a JSON-RPC error (these methods have no isError result). Checked first: only the operator enables it.
+ */
+async function refuseOutsideToolsets(
+  member: { readonly toolset?: string },
+  label: string,
+  binding: string,
+  context: BindingContext,
+  runtime: BindingRuntime,
+): Promise<void> {
+  const refusal = runtime.toolsetRefusal(member, label);
+  if (!refusal) return;
+  await runtime.audit(context, { binding, outcome: "denied", code: TOOLSET_NOT_ENABLED });
+  toProtocolError(refusal, binding, runtime);
+}
+
 function registerResource(server: McpServer, resource: ResourceDefinition, runtime: BindingRuntime): void {
   const binding = `resources/read:${resource.name}`;
   const metadata = {
@@ -408,6 +432,7 @@ function registerResource(server: McpServer, resource: ResourceDefinition, runti
   };
   const read = async (uri: URL, variables: Record<string, string | string[]>, sdkContext: ServerContext): Promise<ReadResourceResult> => {
     const context = runtime.contextFor(sdkContext);
+    await refuseOutsideToolsets(resource, resource.uri, binding, context, runtime);
     if (!bindingAvailable(resource, context)) {
       await runtime.audit(context, { binding, outcome: "denied", code: "MISSING_CLIENT_EXTENSION" });
       throw missingCapability(runtime.extension.id);
@@ -431,7 +456,7 @@ function registerResource(server: McpServer, resource: ResourceDefinition, runti
     list: resource.list
       ? async (sdkContext) => {
           const context = runtime.contextFor(sdkContext);
-          if (!bindingAvailable(resource, context)) return { resources: [] };
+          if (runtime.toolsetRefusal(resource, resource.uri) || !bindingAvailable(resource, context)) return { resources: [] };
           const listed = await resource.list!(context);
           return { resources: listed.map((entry) => ({ mimeType: resource.mimeType, ...entry })) };
         }
@@ -459,6 +484,7 @@ function registerPrompt(server: McpServer, prompt: PromptDefinition, runtime: Bi
     },
     async (args: unknown, sdkContext: ServerContext): Promise<GetPromptResult> => {
       const context = runtime.contextFor(sdkContext);
+      await refuseOutsideToolsets(prompt, prompt.name, binding, context, runtime);
       if (!bindingAvailable(prompt, context)) {
         await runtime.audit(context, { binding, outcome: "denied", code: "MISSING_CLIENT_EXTENSION" });
         throw missingCapability(runtime.extension.id);

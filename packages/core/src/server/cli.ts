@@ -286,7 +286,7 @@ export function helpText(options: Pick<ServerCliOptions, "command" | "summary" |
     ["--max-body-bytes <n>", "Largest HTTP request body accepted (default 1048576)."],
     ["--public-url <url>", "With --http, the absolute http(s) URL people reach this server at behind a proxy; approval links, the server card and the AI Catalog name it (or MCP_PUBLIC_URL)."],
     ["--list-all-tools", "List every tool, resource and prompt whatever the client negotiated (debugging; calls stay gated)."],
-    ["--toolsets <a,b>", "Serve only these toolsets (also all, default, none; default: the ones marked default below, or MCP_TOOLSETS). Tools outside them are neither listed nor callable."],
+    ["--toolsets <a,b>", "Serve only these toolsets (also all, default, none; default: the ones marked default below, or MCP_TOOLSETS). Tools, prompts and resources outside them are neither listed nor served."],
     ["--add-on <module>[#export]", "Compose this ServerAddOn module's bindings onto every server instance (repeatable; a ./path or a package name)."],
     ...stateHelpRows(options.command),
     ...Object.entries(options.flags ?? {}).map(([name, flag]): [string, string] => [

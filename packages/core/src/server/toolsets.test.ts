@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { defineExtension } from "../extension/define.js";
-import { defineTool } from "../extension/bindings.js";
-import { attachExtension } from "./attach.js";
+import { definePrompt, defineResource, defineTool } from "../extension/bindings.js";
+import { attachExtension, EXTENSION_ERROR_CODE } from "./attach.js";
 import { activeToolsets, parseToolsetSelection, selectToolsets, selectingToolsets, TOOLSET_NOT_ENABLED } from "./toolsets.js";
 import { connectInProcess } from "../testing/connect.js";
 import { toolErrorOf } from "../tool-error.js";
@@ -23,6 +23,28 @@ function tool(name: string, toolset?: string, requiresClientExtension = false) {
     requiresClientExtension,
     render: () => "ok",
     handler: () => ({ ok: true }),
+  });
+}
+
+function prompt(name: string, toolset?: string) {
+  return definePrompt({
+    name,
+    description: `The ${name} prompt.`,
+    args: z.object({}),
+    ...(toolset === undefined ? {} : { toolset }),
+    render: () => `Use the ${name} tools.`,
+  });
+}
+
+function resource(name: string, uri: string, toolset?: string) {
+  return defineResource({
+    name,
+    uri,
+    description: `The ${name} resource.`,
+    mimeType: "text/plain",
+    ...(toolset === undefined ? {} : { toolset }),
+    ...(uri.includes("{") ? { list: () => [{ uri: uri.replace("{id}", "p1"), name: `${name} p1` }] } : {}),
+    read: (url: URL) => ({ text: `read ${url.href}` }),
   });
 }
 
@@ -46,6 +68,12 @@ const ledger = defineExtension({
     tool("ledger_approve", "payments", true),
     tool("ledger_help"),
   ],
+  prompts: [prompt("ledger_explain", "read"), prompt("ledger_pay_invoice", "payments"), prompt("ledger_intro")],
+  resources: [
+    resource("payment", "ledger://payments/{id}", "payments"),
+    resource("payment-policy", "ledger://payment-policy", "payments"),
+    resource("policy", "ledger://policy"),
+  ],
 });
 
 function ledgerServer(options: { toolsets?: readonly string[]; listAll?: boolean } = {}): McpServer {
@@ -60,6 +88,8 @@ describe("defining toolsets", () => {
   it("refuses a tool naming an undeclared toolset, reserved or malformed names, and empty descriptions", () => {
     const base = { ...ledger, tools: [], methods: [], resources: [], prompts: [] };
     expect(() => defineExtension({ ...base, tools: [tool("x_one", "nope")] })).toThrow(/toolset "nope", which the extension does not declare/);
+    expect(() => defineExtension({ ...base, prompts: [prompt("x_prompt", "paymnts")] })).toThrow(/prompt x_prompt names toolset "paymnts", which the extension does not declare/);
+    expect(() => defineExtension({ ...base, resources: [resource("x", "x://one", "imports")] })).toThrow(/resource x:\/\/one names toolset "imports"/);
     expect(() => defineExtension({ ...base, toolsets: { all: { description: "Everything." } } })).toThrow(/toolset name "all"/);
     expect(() => defineExtension({ ...base, toolsets: { "Read Only": { description: "x" } } })).toThrow(/toolset name "Read Only"/);
     expect(() => defineExtension({ ...base, toolsets: { read: { description: " " } } })).toThrow(/toolset read needs a description/);
@@ -128,6 +158,48 @@ for (const era of ["legacy", "modern"] as const) {
       await close();
     });
 
+    it("prompts follow the toolsets: listed and served only when selected, else a typed JSON-RPC refusal", async () => {
+      const { client, close } = await connectInProcess(() => ledgerServer({ toolsets: ["read"] }), { era, extensions: { [ID]: {} } });
+      expect((await client.listPrompts()).prompts.map((p) => p.name).sort()).toEqual(["ledger_explain", "ledger_intro"]);
+      expect((await client.getPrompt({ name: "ledger_explain", arguments: {} })).messages[0]?.content).toEqual({ type: "text", text: "Use the ledger_explain tools." });
+      const refused = await client.getPrompt({ name: "ledger_pay_invoice", arguments: {} }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(refused).toMatchObject({ code: EXTENSION_ERROR_CODE, data: { code: TOOLSET_NOT_ENABLED, data: { toolset: "payments" } } });
+      expect((refused as Error).message).toContain("ledger_pay_invoice belongs to the toolset \"payments\"");
+      expect((refused as Error).message).toContain("--toolsets read,payments");
+      await close();
+    });
+
+    it("resources follow the toolsets: fixed ones and templates (with their listings) hidden, reads refused", async () => {
+      const { client, close } = await connectInProcess(() => ledgerServer(), { era, extensions: { [ID]: {} } });
+      expect((await client.listResources()).resources.map((r) => r.uri)).toEqual(["ledger://policy"]);
+      expect((await client.listResourceTemplates()).resourceTemplates).toEqual([]);
+      expect((await client.readResource({ uri: "ledger://policy" })).contents[0]).toMatchObject({ text: "read ledger://policy" });
+      for (const uri of ["ledger://payment-policy", "ledger://payments/p1"]) {
+        await expect(client.readResource({ uri })).rejects.toMatchObject({ code: EXTENSION_ERROR_CODE, data: { code: TOOLSET_NOT_ENABLED, data: { toolset: "payments" } } });
+      }
+      await close();
+    });
+
+    it("with the toolset selected, its prompts and resources are listed and served", async () => {
+      const { client, close } = await connectInProcess(() => ledgerServer({ toolsets: ["all"] }), { era });
+      expect((await client.listPrompts()).prompts.map((p) => p.name).sort()).toEqual(["ledger_explain", "ledger_intro", "ledger_pay_invoice"]);
+      expect((await client.getPrompt({ name: "ledger_pay_invoice", arguments: {} })).messages).toHaveLength(1);
+      expect((await client.listResources()).resources.map((r) => r.uri).sort()).toEqual(["ledger://payment-policy", "ledger://payments/p1", "ledger://policy"]);
+      expect((await client.listResourceTemplates()).resourceTemplates.map((t) => t.uriTemplate)).toEqual(["ledger://payments/{id}"]);
+      expect((await client.readResource({ uri: "ledger://payments/p1" })).contents[0]).toMatchObject({ text: "read ledger://payments/p1" });
+      await close();
+    });
+
+    it("listAll (debugging) still leaves out prompts and resources of unselected toolsets", async () => {
+      const { client, close } = await connectInProcess(() => ledgerServer({ toolsets: ["read"], listAll: true }), { era });
+      expect((await client.listPrompts()).prompts.map((p) => p.name).sort()).toEqual(["ledger_explain", "ledger_intro"]);
+      expect((await client.listResources()).resources.map((r) => r.uri)).toEqual(["ledger://policy"]);
+      await close();
+    });
+
     it("advertises the active toolsets beside the settings, and the typed client still binds", async () => {
       const { client, close } = await connectInProcess(() => ledgerServer({ toolsets: ["read", "payments"] }), { era, extensions: { [ID]: {} } });
       expect(client.getServerCapabilities()?.extensions?.[ID]).toEqual({ currency: "NOK", versions: ["1.0"], toolsets: ["read", "payments"] });
@@ -140,7 +212,7 @@ for (const era of ["legacy", "modern"] as const) {
 
 describe("extensions without toolsets", () => {
   it("advertise no toolsets key and serve every tool", async () => {
-    const plain = defineExtension({ ...ledger, toolsets: undefined, tools: [tool("ledger_balance"), tool("ledger_pay")] });
+    const plain = defineExtension({ ...ledger, toolsets: undefined, tools: [tool("ledger_balance"), tool("ledger_pay")], prompts: [], resources: [] });
     const factory = () => {
       const server = new McpServer({ name: "ledger", version: "1.0.0" });
       attachExtension(server, plain, { settings: {}, services: {} });

@@ -1,11 +1,10 @@
 import { McpServer, type McpServerFactory } from "@modelcontextprotocol/server";
 import type { AnyExtension } from "../extension/define.js";
-import type { ToolDefinition } from "../extension/bindings.js";
 import { ExtensionError } from "../errors.js";
 
 /**
- * Error code of a call to a tool whose toolset the operator did not select; `data.toolset`
- * names the toolset that would enable it.
+ * Error code of a call to a tool (or a `prompts/get`, a resource read) whose toolset the
+ * operator did not select; `data.toolset` names the toolset that would enable it.
  * @category Server
  */
 export const TOOLSET_NOT_ENABLED = "TOOLSET_NOT_ENABLED";
@@ -20,6 +19,11 @@ interface AttachedToolsets {
   /** What `capabilities.extensions[id]` carried before toolsets were added. */
   advertised: Record<string, unknown>;
   active: ReadonlySet<string>;
+}
+
+/** A binding that may join a toolset (a tool, prompt or resource), and how a refusal names it. */
+interface ToolsetMember {
+  readonly toolset?: string;
 }
 
 /** Per server: the extensions with toolsets attached to it, by id. */
@@ -85,14 +89,14 @@ function publish(server: McpServer, entry: AttachedToolsets): void {
 /**
  * Records an extension's toolsets on a server at attach time and advertises the active ones.
  * Returns the check the extension's lists and calls consult per request: the refusal for a
- * tool outside the active toolsets, `undefined` for a served one.
+ * tool, prompt or resource (named by `label`) outside the active toolsets, `undefined` for a served one.
  */
 export function attachToolsets(
   server: McpServer,
   extension: AnyExtension,
   advertised: Record<string, unknown>,
   selection: readonly string[] | undefined,
-): (tool: ToolDefinition) => ExtensionError | undefined {
+): (binding: ToolsetMember, label: string) => ExtensionError | undefined {
   if (Object.keys(extension.toolsets).length === 0) return () => undefined;
   if (selection !== undefined) assertKnown(selection, [extension]);
   let table = attached.get(server);
@@ -104,7 +108,8 @@ export function attachToolsets(
   table.set(extension.id, entry);
   publish(server, entry);
   // Read at request time: the operator's selection may be applied after attach (see selectToolsets).
-  return (tool) => (tool.toolset === undefined || entry.active.has(tool.toolset) ? undefined : toolsetNotEnabled(tool, entry.active));
+  return (binding, label) =>
+    binding.toolset === undefined || entry.active.has(binding.toolset) ? undefined : toolsetNotEnabled(label, binding.toolset, entry.active);
 }
 
 /**
@@ -148,15 +153,14 @@ export function selectingToolsets(factory: McpServerFactory, selection: readonly
 }
 
 /**
- * The typed refusal of a call to a tool outside the active toolsets: it names the toolset and
- * how an operator enables it, since the caller (often a model) cannot enable it itself.
+ * The typed refusal of a binding outside the active toolsets: it names the toolset and how an
+ * operator enables it, since the caller (often a model) cannot enable it itself.
  */
-function toolsetNotEnabled(tool: ToolDefinition, active: ReadonlySet<string>): ExtensionError {
-  const toolset = tool.toolset!;
+function toolsetNotEnabled(label: string, toolset: string, active: ReadonlySet<string>): ExtensionError {
   const selection = [...active, toolset].join(",");
   return new ExtensionError(
     TOOLSET_NOT_ENABLED,
-    `${tool.name} belongs to the toolset "${toolset}", which this server does not serve; the server operator enables it with --toolsets ${selection} (or MCP_TOOLSETS=${selection}, or the toolsets server option).`,
+    `${label} belongs to the toolset "${toolset}", which this server does not serve; the server operator enables it with --toolsets ${selection} (or MCP_TOOLSETS=${selection}, or the toolsets server option).`,
     { data: { toolset } },
   );
 }

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { runConformance } from "./conformance.js";
 import { createWeatherServer, weatherExtension } from "../__fixtures__/weather-extension.js";
 import { defineExtension } from "../extension/define.js";
-import { defineTool } from "../extension/bindings.js";
+import { definePrompt, defineTool } from "../extension/bindings.js";
 import { attachExtension } from "../server/attach.js";
 
 describe("runConformance", () => {
@@ -166,6 +166,10 @@ describe("runConformance", () => {
             handler: () => ({ ok: true }),
           }),
         ],
+        prompts: [
+          definePrompt({ name: "portable_admin_steps", description: "Administration steps.", toolset: "admin", args: z.object({}), examples: [{}], render: () => "Call portable_admin." }),
+          definePrompt({ name: "portable_read_steps", description: "Reading steps.", toolset: "read", args: z.object({}), examples: [{}], render: () => "Call portable_read." }),
+        ],
       });
     const reportOf = async (portable: boolean) => {
       const extension = makeExtension(portable);
@@ -188,6 +192,11 @@ describe("runConformance", () => {
         "modern portable_read inputSchema: portable",
         "modern portable_read outputSchema: portable",
       ]);
+      // The admin prompt is hidden and refused with its toolset named; the read prompt renders.
+      const byRule = (rule: string) => report.results.filter((result) => result.rule === rule).map((result) => result.message);
+      expect(byRule("toolsets.unselected-hidden")).toEqual(expect.arrayContaining(["legacy/memory prompt portable_admin_steps: ok", "modern/memory declaring prompt portable_admin_steps: ok"]));
+      expect(byRule("prompts.renderable").join("\n")).not.toContain("portable_admin_steps");
+      expect(byRule("prompts.renderable")).toContain("legacy/memory portable_read_steps#0: ok");
     });
 
     it("fails an untyped field in a served tool (both eras) and in a tool of a toolset not served, naming tool, schema, path and fix", async () => {

@@ -26,7 +26,7 @@ export const CONFORMANCE_RULES = {
   "settings.client-invalid-rejected": "Unknown or invalid client settings are refused the first time the server sees them (initialize, server/discover) with -32602 and data.field naming the exact key.",
   "settings.version-mismatch": "A client that declares only versions the server does not serve is refused with the unsupported-extension-version error listing the server's versions.",
   "tools.listed": "Every tool of the active toolsets (all tools when the extension declares none) appears in tools/list for a client that declared the extension.",
-  "toolsets.unselected-hidden": "A tool outside the active toolsets (as advertised in capabilities.extensions[id].toolsets) is listed to no client, and calling it answers TOOLSET_NOT_ENABLED naming its toolset.",
+  "toolsets.unselected-hidden": "A tool or prompt outside the active toolsets (as advertised in capabilities.extensions[id].toolsets) is listed to no client, and calling or getting it answers TOOLSET_NOT_ENABLED naming its toolset.",
   "lists.plain-callable": "A plain client's tools/list shows only tools it can call: each listed tool's example never answers -32021.",
   "tools.described": "Every tool has a description, input and output schema, the four annotation hints and _meta[<id>].",
   "tools.examples-valid": "Every tool example succeeds for a declaring client and its structuredContent validates (a write may instead wait for a human: APPROVAL_PENDING).",
@@ -103,8 +103,8 @@ const ERAS: readonly ProtocolEra[] = ["legacy", "modern"];
  */
 export async function runConformance(defined: AnyExtension, factory: McpServerFactory, options: ConformanceOptions = {}): Promise<ConformanceReport> {
   // The rules below check the tools the server serves; tools of unselected toolsets get their own rule.
-  const { served, unserved } = await toolsetSplit(defined, factory);
-  const extension: AnyExtension = { ...defined, tools: served };
+  const { served, unserved, servedPrompts, unservedPrompts, servedResources } = await toolsetSplit(defined, factory);
+  const extension: AnyExtension = { ...defined, tools: served, prompts: servedPrompts, resources: servedResources };
   const results: ConformanceResult[] = [];
   const check = (rule: ConformanceRuleId, ok: boolean, message: string) => results.push({ rule, ok, message });
   const attempt = async (rule: ConformanceRuleId, label: string, run: () => Promise<string | undefined>) => {
@@ -142,6 +142,7 @@ export async function runConformance(defined: AnyExtension, factory: McpServerFa
         });
         await checkPlainListsCallable(extension, plain.client, label, attempt);
         await checkUnservedTools(unserved, plain.client, label, attempt);
+        await checkUnservedPrompts(unservedPrompts, plain.client, label, attempt);
         await checkGatingAndFallback(extension, plain.client, label, attempt);
       } finally {
         await plain.close();
@@ -174,6 +175,7 @@ export async function runConformance(defined: AnyExtension, factory: McpServerFa
         }
         if (declarationsVisible) await checkExamples(extension, declared.client, label, attempt);
         await checkUnservedTools(unserved, declared.client, `${label} declaring`, attempt);
+        await checkUnservedPrompts(unservedPrompts, declared.client, `${label} declaring`, attempt);
       } finally {
         await declared.close();
       }
@@ -208,13 +210,44 @@ export async function runConformance(defined: AnyExtension, factory: McpServerFa
   return { extensionId: extension.id, results, passed: results.length - failures.length, failures };
 }
 
-/** Splits the tools into those the factory's server serves and those its toolset selection leaves out. */
-async function toolsetSplit(extension: AnyExtension, factory: McpServerFactory): Promise<{ served: AnyExtension["tools"]; unserved: AnyExtension["tools"] }> {
-  if (Object.keys(extension.toolsets).length === 0) return { served: extension.tools, unserved: [] };
+interface ToolsetSplit {
+  served: AnyExtension["tools"];
+  unserved: AnyExtension["tools"];
+  servedPrompts: AnyExtension["prompts"];
+  unservedPrompts: AnyExtension["prompts"];
+  servedResources: AnyExtension["resources"];
+}
+
+/** Splits the tools, prompts and resources into those the factory's server serves and those its toolset selection leaves out. */
+async function toolsetSplit(extension: AnyExtension, factory: McpServerFactory): Promise<ToolsetSplit> {
+  const { tools, prompts, resources } = extension;
+  if (Object.keys(extension.toolsets).length === 0) return { served: tools, unserved: [], servedPrompts: prompts, unservedPrompts: [], servedResources: resources };
   const advertised = (await advertisedExtensions(factory))[extension.id] as { toolsets?: unknown } | undefined;
   const active = Array.isArray(advertised?.toolsets) ? new Set(advertised.toolsets as string[]) : undefined;
-  const isServed = (tool: AnyExtension["tools"][number]) => tool.toolset === undefined || active === undefined || active.has(tool.toolset);
-  return { served: extension.tools.filter(isServed), unserved: extension.tools.filter((tool) => !isServed(tool)) };
+  const isServed = (binding: { readonly toolset?: string }) => binding.toolset === undefined || active === undefined || active.has(binding.toolset);
+  return {
+    served: tools.filter(isServed),
+    unserved: tools.filter((tool) => !isServed(tool)),
+    servedPrompts: prompts.filter(isServed),
+    unservedPrompts: prompts.filter((prompt) => !isServed(prompt)),
+    servedResources: resources.filter(isServed),
+  };
+}
+
+/** A prompt of an unselected toolset is listed to no client, and prompts/get answers TOOLSET_NOT_ENABLED naming its toolset. */
+async function checkUnservedPrompts(unserved: AnyExtension["prompts"], client: Client, label: string, attempt: Attempt): Promise<void> {
+  if (unserved.length === 0) return;
+  const listed = new Set((await client.listPrompts()).prompts.map((prompt) => prompt.name));
+  for (const prompt of unserved) {
+    await attempt("toolsets.unselected-hidden", `${label} prompt ${prompt.name}`, async () => {
+      if (listed.has(prompt.name)) return `${label} prompt ${prompt.name}: listed although its toolset ${prompt.toolset} is not active`;
+      const outcome = await captureCall(() => client.getPrompt({ name: prompt.name, arguments: (prompt.examples?.[0] ?? {}) as Record<string, string> }));
+      if (outcome.ok) return `${label} prompt ${prompt.name}: served although its toolset ${prompt.toolset} is not active`;
+      const data = outcome.data as { code?: unknown; data?: { toolset?: unknown } } | undefined;
+      if (data?.code !== TOOLSET_NOT_ENABLED || data.data?.toolset !== prompt.toolset) return `${label} prompt ${prompt.name}: refused without naming its toolset (${outcome.code} ${outcome.message})`;
+      return undefined;
+    });
+  }
 }
 
 async function checkUnservedTools(unserved: AnyExtension["tools"], client: Client, label: string, attempt: Attempt): Promise<void> {
@@ -314,14 +347,14 @@ async function checkPlainListsCallable(extension: AnyExtension, client: Client, 
 }
 
 type Attempt = (rule: ConformanceRuleId, label: string, run: () => Promise<string | undefined>) => Promise<void>;
-type CallOutcome = { ok: true; value: unknown } | { ok: false; code: number | undefined; message: string };
+type CallOutcome = { ok: true; value: unknown } | { ok: false; code: number | undefined; message: string; data?: unknown };
 
 async function captureCall(run: () => Promise<unknown>): Promise<CallOutcome> {
   try {
     return { ok: true, value: await run() };
   } catch (error) {
-    const { code, message } = error as { code?: number; message?: string };
-    return { ok: false, code, message: message ?? String(error) };
+    const { code, message, data } = error as { code?: number; message?: string; data?: unknown };
+    return { ok: false, code, message: message ?? String(error), data };
   }
 }
 
