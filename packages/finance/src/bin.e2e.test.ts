@@ -54,6 +54,13 @@ describe.each<Era>(["legacy", "modern"])("mcp-finance bin over stdio (%s era)", 
     await exercise(c);
   });
 
+  it("with every toolset served, lists and renders all five prompts", async () => {
+    expect((await c.listPrompts()).prompts.map((prompt) => prompt.name).sort()).toEqual(financeExtension.prompts.map((prompt) => prompt.name).sort());
+    expect(financeExtension.prompts).toHaveLength(5);
+    const rendered = await c.getPrompt({ name: "finance_prepare_supplier_payment", arguments: { invoiceText: "ACME invoice 118, EUR 10.00" } });
+    expect(JSON.stringify(rendered.messages)).toContain("finance_prepare_payment");
+  });
+
   it("runs the payment flow in sandbox mode and keeps serving after bad input", async () => {
     const prepared = (await c.callTool({
       name: "finance_prepare_payment",
@@ -140,6 +147,26 @@ describe.each<[Era, boolean]>([
     }
     // Still serving after the refusals.
     expect(((await c.callTool({ name: "finance_trial_balance", arguments: {} })) as { isError?: boolean }).isError).toBeFalsy();
+  });
+
+  it("lists only the prompts that use read tools, and refuses the others with TOOLSET_NOT_ENABLED", async () => {
+    expect((await c.listPrompts()).prompts.map((prompt) => prompt.name)).toEqual(["finance_explain_balance_change"]);
+    const explained = await c.getPrompt({ name: "finance_explain_balance_change", arguments: { accountId: "acc_operating", from: "2026-09-01", to: "2026-09-30" } });
+    expect(JSON.stringify(explained.messages)).toContain("finance_get_balances");
+    for (const [name, toolset] of [
+      ["finance_reconcile_statement", "import"],
+      ["finance_categorize_transactions", "bookkeeping"],
+      ["finance_prepare_supplier_payment", "payments"],
+      ["finance_month_end_close", "import"],
+    ] as const) {
+      const example = financeExtension.prompts.find((prompt) => prompt.name === name)!.examples![0] as Record<string, string>;
+      const refused = await c.getPrompt({ name, arguments: example }).then(
+        () => undefined,
+        (error: unknown) => error as { code?: number; message: string; data?: unknown },
+      );
+      expect(refused?.data, name).toMatchObject({ code: "TOOLSET_NOT_ENABLED", data: { toolset } });
+      expect(refused?.message).toContain(`--toolsets read,${toolset}`);
+    }
   });
 });
 

@@ -6,6 +6,8 @@ export const reconcileStatementPrompt = definePrompt({
   name: "finance_reconcile_statement",
   title: "Reconcile a statement",
   description: "Walk through reconciling one bank account for one month.",
+  // It leads to finance_import_statement.
+  toolset: "import",
   args: z.object({ accountId: z.string().describe("Bank account id, e.g. acc_operating."), period: z.string().describe("Month, YYYY-MM.") }),
   examples: [{ accountId: "acc_operating", period: "2026-10" }],
   render: ({ accountId, period }) =>
@@ -17,6 +19,8 @@ export const categorizeTransactionsPrompt = definePrompt({
   name: "finance_categorize_transactions",
   title: "Categorize transactions",
   description: "Propose an income or expense account for each unreconciled bank line in a date range.",
+  // It leads to finance_post_entry.
+  toolset: "bookkeeping",
   args: z.object({ accountId: z.string(), from: z.string().describe("YYYY-MM-DD"), to: z.string().describe("YYYY-MM-DD") }),
   examples: [{ accountId: "acc_suspense", from: "2026-11-01", to: "2026-11-30" }],
   render: ({ accountId, from, to }) =>
@@ -28,6 +32,7 @@ export const explainBalanceChangePrompt = definePrompt({
   name: "finance_explain_balance_change",
   title: "Explain a balance change",
   description: "Explain the movement of one account's balance between two dates.",
+  toolset: "read",
   args: z.object({ accountId: z.string(), from: z.string().describe("YYYY-MM-DD"), to: z.string().describe("YYYY-MM-DD") }),
   examples: [{ accountId: "acc_operating", from: "2026-09-01", to: "2026-09-30" }],
   render: ({ accountId, from, to }) =>
@@ -39,6 +44,8 @@ export const prepareSupplierPaymentPrompt = definePrompt({
   name: "finance_prepare_supplier_payment",
   title: "Prepare a supplier payment",
   description: "Prepare (not execute) a payment for a supplier invoice the user pastes.",
+  // It leads to finance_list_counterparties and finance_prepare_payment.
+  toolset: "payments",
   args: z.object({ invoiceText: z.string().describe("The invoice text as the user pasted it.") }),
   examples: [{ invoiceText: "ACME Supplies GmbH, invoice ACME-2026-118, total EUR 1,250.00, due 2026-12-01" }],
   render: ({ invoiceText }) =>
@@ -50,6 +57,8 @@ export const monthEndClosePrompt = definePrompt({
   name: "finance_month_end_close",
   title: "Month-end close",
   description: "Run the month-end close checklist for one period.",
+  // Its first step is the finance_reconcile_statement prompt, which the import toolset serves.
+  toolset: "import",
   args: z.object({ period: z.string().describe("Month, YYYY-MM.") }),
   examples: [{ period: "2026-10" }],
   render: ({ period }) =>
