@@ -144,6 +144,13 @@ const annotationWords = (annotations = {}) =>
 const gating = (binding, defaultGated) =>
   (binding.requiresClientExtension ?? defaultGated) ? "requires the client to declare the extension (`-32021` otherwise)" : "available to every client";
 
+/** The toolset line of a tool, resource or prompt that joins one: it is served only when the operator selects it. */
+const toolsetLine = (binding, extension) => {
+  if (binding.toolset === undefined) return [];
+  const served = extension.toolsets[binding.toolset]?.default ? "served by default" : `served when the operator selects it, e.g. \`--toolsets default,${binding.toolset}\``;
+  return [`- Toolset: ${code(binding.toolset)} (${served})`];
+};
+
 /** Headings one level deeper (and never above `###`), for embedding a document in a section. */
 function demote(markdown, levels = 2) {
   let fenced = false;
@@ -335,7 +342,7 @@ export async function verticalPage(root, folder) {
     if (tool.title) out.push(`**${escapeText(tool.title)}.** ${escapeText(tool.description)}`, "");
     else out.push(escapeText(tool.description), "");
     out.push(`- Annotations: ${annotationWords(tool.annotations)}`);
-    out.push(`- Gating: ${gating(tool, false)}`);
+    out.push(`- Gating: ${gating(tool, false)}`, ...toolsetLine(tool, extension));
     if (tool.maxOutputBytes) out.push(`- Output bounded to ${tool.maxOutputBytes} bytes`);
     out.push("", "Input:", "", propertiesTable(defs[`tool.${tool.name}.input`]));
     out.push("Output (`structuredContent`):", "", propertiesTable(defs[`tool.${tool.name}.output`], { withDefault: false }));
@@ -352,7 +359,7 @@ export async function verticalPage(root, folder) {
     out.push(escapeText(resource.description), "");
     out.push(`- URI${resource.uri.includes("{") ? " template" : ""}: ${code(resource.uri)}`);
     out.push(`- MIME type: ${code(resource.mimeType)}`);
-    out.push(`- Gating: ${gating(resource, false)}`);
+    out.push(`- Gating: ${gating(resource, false)}`, ...toolsetLine(resource, extension));
     if (resource.example) out.push(`- Example: ${code(resource.example)}`);
     out.push("");
   }
@@ -362,7 +369,7 @@ export async function verticalPage(root, folder) {
   for (const prompt of extension.prompts) {
     out.push(`### ${prompt.name}`, "");
     out.push(escapeText(prompt.description), "");
-    out.push(`- Gating: ${gating(prompt, false)}`, "", "Arguments:", "", propertiesTable(defs[`prompt.${prompt.name}.args`]));
+    out.push(`- Gating: ${gating(prompt, false)}`, ...toolsetLine(prompt, extension), "", "Arguments:", "", propertiesTable(defs[`prompt.${prompt.name}.args`]));
   }
 
   out.push("## Methods", "");

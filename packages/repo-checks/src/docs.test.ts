@@ -62,6 +62,11 @@ describe("docs site build", () => {
       for (const tool of extension.tools) expect(page).toContain(`### ${tool.name}`);
       for (const resource of extension.resources) expect(page).toContain(resource.uri);
       for (const prompt of extension.prompts) expect(page).toContain(`### ${prompt.name}`);
+      // A binding that joins a toolset names it under its heading: a default server may not serve it.
+      for (const binding of [...extension.tools, ...extension.prompts].filter((entry: { toolset?: string }) => entry.toolset !== undefined)) {
+        const section = page.slice(page.indexOf(`### ${binding.name}\n`)).split("\n### ")[0]!;
+        expect(section, binding.name).toContain(`- Toolset: \`${binding.toolset}\` (served ${extension.toolsets[binding.toolset].default ? "by default" : "when the operator selects it"}`);
+      }
       for (const method of extension.methods) expect(page).toContain(`${extension.id}/${method.verb}`);
       for (const field of Object.keys(extension.serverSettings.shape)) expect(page).toContain(`\`${field}\``);
       const title = `${folder.charAt(0).toUpperCase()}${folder.slice(1)}_vertical`;
