@@ -142,7 +142,7 @@ const annotationWords = (annotations = {}) =>
   ].join(", ");
 
 const gating = (binding, defaultGated) =>
-  (binding.requiresClientExtension ?? defaultGated) ? "requires the client to declare the extension (`-32021` otherwise)" : "available to every client";
+  (binding.requiresClientExtension ?? defaultGated) ? "requires the client to declare the extension (`-32021` otherwise)" : "callable without declaring the extension";
 
 /** The toolset line of a tool, resource or prompt that joins one: it is served only when the operator selects it. */
 const toolsetLine = (binding, extension) => {

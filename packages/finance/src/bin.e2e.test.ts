@@ -5,10 +5,9 @@ import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { toolErrorOf } from "@mcp-verticals/core";
-import { runConformance } from "@mcp-verticals/core/testing";
+import { runConformance, startHttpBin } from "@mcp-verticals/core/testing";
 import { createFinanceRuntime } from "./server.js";
 import { financeExtension, FINANCE_EXTENSION_ID } from "./extension.js";
-import { startHttpBin } from "./__fixtures__/spawn-bin.js";
 
 const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
 const SCHEMA = fileURLToPath(new URL("../schema.json", import.meta.url));
@@ -79,7 +78,7 @@ describe.each<Era>(["legacy", "modern"])("mcp-finance bin over stdio (%s era)", 
 describe.each<Era>(["legacy", "modern"])("mcp-finance bin over HTTP (%s era)", (era) => {
   let server: { url: string; child: ChildProcess };
   beforeAll(async () => {
-    server = await startHttpBin(["--toolsets", "all"]);
+    server = await startHttpBin(BIN, { args: ["--toolsets", "all"] });
   });
   afterAll(() => {
     server.child.kill("SIGTERM");
