@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { asPortableStandardSchema, portableJsonSchema, portableToolSchema } from "./portable-schema.js";
 import type { JsonSchema } from "./json-schema.js";
+// Seeded, so a failure reproduces.
+import { createSeededRandom } from "../data/seeded-random.js";
 
 const DIALECT = "https://json-schema.org/draft/2020-12/schema";
 
@@ -109,18 +111,6 @@ describe("portableJsonSchema", () => {
   });
 });
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failure reproduces. */
-function randomSource(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function randomValue(next: () => number, depth = 0): unknown {
   const pick = Math.floor(next() * (depth > 2 ? 6 : 8));
   switch (pick) {
@@ -147,7 +137,7 @@ function randomValue(next: () => number, depth = 0): unknown {
 
 describe("portableJsonSchema keeps the meaning", () => {
   const validator = new AjvJsonSchemaValidator();
-  const next = randomSource(20261201);
+  const next = createSeededRandom(20261201);
   const samples = Array.from({ length: 600 }, () => randomValue(next));
 
   it.each(CASES.filter((entry) => !JSON.stringify(entry.input).includes("example.com")))("$name: ajv accepts and rejects the same instances", ({ input }) => {
