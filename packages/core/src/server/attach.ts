@@ -472,6 +472,21 @@ function registerResource(server: McpServer, resource: ResourceDefinition, runti
   server.registerResource(resource.name, template, metadata, (uri, variables, sdkContext) => read(uri, variables, sdkContext));
 }
 
+/**
+ * The SDK checks a prompt's arguments before its callback runs. A prompt of an unselected toolset
+ * is refused ahead of that check, so bad arguments cannot reveal the shape of a prompt the server does not serve.
+ */
+function refusePromptBeforeArguments(server: McpServer, prompt: PromptDefinition, binding: string, runtime: BindingRuntime): void {
+  const protocol = server.server as unknown as { _getRequestHandler(method: string): RawHandler | undefined };
+  // registerPrompt has just installed the SDK's handler.
+  const previous = protocol._getRequestHandler("prompts/get")!;
+  server.server.removeRequestHandler("prompts/get");
+  server.server.setRequestHandler("prompts/get", async (request, context) => {
+    if (request.params.name === prompt.name) await refuseOutsideToolsets(prompt, prompt.name, binding, runtime.contextFor(context), runtime);
+    return (await previous({ jsonrpc: "2.0", id: context.mcpReq.id, ...request }, context)) as GetPromptResult;
+  });
+}
+
 function registerPrompt(server: McpServer, prompt: PromptDefinition, runtime: BindingRuntime): void {
   const binding = `prompts/get:${prompt.name}`;
   server.registerPrompt(
@@ -484,7 +499,6 @@ function registerPrompt(server: McpServer, prompt: PromptDefinition, runtime: Bi
     },
     async (args: unknown, sdkContext: ServerContext): Promise<GetPromptResult> => {
       const context = runtime.contextFor(sdkContext);
-      await refuseOutsideToolsets(prompt, prompt.name, binding, context, runtime);
       if (!bindingAvailable(prompt, context)) {
         await runtime.audit(context, { binding, outcome: "denied", code: "MISSING_CLIENT_EXTENSION" });
         throw missingCapability(runtime.extension.id);
@@ -500,4 +514,5 @@ function registerPrompt(server: McpServer, prompt: PromptDefinition, runtime: Bi
       }
     },
   );
+  if (prompt.toolset !== undefined) refusePromptBeforeArguments(server, prompt, binding, runtime);
 }

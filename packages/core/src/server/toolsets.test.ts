@@ -30,7 +30,7 @@ function prompt(name: string, toolset?: string) {
   return definePrompt({
     name,
     description: `The ${name} prompt.`,
-    args: z.object({}),
+    args: z.object({ invoice: z.string().max(3).optional() }),
     ...(toolset === undefined ? {} : { toolset }),
     render: () => `Use the ${name} tools.`,
   });
@@ -169,6 +169,12 @@ for (const era of ["legacy", "modern"] as const) {
       expect(refused).toMatchObject({ code: EXTENSION_ERROR_CODE, data: { code: TOOLSET_NOT_ENABLED, data: { toolset: "payments" } } });
       expect((refused as Error).message).toContain("ledger_pay_invoice belongs to the toolset \"payments\"");
       expect((refused as Error).message).toContain("--toolsets read,payments");
+      // Refused before its arguments are checked: bad arguments do not reveal the prompt's shape.
+      const badArguments = await client.getPrompt({ name: "ledger_pay_invoice", arguments: { invoice: "too long" } }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(badArguments).toMatchObject({ code: EXTENSION_ERROR_CODE, data: { code: TOOLSET_NOT_ENABLED, data: { toolset: "payments" } } });
       await close();
     });
 
